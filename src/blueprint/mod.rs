@@ -1,0 +1,331 @@
+//! Loading a blueprint: from a file or the embedded catalog, through serde into the typed model,
+//! then the checks that span several fields. Every failure is a [`Diagnostic`] with a location.
+
+pub mod model;
+pub mod region;
+pub mod source;
+pub mod types;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use model::{Blueprint, FlowLogs, Network, SubnetSize, Tier};
+use source::SourceIndex;
+use types::{Azs, HELP_SEPARATOR, Internet, Nat};
+
+use crate::diagnostics::{Diagnostic, Location, did_you_mean};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// The templates shipped inside the binary: path under `templates/` → text.
+pub(crate) use embedded::TEMPLATES;
+
+/// Where a blueprint came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk, as the user named it.
+    File(PathBuf),
+    /// A blueprint of the embedded catalog.
+    Catalog(String),
+}
+
+/// A blueprint's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub origin: Origin,
+    pub text: String,
+}
+
+impl Source {
+    /// How diagnostics name the blueprint: the path as given, or `catalog:<name>`.
+    pub fn display_name(&self) -> String {
+        match &self.origin {
+            Origin::File(path) => path.display().to_string(),
+            Origin::Catalog(name) => format!("catalog:{name}"),
+        }
+    }
+
+    /// The file name that generated files cite: stable whichever directory the tool runs from.
+    pub fn file_name(&self) -> String {
+        match &self.origin {
+            Origin::File(path) => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            Origin::Catalog(name) => format!("{name}.yaml"),
+        }
+    }
+}
+
+/// Why a blueprint could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot read {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    #[error("`{name}` is neither a file nor a blueprint of the catalog{}", suggestion(.closest))]
+    Unknown {
+        name: String,
+        closest: Option<&'static str>,
+    },
+}
+
+fn suggestion(closest: &Option<&'static str>) -> String {
+    match closest {
+        Some(c) => format!("; did you mean `{c}`?"),
+        None => "; `cloudwright list` shows the catalog".to_string(),
+    }
+}
+
+/// The embedded catalog: blueprint name → text, sorted by name.
+pub fn catalog() -> impl Iterator<Item = (&'static str, &'static str)> {
+    embedded::CATALOG
+        .iter()
+        .map(|(file, text)| (file.trim_end_matches(".yaml"), *text))
+}
+
+/// Resolves what the user typed: an existing file wins, then a catalog name.
+pub fn resolve(arg: &str) -> Result<Source, SourceError> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|error| SourceError::Read {
+            path: arg.to_string(),
+            error,
+        })?;
+        return Ok(Source {
+            origin: Origin::File(path.to_path_buf()),
+            text,
+        });
+    }
+    if let Some((name, text)) = catalog().find(|(name, _)| *name == arg) {
+        return Ok(Source {
+            origin: Origin::Catalog(name.to_string()),
+            text: text.to_string(),
+        });
+    }
+    if path.extension().is_some() || arg.contains('/') {
+        return Err(SourceError::Read {
+            path: arg.to_string(),
+            error: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        });
+    }
+    Err(SourceError::Unknown {
+        name: arg.to_string(),
+        closest: did_you_mean(arg, catalog().map(|(name, _)| name)),
+    })
+}
+
+/// A loaded blueprint together with its source, for locating later diagnostics.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: Source,
+    pub blueprint: Blueprint,
+    index: SourceIndex,
+}
+
+impl Document {
+    /// The location of the key at `path` (`network.tiers.public.size`).
+    pub fn locate(&self, path: &str) -> Location {
+        let pos = self.index.key(path);
+        Location {
+            file: self.source.display_name(),
+            line: pos.line,
+            column: pos.column,
+        }
+    }
+
+    /// A located error about the field at `path`.
+    pub fn error(
+        &self,
+        path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error(self.locate(path), message)
+            .with_field(path)
+            .with_help(help)
+    }
+}
+
+/// Parses and checks a blueprint. Returns every problem found, each with its location.
+pub fn load(source: Source) -> Result<Document, Vec<Diagnostic>> {
+    let index = SourceIndex::build(&source.text);
+    let blueprint: Blueprint = match serde_yaml::from_str(&source.text) {
+        Ok(b) => b,
+        Err(err) => return Err(vec![serde_diagnostic(&source, &index, &err)]),
+    };
+    let doc = Document {
+        source,
+        blueprint,
+        index,
+    };
+    let problems = check(&doc);
+    if problems.is_empty() {
+        Ok(doc)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Turns a serde_yaml error into a diagnostic: its location, the field path it names, the
+/// problem, and a suggestion for misspelt keys and values.
+fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Error) -> Diagnostic {
+    let text = err.to_string();
+    // serde_yaml formats "<path>: <message> at line L column C"; drop the position suffix, which
+    // the location carries.
+    let text = match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    };
+    let (field, rest) = match text.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') && !path.is_empty() => {
+            (Some(path.to_string()), rest.to_string())
+        }
+        _ => (None, text),
+    };
+    let (message, mut help) = match rest.split_once(HELP_SEPARATOR) {
+        Some((m, h)) => (m.to_string(), Some(h.to_string())),
+        None => (rest, None),
+    };
+    if help.is_none() {
+        help = misspelling_help(&message);
+    }
+    let position = match err.location() {
+        Some(loc) => source::Position {
+            line: loc.line(),
+            column: loc.column(),
+        },
+        None => index.key(field.as_deref().unwrap_or("")),
+    };
+    let mut diag = Diagnostic::error(
+        Location {
+            file: source.display_name(),
+            line: position.line,
+            column: position.column,
+        },
+        message,
+    );
+    diag.field = field;
+    diag.help = help;
+    diag
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" and "unknown variant" messages, a
+/// "did you mean" pointing at the closest valid spelling.
+fn misspelling_help(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (given, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match did_you_mean(given, candidates.iter().copied()) {
+        Some(c) => Some(format!("did you mean `{c}`?")),
+        None if !candidates.is_empty() => Some(format!(
+            "expected one of {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => None,
+    }
+}
+
+/// The checks that look at more than one field.
+fn check(doc: &Document) -> Vec<Diagnostic> {
+    let bp = &doc.blueprint;
+    let net = &bp.network;
+    let mut problems = Vec::new();
+
+    if net.tiers.is_empty() {
+        problems.push(doc.error(
+            "network.tiers",
+            "the network has no tiers",
+            "add at least one, for example `public: { size: /24, internet: inbound }`",
+        ));
+    }
+
+    let mut ids: HashMap<String, &str> = HashMap::new();
+    for name in net.tiers.keys() {
+        let id = crate::naming::pascal_case(name.as_str());
+        if let Some(other) = ids.insert(id.clone(), name.as_str()) {
+            problems.push(doc.error(
+                &format!("network.tiers.{name}"),
+                format!(
+                    "tiers `{other}` and `{name}` would both be named `{id}` in the generated code"
+                ),
+                "rename one of them",
+            ));
+        }
+    }
+
+    if let Azs::Names(names) = &net.azs {
+        let region = bp.region.name();
+        let mut seen = Vec::new();
+        for (i, az) in names.iter().enumerate() {
+            let path = format!("network.azs[{i}]");
+            let letter = az.strip_prefix(region).unwrap_or("");
+            let well_formed = letter.len() == 1 && letter.chars().all(|c| c.is_ascii_lowercase());
+            if !well_formed {
+                problems.push(doc.error(
+                    &path,
+                    format!("`{az}` is not an Availability Zone of {region}"),
+                    format!("name zones of the blueprint's region, such as `{region}a`, or give a count: `azs: 3`"),
+                ));
+            } else if seen.contains(&letter) {
+                problems.push(doc.error(
+                    &path,
+                    format!("`{az}` is listed twice"),
+                    "list each zone once",
+                ));
+            } else {
+                seen.push(letter);
+            }
+        }
+    }
+
+    let has_inbound = net.tiers.values().any(|t| t.internet == Internet::Inbound);
+    let has_outbound = net.tiers.values().any(|t| t.internet == Internet::Outbound);
+    if has_outbound && net.nat != Nat::None && !has_inbound {
+        problems.push(doc.error(
+            "network.nat",
+            "NAT gateways need a public tier to stand in, and no tier has `internet: inbound`",
+            "add a tier with `internet: inbound` (a /28 is enough), or set `nat: none`",
+        ));
+    }
+
+    for (name, tier) in &net.tiers {
+        if tier.public_ips && tier.internet != Internet::Inbound {
+            problems.push(doc.error(
+                &format!("network.tiers.{name}.public_ips"),
+                format!("tier `{name}` hands out public IPs but has no route from the internet"),
+                "remove `public_ips`, or set `internet: inbound`",
+            ));
+        }
+    }
+
+    let vpc = net.cidr.0;
+    for (i, reserved) in net.reserved.iter().enumerate() {
+        if !vpc.contains(&reserved.0) && !reserved.0.contains(&vpc) {
+            problems.push(doc.error(
+                &format!("network.reserved[{i}]"),
+                format!("reserved range {} lies outside the VPC {vpc}", reserved.0),
+                "list only ranges inside the VPC; ranges outside it are never allocated anyway",
+            ));
+        }
+    }
+
+    for (i, endpoint) in net.endpoints.iter().enumerate() {
+        if net.endpoints[..i].contains(endpoint) {
+            problems.push(doc.error(
+                &format!("network.endpoints[{i}]"),
+                format!("endpoint `{}` is listed twice", endpoint.service()),
+                "list each endpoint once",
+            ));
+        }
+    }
+
+    problems
+}

@@ -1,0 +1,141 @@
+//! The typed blueprint. Every struct denies unknown fields, every map that the user orders is an
+//! `IndexMap`, and every leaf is a self-checking newtype from [`super::types`].
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use super::types::{
+    Azs, Cidr, Description, Environment, GatewayEndpoint, HELP_SEPARATOR, Internet, MIN_PREFIX,
+    Name, Nat, Prefix, Region, RetentionDays, TagKey, TagValue, TierName, Traffic, VpcCidr,
+    usable_addresses,
+};
+
+/// A whole blueprint (format v1).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blueprint {
+    pub name: Name,
+    pub description: Description,
+    pub environment: Environment,
+    pub region: Region,
+    #[serde(default)]
+    pub tags: IndexMap<TagKey, TagValue>,
+    pub network: Network,
+}
+
+/// The VPC and how its address space is divided.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    pub cidr: VpcCidr,
+    pub azs: Azs,
+    /// Named tiers in the user's order; each has one subnet per AZ.
+    pub tiers: IndexMap<TierName, Tier>,
+    #[serde(default)]
+    pub nat: Nat,
+    /// Ranges the planner never allocates (peered VPCs, on-premises networks).
+    #[serde(default)]
+    pub reserved: Vec<Cidr>,
+    #[serde(default)]
+    pub endpoints: Vec<GatewayEndpoint>,
+    #[serde(default)]
+    pub flow_logs: FlowLogs,
+}
+
+/// One tier: its subnet size and its routing. Each tier has one subnet per AZ.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "TierSpec")]
+pub struct Tier {
+    pub size: SubnetSize,
+    pub internet: Internet,
+    /// Whether instances launched in the tier's subnets get a public IPv4 address.
+    pub public_ips: bool,
+}
+
+/// A tier's subnet size as the user gave it, resolved to a prefix length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubnetSize {
+    /// `size: /24`
+    Prefix(u8),
+    /// `hosts: 200`: the smallest subnet with at least that many usable addresses.
+    Hosts { hosts: u64, prefix: u8 },
+}
+
+impl SubnetSize {
+    pub fn prefix(self) -> u8 {
+        match self {
+            SubnetSize::Prefix(p) | SubnetSize::Hosts { prefix: p, .. } => p,
+        }
+    }
+}
+
+/// A tier as written: exactly one of `size` and `hosts`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierSpec {
+    size: Option<Prefix>,
+    hosts: Option<u64>,
+    internet: Internet,
+    #[serde(default)]
+    public_ips: bool,
+}
+
+impl TryFrom<TierSpec> for Tier {
+    type Error = String;
+
+    fn try_from(spec: TierSpec) -> Result<Tier, String> {
+        let size = match (spec.size, spec.hosts) {
+            (Some(Prefix(p)), None) => SubnetSize::Prefix(p),
+            (None, Some(hosts)) => match Prefix::for_hosts(hosts) {
+                Some(Prefix(prefix)) => SubnetSize::Hosts { hosts, prefix },
+                None => {
+                    return Err(format!(
+                        "no subnet holds {hosts} usable addresses{HELP_SEPARATOR}the largest subnet AWS allows, a /16, holds {}",
+                        usable_addresses(MIN_PREFIX)
+                    ));
+                }
+            },
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "the tier gives both `size` and `hosts`{HELP_SEPARATOR}keep one: `size: /24` or `hosts: 200`"
+                ));
+            }
+            (None, None) => {
+                return Err(format!(
+                    "the tier gives no size{HELP_SEPARATOR}add `size: /24` (a prefix) or `hosts: 200` (usable addresses needed)"
+                ));
+            }
+        };
+        Ok(Tier {
+            size,
+            internet: spec.internet,
+            public_ips: spec.public_ips,
+        })
+    }
+}
+
+/// VPC flow logs to an encrypted CloudWatch Logs group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowLogs {
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub retention_days: RetentionDays,
+    #[serde(default)]
+    pub traffic: Traffic,
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
+
+impl Default for FlowLogs {
+    fn default() -> Self {
+        FlowLogs {
+            enabled: true,
+            retention_days: RetentionDays::default(),
+            traffic: Traffic::default(),
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Where each field of a blueprint stands in its text.
+//!
+//! serde_yaml reports a location only for syntax and type errors. Checks that look at more than
+//! one field (and the planner) still need to say `blueprint.yaml:14:9`, so a second pass over the
+//! same text records, for every field path (`network.tiers.public.size`, `network.reserved[1]`),
+//! the line and column of its key and of its value.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Field path → position of its key (or of the item, in a list) and of its value.
+#[derive(Debug, Default, Clone)]
+pub struct SourceIndex {
+    keys: HashMap<String, Position>,
+    values: HashMap<String, Position>,
+}
+
+impl SourceIndex {
+    /// Indexes `text`. Text that is not valid YAML yields an empty index: serde_yaml reports the
+    /// syntax error with its own location before the index is ever consulted.
+    pub fn build(text: &str) -> Self {
+        let mut builder = Builder::default();
+        let mut parser = Parser::new_from_str(text);
+        if parser.load(&mut builder, false).is_err() {
+            return SourceIndex::default();
+        }
+        builder.index
+    }
+
+    /// Where the key of `path` stands; falls back to the nearest enclosing field that is present
+    /// (a missing `network.nat` is reported at `network`), then to the start of the file.
+    pub fn key(&self, path: &str) -> Position {
+        self.lookup(path, &self.keys)
+    }
+
+    /// Where the value of `path` starts, with the same fallbacks as [`SourceIndex::key`].
+    pub fn value(&self, path: &str) -> Position {
+        self.lookup(path, &self.values)
+    }
+
+    fn lookup(&self, path: &str, map: &HashMap<String, Position>) -> Position {
+        let mut current = path;
+        loop {
+            if let Some(pos) = map.get(current).or_else(|| self.keys.get(current)) {
+                return *pos;
+            }
+            match current.rfind(['.', '[']) {
+                Some(cut) => current = &current[..cut],
+                None => return Position { line: 1, column: 1 },
+            }
+        }
+    }
+}
+
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, next: usize },
+}
+
+#[derive(Default)]
+struct Builder {
+    index: SourceIndex,
+    stack: Vec<Frame>,
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+impl Builder {
+    /// The path of the node that starts now, if it is a value (not a mapping key). A mapping key
+    /// is recorded and `None` returned.
+    fn enter(&mut self, scalar_key: Option<&str>, pos: Position) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Seq { path, next }) => {
+                let child = format!("{path}[{next}]");
+                *next += 1;
+                self.index.keys.insert(child.clone(), pos);
+                Some(child)
+            }
+            Some(Frame::Map { path, key }) => match key.take() {
+                Some(k) => Some(join(path, &k)),
+                None => {
+                    // A key: only scalar keys have a path; complex keys are recorded as "?".
+                    let name = scalar_key.unwrap_or("?").to_string();
+                    self.index.keys.insert(join(path, &name), pos);
+                    *key = Some(name);
+                    None
+                }
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let pos = Position {
+            line: mark.line(),
+            column: mark.col() + 1,
+        };
+        match event {
+            Event::Scalar(value, ..) => {
+                if let Some(path) = self.enter(Some(&value), pos) {
+                    self.index.values.insert(path, pos);
+                }
+            }
+            Event::Alias(_) => {
+                if let Some(path) = self.enter(None, pos) {
+                    self.index.values.insert(path, pos);
+                }
+            }
+            Event::MappingStart(..) => {
+                let path = self.enter(None, pos).unwrap_or_else(|| "?".to_string());
+                self.index.values.insert(path.clone(), pos);
+                self.stack.push(Frame::Map { path, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let path = self.enter(None, pos).unwrap_or_else(|| "?".to_string());
+                self.index.values.insert(path.clone(), pos);
+                self.stack.push(Frame::Seq { path, next: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_keys_values_and_list_items() {
+        let text = "name: x\nnetwork:\n  cidr: 10.0.0.0/16\n  reserved:\n    - 10.0.240.0/20\n  tiers:\n    public: { size: /24 }\n";
+        let index = SourceIndex::build(text);
+        assert_eq!(index.key("network.cidr"), Position { line: 3, column: 3 });
+        assert_eq!(index.value("network.cidr"), Position { line: 3, column: 9 });
+        assert_eq!(
+            index.key("network.reserved[0]"),
+            Position { line: 5, column: 7 }
+        );
+        assert_eq!(
+            index.key("network.tiers.public.size"),
+            Position {
+                line: 7,
+                column: 15
+            }
+        );
+        assert_eq!(index.key("network.nat"), Position { line: 2, column: 1 });
+        assert_eq!(index.key("nowhere"), Position { line: 1, column: 1 });
+    }
+}

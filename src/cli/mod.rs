@@ -1,0 +1,173 @@
+//! The command line: a thin layer over the library. One file per subcommand.
+
+mod list;
+mod plan;
+mod render;
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::blueprint::{self, Document, Origin};
+use crate::diagnostics::Diagnostic;
+use crate::plan::{Locked, Plan, lock};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the input has problems (an invalid blueprint, a plan that does not fit, a lock file that would change under --locked)
+  2  cloudwright could not do its job (a file it cannot read or write, bad arguments, an internal error)";
+
+/// Turns short YAML blueprints of AWS architectures into reviewed CloudFormation, SAM or
+/// Terraform.
+#[derive(Debug, Parser)]
+#[command(name = "cloudwright", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    List(list::Args),
+    Plan(plan::Args),
+    Render(render::Args),
+}
+
+/// Why a command failed, and so its exit code.
+pub enum Failure {
+    /// The input has problems: exit 1.
+    Input(Vec<Diagnostic>),
+    /// The tool could not do its job: exit 2.
+    Tool(String),
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(d: Vec<Diagnostic>) -> Self {
+        Failure::Input(d)
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        Failure::Input(vec![d])
+    }
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::List(args) => list::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Render(args) => render::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(diagnostics)) => {
+            let mut err = std::io::stderr().lock();
+            for d in &diagnostics {
+                let _ = writeln!(err, "{d}");
+            }
+            let n = diagnostics.len();
+            let _ = writeln!(err, "{n} problem{} found", if n == 1 { "" } else { "s" });
+            ExitCode::from(1)
+        }
+        Err(Failure::Tool(message)) => {
+            let _ = writeln!(std::io::stderr(), "error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints to stdout; a closed pipe (`cloudwright ... | head`) is not an error.
+fn print(text: &str) -> Result<(), Failure> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Tool(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A loaded, planned blueprint, and the lock file text to write when the plan changed it.
+struct Planned {
+    doc: Document,
+    plan: Plan,
+    lock_update: Option<(PathBuf, String)>,
+}
+
+/// Loads and plans `arg` (a path or a catalog name). For a blueprint file, the lock file next to
+/// it is honoured; with `locked`, a lock file that is missing or would change is an error.
+fn load_and_plan(arg: &str, locked: bool) -> Result<Planned, Failure> {
+    let source = blueprint::resolve(arg).map_err(|e| Failure::Tool(e.to_string()))?;
+    let doc = blueprint::load(source)?;
+    let lock_path = match &doc.source.origin {
+        Origin::File(path) => Some(lock::path_for(path)),
+        Origin::Catalog(_) => None,
+    };
+    let previous = match &lock_path {
+        Some(path) => lock::read(path)?.map(|allocation| Locked {
+            path: path.clone(),
+            allocation,
+        }),
+        None => None,
+    };
+    let plan = crate::plan::plan(&doc, previous.as_ref())?;
+    let lock_update = match lock_path {
+        Some(path) if previous.as_ref().map(|p| &p.allocation) != Some(&plan.allocation) => {
+            if locked {
+                let what = if previous.is_some() {
+                    "would change"
+                } else {
+                    "does not exist"
+                };
+                return Err(doc
+                    .error(
+                        "network",
+                        format!(
+                            "the lock file {} {what}, and --locked forbids writing it",
+                            path.display()
+                        ),
+                        "run without --locked and commit the lock file",
+                    )
+                    .into());
+            }
+            let text = lock::render(&plan.name, &plan.allocation);
+            Some((path, text))
+        }
+        _ => None,
+    };
+    Ok(Planned {
+        doc,
+        plan,
+        lock_update,
+    })
+}
+
+/// Writes the lock file if the plan changed it, and says so on stderr.
+fn save_lock(update: Option<(PathBuf, String)>) -> Result<(), Failure> {
+    if let Some((path, text)) = update {
+        let status =
+            crate::write::write_file(&path, &text).map_err(|e| Failure::Tool(e.to_string()))?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "lock file {}: {}",
+            path.display(),
+            status.as_str()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! `cloudwright plan`: the address plan.
+
+use super::{Failure, load_and_plan, print, save_lock};
+
+/// Print the address plan: every subnet, the reserved ranges, the free space and the headroom.
+///
+/// For a blueprint file, the plan is recorded in a lock file next to it (`NAME.lock.yaml`); later
+/// plans keep every recorded subnet where it is.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  cloudwright plan ha-vpc\n  cloudwright plan network/core.yaml --locked"
+)]
+pub struct Args {
+    /// A blueprint file, or the name of a catalog blueprint (see `cloudwright list`).
+    blueprint: String,
+    /// Fail instead of creating or changing the lock file (for CI).
+    #[arg(long)]
+    locked: bool,
+}
+
+pub fn run(args: &Args) -> Result<(), Failure> {
+    let planned = load_and_plan(&args.blueprint, args.locked)?;
+    print(&planned.plan.report())?;
+    save_lock(planned.lock_update)
+}

@@ -1,0 +1,366 @@
+//! The render-ready view of a plan. Templates never see the blueprint: every name is derived,
+//! every logical ID and Terraform key computed, every list ordered here.
+//!
+//! Each item carries both its CloudFormation logical ID (`id`, from tier and AZ letter, never a
+//! list position) and its Terraform `for_each` key (`key`), so all three targets read one view.
+
+use serde::Serialize;
+
+use super::escape;
+use crate::blueprint::types::Internet;
+use crate::naming::pascal_case;
+use crate::plan::{Az, Plan};
+
+/// A tag, in the order it is written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// Where a subnet is: a position among the region's zones, or a zone name.
+#[derive(Debug, Clone, Serialize)]
+pub struct AzRef {
+    pub label: String,
+    pub index: usize,
+    pub name: Option<String>,
+}
+
+impl From<&Az> for AzRef {
+    fn from(az: &Az) -> Self {
+        AzRef {
+            label: az.label.clone(),
+            index: az.index,
+            name: az.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Subnet {
+    pub id: String,
+    pub key: String,
+    pub tier: String,
+    pub az: AzRef,
+    pub cidr: String,
+    pub public_ips: bool,
+    pub route_table_id: String,
+    pub route_table_key: String,
+    pub name: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteTable {
+    pub id: String,
+    pub key: String,
+    pub name: String,
+    pub comment: String,
+    /// The default route's target: the internet gateway, a NAT gateway, or none.
+    pub via_internet_gateway: bool,
+    /// Logical ID and key of the NAT gateway the default route uses.
+    pub nat_id: Option<String>,
+    pub nat_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NatGateway {
+    pub id: String,
+    pub eip_id: String,
+    pub key: String,
+    pub subnet_id: String,
+    pub subnet_key: String,
+    pub name: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Endpoint {
+    pub id: String,
+    pub key: String,
+    pub service: String,
+    /// `!Sub` body of the service name: `com.amazonaws.${AWS::Region}.s3`.
+    pub service_sub: String,
+    pub name: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowLogs {
+    pub retention_days: u32,
+    pub traffic: &'static str,
+    pub log_group_name: String,
+    pub key_alias: String,
+    pub key_description: String,
+    pub role_description: String,
+    /// Terraform `name_prefix` of the delivery role: at most 38 characters.
+    pub role_name_prefix: String,
+    pub name: String,
+    /// `!Sub` body of the log group's ARN, for the key policy's encryption-context condition.
+    pub log_group_arn_sub: String,
+    /// `!Sub` body matching every log group of the account and region (for DescribeLogGroups).
+    pub log_groups_arn_sub: String,
+    /// `!Sub` body of the flow logs' source ARN, for the role's confused-deputy condition.
+    pub flow_log_arn_sub: String,
+}
+
+/// The subnets of one tier, for outputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct TierOutput {
+    pub id: String,
+    pub key: String,
+    pub description: String,
+    pub subnet_ids: Vec<String>,
+    pub subnet_keys: Vec<String>,
+    pub export_sub: String,
+}
+
+/// Everything the network templates need.
+#[derive(Debug, Clone, Serialize)]
+pub struct Network {
+    pub name: String,
+    pub description: String,
+    pub region: &'static str,
+    pub vpc_cidr: String,
+    pub vpc_comment: String,
+    /// The blueprint's own tags, in its order.
+    pub tags: Vec<Tag>,
+    pub internet_gateway: bool,
+    /// Whether any AZ is given as a position (needs `Fn::GetAZs` / the AZ data source).
+    pub azs_by_index: bool,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub endpoints: Vec<Endpoint>,
+    pub flow_logs: Option<FlowLogs>,
+    pub outputs: Vec<TierOutput>,
+    pub default_sg_name: String,
+    /// Widths of the quoted keys of each HCL map, so `=` signs line up as `terraform fmt` wants.
+    pub tag_key_width: usize,
+    pub route_table_key_width: usize,
+    pub nat_key_width: usize,
+    pub endpoint_key_width: usize,
+}
+
+fn upper(label: &str) -> String {
+    label.to_ascii_uppercase()
+}
+
+fn route_table_for(internet: Internet, az: &str) -> (String, String) {
+    match internet {
+        Internet::Inbound => ("RouteTableInternet".into(), "internet".into()),
+        Internet::Outbound => (
+            format!("RouteTableEgress{}", upper(az)),
+            format!("egress-{az}"),
+        ),
+        Internet::None => ("RouteTableIsolated".into(), "isolated".into()),
+    }
+}
+
+/// Builds the view of `plan`'s network.
+pub fn network(plan: &Plan) -> Network {
+    let bp = &plan.name;
+    let mut subnets = Vec::new();
+    for tier in &plan.tiers {
+        for s in &tier.subnets {
+            let az = &plan.azs[s.az];
+            let (route_table_id, route_table_key) = route_table_for(tier.internet, &az.label);
+            subnets.push(Subnet {
+                id: format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label)),
+                key: format!("{}-{}", tier.name, az.label),
+                tier: tier.name.clone(),
+                az: az.into(),
+                cidr: s.cidr.to_string(),
+                public_ips: tier.public_ips,
+                route_table_id,
+                route_table_key,
+                name: format!("{bp}-{}-{}", tier.name, az.label),
+                comment: format!(
+                    "Tier {}, AZ {}: {} ({} usable addresses).",
+                    tier.name,
+                    az.label,
+                    s.cidr,
+                    crate::plan::thousands(crate::blueprint::types::usable_addresses(tier.prefix))
+                ),
+            });
+        }
+    }
+
+    let has = |kind: Internet| plan.tiers.iter().any(|t| t.internet == kind);
+    let mut route_tables = Vec::new();
+    if has(Internet::Inbound) {
+        route_tables.push(RouteTable {
+            id: "RouteTableInternet".into(),
+            key: "internet".into(),
+            name: format!("{bp}-internet"),
+            comment: "Routes the tiers with inbound internet access to the internet gateway."
+                .into(),
+            via_internet_gateway: true,
+            nat_id: None,
+            nat_key: None,
+        });
+    }
+    if has(Internet::Outbound) {
+        for (i, az) in plan.azs.iter().enumerate() {
+            let nat = if plan.nat_azs.contains(&i) {
+                Some(az)
+            } else {
+                plan.nat_azs.first().map(|n| &plan.azs[*n])
+            };
+            route_tables.push(RouteTable {
+                id: format!("RouteTableEgress{}", upper(&az.label)),
+                key: format!("egress-{}", az.label),
+                name: format!("{bp}-egress-{}", az.label),
+                comment: match nat {
+                    Some(n) => format!(
+                        "Egress tiers in AZ {}: out through the NAT gateway in AZ {}.",
+                        az.label, n.label
+                    ),
+                    None => format!(
+                        "Egress tiers in AZ {}: no NAT gateway, so no default route.",
+                        az.label
+                    ),
+                },
+                via_internet_gateway: false,
+                nat_id: nat.map(|n| format!("NatGateway{}", upper(&n.label))),
+                nat_key: nat.map(|n| n.label.clone()),
+            });
+        }
+    }
+    if has(Internet::None) {
+        route_tables.push(RouteTable {
+            id: "RouteTableIsolated".into(),
+            key: "isolated".into(),
+            name: format!("{bp}-isolated"),
+            comment: "Isolated tiers: no route to or from the internet.".into(),
+            via_internet_gateway: false,
+            nat_id: None,
+            nat_key: None,
+        });
+    }
+
+    let nat_tier = plan.nat_tier();
+    let nat_gateways: Vec<NatGateway> = plan
+        .nat_azs
+        .iter()
+        .filter_map(|i| {
+            let az = &plan.azs[*i];
+            let tier = nat_tier?;
+            Some(NatGateway {
+                id: format!("NatGateway{}", upper(&az.label)),
+                eip_id: format!("NatEip{}", upper(&az.label)),
+                key: az.label.clone(),
+                subnet_id: format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label)),
+                subnet_key: format!("{}-{}", tier.name, az.label),
+                name: format!("{bp}-nat-{}", az.label),
+                comment: format!(
+                    "NAT gateway for the egress tiers, in tier {} of AZ {}.",
+                    tier.name, az.label
+                ),
+            })
+        })
+        .collect();
+
+    let endpoints: Vec<Endpoint> = plan
+        .endpoints
+        .iter()
+        .map(|e| {
+            let service = e.service();
+            Endpoint {
+                id: format!("Endpoint{}", pascal_case(service)),
+                key: service.to_string(),
+                service: service.to_string(),
+                service_sub: format!("com.amazonaws.${{AWS::Region}}.{service}"),
+                name: format!("{bp}-{service}"),
+                comment: format!("Gateway endpoint for {service}: free, and keeps its traffic off the NAT gateways."),
+            }
+        })
+        .collect();
+
+    let flow_logs = plan.flow_logs.map(|f| {
+        let log_group_name = format!("/vpc/{bp}/flow-logs");
+        FlowLogs {
+            retention_days: f.retention_days,
+            traffic: f.traffic.as_aws(),
+            key_alias: format!("alias/{bp}-flow-logs"),
+            key_description: format!("Encrypts the VPC flow logs of {bp}"),
+            role_description: format!("Lets VPC Flow Logs deliver the flow logs of {bp} to CloudWatch Logs"),
+            name: format!("{bp}-flow-logs"),
+            role_name_prefix: format!("{}-flow-logs-", bp.chars().take(26).collect::<String>().trim_end_matches('-')),
+            log_group_arn_sub: format!(
+                "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}"
+            ),
+            log_groups_arn_sub: "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*".into(),
+            flow_log_arn_sub: "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*".into(),
+            log_group_name,
+        }
+    });
+
+    let outputs = plan
+        .tiers
+        .iter()
+        .map(|tier| {
+            let id = format!("{}SubnetIds", pascal_case(&tier.name));
+            let labels: Vec<&str> = tier
+                .subnets
+                .iter()
+                .map(|s| plan.azs[s.az].label.as_str())
+                .collect();
+            TierOutput {
+                key: format!("{}_subnet_ids", tier.name.replace('-', "_")),
+                description: format!(
+                    "IDs of the subnets of tier {}, in AZ order ({})",
+                    tier.name,
+                    labels.join(", ")
+                ),
+                subnet_ids: labels
+                    .iter()
+                    .map(|l| format!("Subnet{}{}", pascal_case(&tier.name), upper(l)))
+                    .collect(),
+                subnet_keys: labels
+                    .iter()
+                    .map(|l| format!("{}-{l}", tier.name))
+                    .collect(),
+                export_sub: format!("${{AWS::StackName}}-{id}"),
+                id,
+            }
+        })
+        .collect();
+
+    let tags: Vec<Tag> = plan
+        .tags
+        .iter()
+        .map(|(k, v)| Tag {
+            key: k.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    Network {
+        tag_key_width: hcl_key_width(tags.iter().map(|t| t.key.as_str())),
+        route_table_key_width: hcl_key_width(route_tables.iter().map(|r| r.key.as_str())),
+        nat_key_width: hcl_key_width(nat_gateways.iter().map(|n: &NatGateway| n.key.as_str())),
+        endpoint_key_width: hcl_key_width(endpoints.iter().map(|e: &Endpoint| e.key.as_str())),
+        default_sg_name: format!("{bp}-default"),
+        name: bp.clone(),
+        description: plan.description.clone(),
+        region: plan.region.name,
+        vpc_cidr: plan.vpc.to_string(),
+        vpc_comment: format!("The VPC: {}, with DNS support and DNS hostnames.", plan.vpc),
+        tags,
+        internet_gateway: has(Internet::Inbound),
+        azs_by_index: plan.azs.iter().any(|a| a.name.is_none()),
+        subnets,
+        route_tables,
+        nat_gateways,
+        endpoints,
+        flow_logs,
+        outputs,
+    }
+}
+
+/// The widest of `keys` once written as quoted HCL strings, in characters.
+fn hcl_key_width<'a>(keys: impl Iterator<Item = &'a str>) -> usize {
+    keys.map(|k| escape::hcl_string(k).chars().count())
+        .max()
+        .unwrap_or(0)
+}

@@ -1,0 +1,128 @@
+//! The minijinja environment: every embedded template, strict about undefined values, with
+//! escaping decided by the template's file name.
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
+
+use super::escape;
+use crate::blueprint::TEMPLATES;
+
+const HCL: AutoEscape = AutoEscape::Custom("hcl");
+
+/// The escaping a template gets, from its file name; `None` for a name we do not render.
+fn escaping_for(name: &str) -> Option<AutoEscape> {
+    if name.ends_with(".yaml.j2") {
+        Some(AutoEscape::Json)
+    } else if name.ends_with(".tf.j2") {
+        Some(HCL)
+    } else {
+        None
+    }
+}
+
+fn hcl_formatter(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> Result<(), Error> {
+    if state.auto_escape() != HCL || value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = hcl_value(value)?;
+    out.write_str(&text).map_err(Error::from)
+}
+
+fn hcl_value(value: &Value) -> Result<String, Error> {
+    if let Some(s) = value.as_str() {
+        return Ok(escape::hcl_string(s));
+    }
+    match value.kind() {
+        minijinja::value::ValueKind::Bool => Ok(value.is_true().to_string()),
+        minijinja::value::ValueKind::Number => Ok(value.to_string()),
+        minijinja::value::ValueKind::Seq => {
+            let items = value
+                .try_iter()?
+                .map(|v| hcl_value(&v))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(format!("[{}]", items.join(", ")))
+        }
+        kind => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("a {kind} value cannot be written into HCL"),
+        )),
+    }
+}
+
+fn checked(value: &str, ok: fn(&str) -> bool, what: &str) -> Result<Value, Error> {
+    if ok(value) {
+        Ok(Value::from_safe_string(value.to_string()))
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{value}` is not a valid {what}"),
+        ))
+    }
+}
+
+/// Builds the environment with every embedded template loaded and checked.
+pub fn environment() -> Result<Environment<'static>, Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
+    env.set_auto_escape_callback(|name| escaping_for(name).unwrap_or(AutoEscape::None));
+    env.set_formatter(hcl_formatter);
+    env.add_filter("logical_id", |v: &str| {
+        checked(v, escape::is_logical_id, "logical ID")
+    });
+    env.add_filter("tf_ident", |v: &str| {
+        checked(v, escape::is_tf_ident, "Terraform identifier")
+    });
+    env.add_filter("hcl_key", |v: &str, width: usize| {
+        let quoted = escape::hcl_string(v);
+        let pad = width.saturating_sub(quoted.chars().count());
+        Value::from_safe_string(format!("{quoted}{}", " ".repeat(pad)))
+    });
+    env.add_filter("comment", |v: &str| {
+        checked(v, escape::is_comment, "one-line comment")
+    });
+    for (name, source) in TEMPLATES {
+        if escaping_for(name).is_none() {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "template {name} must end in .yaml.j2 or .tf.j2 so that its escaping is known"
+                ),
+            ));
+        }
+        env.add_template(name, source)?;
+    }
+    Ok(env)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_template_compiles() {
+        let env = environment().unwrap();
+        assert!(!TEMPLATES.is_empty());
+        for (name, _) in TEMPLATES {
+            env.get_template(name).unwrap();
+        }
+    }
+
+    #[test]
+    fn values_are_escaped_by_file_name() {
+        let mut env = environment().unwrap();
+        env.add_template("t.yaml.j2", "v: {{ v }}").unwrap();
+        env.add_template("t.tf.j2", "v = {{ v }}").unwrap();
+        let ctx = minijinja::context! { v => "yes ${x} \"q\"" };
+        assert_eq!(
+            env.get_template("t.yaml.j2").unwrap().render(&ctx).unwrap(),
+            r#"v: "yes ${x} \"q\"""#
+        );
+        assert_eq!(
+            env.get_template("t.tf.j2").unwrap().render(&ctx).unwrap(),
+            r#"v = "yes $${x} \"q\"""#
+        );
+    }
+}

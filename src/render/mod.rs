@@ -1,0 +1,88 @@
+//! Rendering a plan into files, in memory: no disk access here (see [`crate::write`]).
+
+mod context;
+pub mod env;
+pub mod escape;
+
+use std::fmt;
+
+use minijinja::context;
+
+use crate::plan::Plan;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    /// One CloudFormation template, `template.yaml`.
+    #[value(name = "cloudformation")]
+    CloudFormation,
+    /// One AWS SAM template, `template.yaml`.
+    Sam,
+    /// A Terraform root module: `versions.tf`, `providers.tf`, `variables.tf`, one file per
+    /// component, `outputs.tf`.
+    Terraform,
+}
+
+impl Target {
+    pub const ALL: [Target; 3] = [Target::CloudFormation, Target::Sam, Target::Terraform];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::CloudFormation => "cloudformation",
+            Target::Sam => "sam",
+            Target::Terraform => "terraform",
+        }
+    }
+
+    /// Output file → template that renders it.
+    fn files(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Target::CloudFormation => &[("template.yaml", "cloudformation/template.yaml.j2")],
+            Target::Sam => &[("template.yaml", "sam/template.yaml.j2")],
+            Target::Terraform => &[
+                ("versions.tf", "terraform/versions.tf.j2"),
+                ("providers.tf", "terraform/providers.tf.j2"),
+                ("variables.tf", "terraform/variables.tf.j2"),
+                ("network.tf", "terraform/network.tf.j2"),
+                ("outputs.tf", "terraform/outputs.tf.j2"),
+            ],
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One generated file: its path relative to the output directory, and its body (the header is
+/// added by [`crate::write`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub path: String,
+    pub body: String,
+}
+
+/// A template failed: a bug in cloudwright, never the user's input.
+#[derive(Debug, thiserror::Error)]
+#[error("internal template error: {0:#}")]
+pub struct RenderError(#[from] minijinja::Error);
+
+/// Renders every file of `target` for `plan`.
+pub fn render(plan: &Plan, target: Target) -> Result<Vec<RenderedFile>, RenderError> {
+    let env = env::environment()?;
+    let network = context::network(plan);
+    let ctx = context! { network => network };
+    target
+        .files()
+        .iter()
+        .map(|(path, template)| {
+            let body = env.get_template(template)?.render(&ctx)?;
+            Ok(RenderedFile {
+                path: (*path).to_string(),
+                body,
+            })
+        })
+        .collect()
+}
