@@ -1,0 +1,366 @@
+//! The catalog, end to end: every blueprint under `blueprints/` is planned and rendered for every
+//! target; the plan and every file are snapshot-tested into `snapshots/`, and the rendered output
+//! is parsed back to check that it holds together (references resolve, subnets sit inside the
+//! VPC and never overlap).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use cloudwright::blueprint::{self, Origin, Source};
+use cloudwright::plan::{self, Plan};
+use cloudwright::render::{self, Target};
+use cloudwright::write;
+use ipnet::Ipv4Net;
+
+fn load_plan(path: &Path) -> (String, Plan) {
+    let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = blueprint::load(Source {
+        origin: Origin::Catalog(name.clone()),
+        text,
+    })
+    .unwrap_or_else(|d| panic!("catalog blueprint {name} does not load: {d:#?}"));
+    let plan = plan::plan(&doc, None).unwrap_or_else(|d| panic!("{name} does not plan: {d:#?}"));
+    (name, plan)
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+#[test]
+fn catalog_snapshots() {
+    settings().bind(|| {
+        insta::glob!("../blueprints", "*.yaml", |path| {
+            let (name, plan) = load_plan(path);
+            insta::assert_snapshot!(format!("{name}.plan"), plan.report());
+            for target in Target::ALL {
+                for file in render::render(&plan, target).unwrap() {
+                    let out = write::with_header(&file, &name, &format!("{name}.yaml"));
+                    insta::assert_snapshot!(format!("{name}.{target}.{}", file.path), out.contents);
+                }
+            }
+        });
+    });
+}
+
+#[test]
+fn the_catalog_is_embedded_and_matches_the_files() {
+    let embedded: Vec<_> = blueprint::catalog().map(|(n, _)| n.to_string()).collect();
+    assert!(embedded.contains(&"ha-vpc".to_string()));
+    for (name, text) in blueprint::catalog() {
+        let on_disk = std::fs::read_to_string(format!("blueprints/{name}.yaml")).unwrap();
+        assert_eq!(text, on_disk, "{name} is embedded as it is on disk");
+    }
+}
+
+#[test]
+fn rendering_is_byte_identical_from_run_to_run() {
+    for entry in std::fs::read_dir("blueprints").unwrap() {
+        let path = entry.unwrap().path();
+        let (_, plan) = load_plan(&path);
+        for target in Target::ALL {
+            assert_eq!(render::render(&plan, target).unwrap(), render::render(&plan, target).unwrap());
+        }
+    }
+}
+
+fn catalog_plans() -> Vec<(String, Plan)> {
+    let mut paths: Vec<_> = std::fs::read_dir("blueprints")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty());
+    paths.iter().map(|p| load_plan(p)).collect()
+}
+
+fn body(plan: &Plan, target: Target, path: &str) -> String {
+    render::render(plan, target)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{target} renders {path}"))
+        .body
+}
+
+fn assert_disjoint_inside(name: &str, vpc: Ipv4Net, subnets: &[Ipv4Net]) {
+    assert!(!subnets.is_empty(), "{name}: no subnets found");
+    for (i, a) in subnets.iter().enumerate() {
+        assert!(vpc.contains(a), "{name}: subnet {a} is outside the VPC {vpc}");
+        for b in &subnets[i + 1..] {
+            assert!(!a.contains(b) && !b.contains(a), "{name}: subnets {a} and {b} overlap");
+        }
+    }
+}
+
+// ---- CloudFormation ----------------------------------------------------------------------
+
+/// Every logical ID a value refers to through `!Ref`, `!GetAtt`, `!Sub` or `DependsOn`.
+fn cfn_references(value: &serde_yaml::Value, out: &mut Vec<String>) {
+    use serde_yaml::Value;
+    match value {
+        Value::Tagged(tagged) => {
+            let tag = tagged.tag.to_string();
+            match (tag.as_str(), &tagged.value) {
+                ("!Ref", Value::String(s)) => out.push(s.clone()),
+                ("!GetAtt", Value::String(s)) => out.push(s.split('.').next().unwrap().to_string()),
+                ("!Sub", Value::String(s)) => {
+                    let mut rest = s.as_str();
+                    while let Some(start) = rest.find("${") {
+                        let end = rest[start..].find('}').expect("closed ${") + start;
+                        let var = &rest[start + 2..end];
+                        if !var.starts_with('!') {
+                            out.push(var.split('.').next().unwrap().to_string());
+                        }
+                        rest = &rest[end..];
+                    }
+                }
+                _ => cfn_references(&tagged.value, out),
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|v| cfn_references(v, out)),
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                if k.as_str() == Some("DependsOn") {
+                    match v {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Sequence(items) => out.extend(items.iter().filter_map(|i| i.as_str().map(String::from))),
+                        _ => panic!("odd DependsOn {v:?}"),
+                    }
+                } else {
+                    cfn_references(v, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn cloudformation_and_sam_references_resolve_and_subnets_fit() {
+    for (name, plan) in catalog_plans() {
+        for target in [Target::CloudFormation, Target::Sam] {
+            let text = body(&plan, target, "template.yaml");
+            let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+            let resources = doc["Resources"].as_mapping().expect("Resources");
+            let ids: BTreeSet<String> = resources.keys().map(|k| k.as_str().unwrap().to_string()).collect();
+            let mut refs = Vec::new();
+            cfn_references(&doc["Resources"], &mut refs);
+            cfn_references(&doc["Outputs"], &mut refs);
+            assert!(refs.len() > 20, "{name}/{target}: too few references found ({})", refs.len());
+            for r in refs {
+                assert!(
+                    ids.contains(&r) || r.starts_with("AWS::"),
+                    "{name}/{target}: reference to {r}, which is not a resource"
+                );
+            }
+            let of_type = |t: &str| -> Vec<&serde_yaml::Value> {
+                resources.values().filter(|r| r["Type"].as_str() == Some(t)).collect()
+            };
+            let vpcs = of_type("AWS::EC2::VPC");
+            assert_eq!(vpcs.len(), 1);
+            let vpc: Ipv4Net = vpcs[0]["Properties"]["CidrBlock"].as_str().unwrap().parse().unwrap();
+            let subnets: Vec<Ipv4Net> = of_type("AWS::EC2::Subnet")
+                .iter()
+                .map(|s| s["Properties"]["CidrBlock"].as_str().unwrap().parse().unwrap())
+                .collect();
+            assert_eq!(subnets.len(), plan.tiers.iter().map(|t| t.subnets.len()).sum::<usize>());
+            assert_disjoint_inside(&name, vpc, &subnets);
+            if target == Target::Sam {
+                assert_eq!(doc["Transform"].as_str(), Some("AWS::Serverless-2016-10-31"));
+            }
+        }
+    }
+}
+
+// ---- Terraform ---------------------------------------------------------------------------
+
+#[derive(Default)]
+struct TfIndex {
+    /// `aws_vpc.this`, `data.aws_partition.current`, `local.subnets`, `var.region`.
+    declared: BTreeSet<String>,
+    /// The same, for every reference found, with the file it is in.
+    used: Vec<(String, String)>,
+}
+
+fn tf_expr(expr: &hcl::Expression, bound: &BTreeSet<String>, file: &str, index: &mut TfIndex) {
+    use hcl::expr::{Expression as E, TraversalOperator as Op};
+    match expr {
+        E::Traversal(t) => {
+            if let E::Variable(v) = &t.expr {
+                let root = v.as_str().to_string();
+                let attrs: Vec<String> = t
+                    .operators
+                    .iter()
+                    .map_while(|op| match op {
+                        Op::GetAttr(id) => Some(id.as_str().to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                let name = match root.as_str() {
+                    "data" => format!("data.{}.{}", attrs[0], attrs[1]),
+                    "each" | "count" | "path" | "terraform" => String::new(),
+                    _ if bound.contains(&root) => String::new(),
+                    _ => format!("{root}.{}", attrs[0]),
+                };
+                if !name.is_empty() {
+                    index.used.push((name, file.to_string()));
+                }
+            } else {
+                tf_expr(&t.expr, bound, file, index);
+            }
+            for op in &t.operators {
+                if let Op::Index(e) = op {
+                    tf_expr(e, bound, file, index);
+                }
+            }
+        }
+        E::Variable(v) => {
+            assert!(bound.contains(v.as_str()), "{file}: bare variable {}", v.as_str());
+        }
+        E::Array(items) => items.iter().for_each(|e| tf_expr(e, bound, file, index)),
+        E::Object(obj) => {
+            for (k, v) in obj {
+                if let hcl::expr::ObjectKey::Expression(k) = k {
+                    tf_expr(k, bound, file, index);
+                }
+                tf_expr(v, bound, file, index);
+            }
+        }
+        E::TemplateExpr(t) => {
+            let template = hcl::Template::from_expr(t).unwrap();
+            for element in template.elements() {
+                match element {
+                    hcl::template::Element::Interpolation(i) => tf_expr(&i.expr, bound, file, index),
+                    hcl::template::Element::Literal(_) => {}
+                    hcl::template::Element::Directive(_) => panic!("{file}: unexpected template directive"),
+                }
+            }
+        }
+        E::FuncCall(f) => f.args.iter().for_each(|e| tf_expr(e, bound, file, index)),
+        E::Parenthesis(e) => tf_expr(e, bound, file, index),
+        E::Conditional(c) => {
+            tf_expr(&c.cond_expr, bound, file, index);
+            tf_expr(&c.true_expr, bound, file, index);
+            tf_expr(&c.false_expr, bound, file, index);
+        }
+        E::Operation(op) => match op.as_ref() {
+            hcl::expr::Operation::Unary(u) => tf_expr(&u.expr, bound, file, index),
+            hcl::expr::Operation::Binary(b) => {
+                tf_expr(&b.lhs_expr, bound, file, index);
+                tf_expr(&b.rhs_expr, bound, file, index);
+            }
+        },
+        E::ForExpr(f) => {
+            tf_expr(&f.collection_expr, bound, file, index);
+            let mut inner = bound.clone();
+            inner.insert(f.value_var.as_str().to_string());
+            if let Some(k) = &f.key_var {
+                inner.insert(k.as_str().to_string());
+            }
+            for e in [f.key_expr.as_ref(), Some(&f.value_expr), f.cond_expr.as_ref()].into_iter().flatten() {
+                tf_expr(e, &inner, file, index);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn tf_body(body: &hcl::Body, file: &str, index: &mut TfIndex) {
+    let label = |b: &hcl::Block, i: usize| match &b.labels[i] {
+        hcl::BlockLabel::String(s) => s.clone(),
+        hcl::BlockLabel::Identifier(id) => id.as_str().to_string(),
+    };
+    for structure in body.iter() {
+        match structure {
+            // A variable's `type` is a type expression (`map(string)`), not a reference.
+            hcl::Structure::Attribute(a) if a.key.as_str() == "type" => {}
+            hcl::Structure::Attribute(a) => tf_expr(&a.expr, &BTreeSet::new(), file, index),
+            hcl::Structure::Block(b) => {
+                match b.identifier.as_str() {
+                    "resource" => {
+                        index.declared.insert(format!("{}.{}", label(b, 0), label(b, 1)));
+                    }
+                    "data" => {
+                        index.declared.insert(format!("data.{}.{}", label(b, 0), label(b, 1)));
+                    }
+                    "variable" => {
+                        index.declared.insert(format!("var.{}", label(b, 0)));
+                    }
+                    "locals" => {
+                        for a in b.body.attributes() {
+                            index.declared.insert(format!("local.{}", a.key.as_str()));
+                        }
+                    }
+                    _ => {}
+                }
+                tf_body(&b.body, file, index);
+            }
+        }
+    }
+}
+
+fn local_object<'a>(body: &'a hcl::Body, name: &str) -> Option<&'a hcl::Expression> {
+    body.blocks()
+        .filter(|b| b.identifier.as_str() == "locals")
+        .flat_map(|b| b.body.attributes())
+        .find(|a| a.key.as_str() == name)
+        .map(|a| &a.expr)
+}
+
+#[test]
+fn terraform_references_resolve_and_subnets_fit() {
+    for (name, plan) in catalog_plans() {
+        let files = render::render(&plan, Target::Terraform).unwrap();
+        let mut index = TfIndex::default();
+        let mut bodies = BTreeMap::new();
+        for f in &files {
+            let parsed = hcl::parse(&f.body).unwrap_or_else(|e| panic!("{name}/{}: {e}", f.path));
+            tf_body(&parsed, &f.path, &mut index);
+            bodies.insert(f.path.clone(), parsed);
+        }
+        assert!(index.used.len() > 20, "{name}: too few references found");
+        for (used, file) in &index.used {
+            assert!(index.declared.contains(used), "{name}/{file}: {used} is not declared");
+        }
+
+        let network = &bodies["network.tf"];
+        let vpc = network
+            .blocks()
+            .find(|b| b.identifier.as_str() == "resource" && b.labels[0].as_str() == "aws_vpc")
+            .and_then(|b| b.body.attributes().find(|a| a.key.as_str() == "cidr_block"))
+            .map(|a| match &a.expr {
+                hcl::Expression::String(s) => s.parse::<Ipv4Net>().unwrap(),
+                other => panic!("cidr_block {other:?}"),
+            })
+            .expect("aws_vpc cidr_block");
+        let Some(hcl::Expression::Object(subnets)) = local_object(network, "subnets") else {
+            panic!("{name}: local.subnets is not an object");
+        };
+        let cidrs: Vec<Ipv4Net> = subnets
+            .values()
+            .map(|s| match s {
+                hcl::Expression::Object(o) => o
+                    .iter()
+                    .find(|(k, _)| matches!(k, hcl::ObjectKey::Identifier(id) if id.as_str() == "cidr_block"))
+                    .map(|(_, v)| match v {
+                        hcl::Expression::String(c) => c.parse().unwrap(),
+                        other => panic!("cidr_block {other:?}"),
+                    })
+                    .expect("cidr_block"),
+                other => panic!("subnet {other:?}"),
+            })
+            .collect();
+        assert_eq!(cidrs.len(), plan.tiers.iter().map(|t| t.subnets.len()).sum::<usize>());
+        assert_disjoint_inside(&name, vpc, &cidrs);
+        assert!(
+            !files.iter().any(|f| f.body.contains("count =") || f.body.contains("count=")),
+            "{name}: resources are keyed with for_each, never count"
+        );
+    }
+}
