@@ -33,9 +33,8 @@ fn settings() -> insta::Settings {
 
 #[test]
 fn catalog_snapshots() {
-    settings().bind(|| {
-        insta::glob!("../blueprints", "*.yaml", |path| {
-            let (name, plan) = load_plan(path);
+    for (name, plan) in catalog_plans() {
+        settings().bind(|| {
             insta::assert_snapshot!(format!("{name}.plan"), plan.report());
             for target in Target::ALL {
                 for file in render::render(&plan, target).unwrap() {
@@ -44,7 +43,7 @@ fn catalog_snapshots() {
                 }
             }
         });
-    });
+    }
 }
 
 #[test]
@@ -63,7 +62,10 @@ fn rendering_is_byte_identical_from_run_to_run() {
         let path = entry.unwrap().path();
         let (_, plan) = load_plan(&path);
         for target in Target::ALL {
-            assert_eq!(render::render(&plan, target).unwrap(), render::render(&plan, target).unwrap());
+            assert_eq!(
+                render::render(&plan, target).unwrap(),
+                render::render(&plan, target).unwrap()
+            );
         }
     }
 }
@@ -91,9 +93,15 @@ fn body(plan: &Plan, target: Target, path: &str) -> String {
 fn assert_disjoint_inside(name: &str, vpc: Ipv4Net, subnets: &[Ipv4Net]) {
     assert!(!subnets.is_empty(), "{name}: no subnets found");
     for (i, a) in subnets.iter().enumerate() {
-        assert!(vpc.contains(a), "{name}: subnet {a} is outside the VPC {vpc}");
+        assert!(
+            vpc.contains(a),
+            "{name}: subnet {a} is outside the VPC {vpc}"
+        );
         for b in &subnets[i + 1..] {
-            assert!(!a.contains(b) && !b.contains(a), "{name}: subnets {a} and {b} overlap");
+            assert!(
+                !a.contains(b) && !b.contains(a),
+                "{name}: subnets {a} and {b} overlap"
+            );
         }
     }
 }
@@ -129,7 +137,9 @@ fn cfn_references(value: &serde_yaml::Value, out: &mut Vec<String>) {
                 if k.as_str() == Some("DependsOn") {
                     match v {
                         Value::String(s) => out.push(s.clone()),
-                        Value::Sequence(items) => out.extend(items.iter().filter_map(|i| i.as_str().map(String::from))),
+                        Value::Sequence(items) => {
+                            out.extend(items.iter().filter_map(|i| i.as_str().map(String::from)))
+                        }
                         _ => panic!("odd DependsOn {v:?}"),
                     }
                 } else {
@@ -148,11 +158,18 @@ fn cloudformation_and_sam_references_resolve_and_subnets_fit() {
             let text = body(&plan, target, "template.yaml");
             let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
             let resources = doc["Resources"].as_mapping().expect("Resources");
-            let ids: BTreeSet<String> = resources.keys().map(|k| k.as_str().unwrap().to_string()).collect();
+            let ids: BTreeSet<String> = resources
+                .keys()
+                .map(|k| k.as_str().unwrap().to_string())
+                .collect();
             let mut refs = Vec::new();
             cfn_references(&doc["Resources"], &mut refs);
             cfn_references(&doc["Outputs"], &mut refs);
-            assert!(refs.len() > 20, "{name}/{target}: too few references found ({})", refs.len());
+            assert!(
+                refs.len() > 20,
+                "{name}/{target}: too few references found ({})",
+                refs.len()
+            );
             for r in refs {
                 assert!(
                     ids.contains(&r) || r.starts_with("AWS::"),
@@ -160,19 +177,38 @@ fn cloudformation_and_sam_references_resolve_and_subnets_fit() {
                 );
             }
             let of_type = |t: &str| -> Vec<&serde_yaml::Value> {
-                resources.values().filter(|r| r["Type"].as_str() == Some(t)).collect()
+                resources
+                    .values()
+                    .filter(|r| r["Type"].as_str() == Some(t))
+                    .collect()
             };
             let vpcs = of_type("AWS::EC2::VPC");
             assert_eq!(vpcs.len(), 1);
-            let vpc: Ipv4Net = vpcs[0]["Properties"]["CidrBlock"].as_str().unwrap().parse().unwrap();
+            let vpc: Ipv4Net = vpcs[0]["Properties"]["CidrBlock"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
             let subnets: Vec<Ipv4Net> = of_type("AWS::EC2::Subnet")
                 .iter()
-                .map(|s| s["Properties"]["CidrBlock"].as_str().unwrap().parse().unwrap())
+                .map(|s| {
+                    s["Properties"]["CidrBlock"]
+                        .as_str()
+                        .unwrap()
+                        .parse()
+                        .unwrap()
+                })
                 .collect();
-            assert_eq!(subnets.len(), plan.tiers.iter().map(|t| t.subnets.len()).sum::<usize>());
+            assert_eq!(
+                subnets.len(),
+                plan.tiers.iter().map(|t| t.subnets.len()).sum::<usize>()
+            );
             assert_disjoint_inside(&name, vpc, &subnets);
             if target == Target::Sam {
-                assert_eq!(doc["Transform"].as_str(), Some("AWS::Serverless-2016-10-31"));
+                assert_eq!(
+                    doc["Transform"].as_str(),
+                    Some("AWS::Serverless-2016-10-31")
+                );
             }
         }
     }
@@ -221,7 +257,11 @@ fn tf_expr(expr: &hcl::Expression, bound: &BTreeSet<String>, file: &str, index: 
             }
         }
         E::Variable(v) => {
-            assert!(bound.contains(v.as_str()), "{file}: bare variable {}", v.as_str());
+            assert!(
+                bound.contains(v.as_str()),
+                "{file}: bare variable {}",
+                v.as_str()
+            );
         }
         E::Array(items) => items.iter().for_each(|e| tf_expr(e, bound, file, index)),
         E::Object(obj) => {
@@ -236,9 +276,13 @@ fn tf_expr(expr: &hcl::Expression, bound: &BTreeSet<String>, file: &str, index: 
             let template = hcl::Template::from_expr(t).unwrap();
             for element in template.elements() {
                 match element {
-                    hcl::template::Element::Interpolation(i) => tf_expr(&i.expr, bound, file, index),
+                    hcl::template::Element::Interpolation(i) => {
+                        tf_expr(&i.expr, bound, file, index)
+                    }
                     hcl::template::Element::Literal(_) => {}
-                    hcl::template::Element::Directive(_) => panic!("{file}: unexpected template directive"),
+                    hcl::template::Element::Directive(_) => {
+                        panic!("{file}: unexpected template directive")
+                    }
                 }
             }
         }
@@ -263,7 +307,14 @@ fn tf_expr(expr: &hcl::Expression, bound: &BTreeSet<String>, file: &str, index: 
             if let Some(k) = &f.key_var {
                 inner.insert(k.as_str().to_string());
             }
-            for e in [f.key_expr.as_ref(), Some(&f.value_expr), f.cond_expr.as_ref()].into_iter().flatten() {
+            for e in [
+                f.key_expr.as_ref(),
+                Some(&f.value_expr),
+                f.cond_expr.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 tf_expr(e, &inner, file, index);
             }
         }
@@ -284,10 +335,14 @@ fn tf_body(body: &hcl::Body, file: &str, index: &mut TfIndex) {
             hcl::Structure::Block(b) => {
                 match b.identifier.as_str() {
                     "resource" => {
-                        index.declared.insert(format!("{}.{}", label(b, 0), label(b, 1)));
+                        index
+                            .declared
+                            .insert(format!("{}.{}", label(b, 0), label(b, 1)));
                     }
                     "data" => {
-                        index.declared.insert(format!("data.{}.{}", label(b, 0), label(b, 1)));
+                        index
+                            .declared
+                            .insert(format!("data.{}.{}", label(b, 0), label(b, 1)));
                     }
                     "variable" => {
                         index.declared.insert(format!("var.{}", label(b, 0)));
@@ -326,7 +381,10 @@ fn terraform_references_resolve_and_subnets_fit() {
         }
         assert!(index.used.len() > 20, "{name}: too few references found");
         for (used, file) in &index.used {
-            assert!(index.declared.contains(used), "{name}/{file}: {used} is not declared");
+            assert!(
+                index.declared.contains(used),
+                "{name}/{file}: {used} is not declared"
+            );
         }
 
         let network = &bodies["network.tf"];
@@ -356,10 +414,15 @@ fn terraform_references_resolve_and_subnets_fit() {
                 other => panic!("subnet {other:?}"),
             })
             .collect();
-        assert_eq!(cidrs.len(), plan.tiers.iter().map(|t| t.subnets.len()).sum::<usize>());
+        assert_eq!(
+            cidrs.len(),
+            plan.tiers.iter().map(|t| t.subnets.len()).sum::<usize>()
+        );
         assert_disjoint_inside(&name, vpc, &cidrs);
         assert!(
-            !files.iter().any(|f| f.body.contains("count =") || f.body.contains("count=")),
+            !files
+                .iter()
+                .any(|f| f.body.contains("count =") || f.body.contains("count=")),
             "{name}: resources are keyed with for_each, never count"
         );
     }

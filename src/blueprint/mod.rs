@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 pub use model::{Blueprint, FlowLogs, Network, SubnetSize, Tier};
 use source::SourceIndex;
-use types::{Azs, HELP_SEPARATOR, Internet, Nat};
+use types::{Azs, HELP_SEPARATOR, Internet, Nat, VALUE_SEPARATOR};
 
 use crate::diagnostics::{Diagnostic, Location, did_you_mean};
 
@@ -178,26 +178,45 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
         Some(cut) => text[..cut].to_string(),
         None => text,
     };
-    let (field, rest) = match text.split_once(": ") {
+    let (mut field, rest) = match text.split_once(": ") {
         Some((path, rest)) if !path.contains(' ') && !path.is_empty() => {
             (Some(path.to_string()), rest.to_string())
         }
         _ => (None, text),
+    };
+    let (rest, value) = match rest.split_once(VALUE_SEPARATOR) {
+        Some((r, v)) => (r.to_string(), Some(v.to_string())),
+        None => (rest, None),
     };
     let (message, mut help) = match rest.split_once(HELP_SEPARATOR) {
         Some((m, h)) => (m.to_string(), Some(h.to_string())),
         None => (rest, None),
     };
     if help.is_none() {
-        help = misspelling_help(&message);
+        help = misspelling_help(&message).or_else(|| missing_field_help(&message));
     }
-    let position = match err.location() {
+    if help.is_none() && field.is_none() {
+        help = Some("fix the YAML syntax here: check indentation, brackets and quotes".to_string());
+    }
+    let mut position = match err.location() {
         Some(loc) => source::Position {
             line: loc.line(),
             column: loc.column(),
         },
         None => index.key(field.as_deref().unwrap_or("")),
     };
+    // serde_yaml places a bad value at its enclosing mapping: find the value itself, or the key
+    // that stands where serde_yaml pointed.
+    let parent = field.clone().unwrap_or_default();
+    if let Some((path, pos)) = value.and_then(|v| index.child_with_text(&parent, &v)) {
+        field = Some(path);
+        position = pos;
+    } else if let Some(path) = index
+        .key_at(position)
+        .filter(|_| message.starts_with("unknown field"))
+    {
+        field = Some(path.to_string());
+    }
     let mut diag = Diagnostic::error(
         Location {
             file: source.display_name(),
@@ -209,6 +228,14 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
     diag.field = field;
     diag.help = help;
     diag
+}
+
+/// For serde's "missing field `x`", what to add.
+fn missing_field_help(message: &str) -> Option<String> {
+    let name = message.strip_prefix("missing field `")?.strip_suffix('`')?;
+    Some(format!(
+        "add `{name}:`; the README describes every field of the blueprint format"
+    ))
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" and "unknown variant" messages, a

@@ -1,13 +1,16 @@
 //! The typed blueprint. Every struct denies unknown fields, every map that the user orders is an
 //! `IndexMap`, and every leaf is a self-checking newtype from [`super::types`].
 
+use std::fmt;
+
 use indexmap::IndexMap;
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::types::{
     Azs, Cidr, Description, Environment, GatewayEndpoint, HELP_SEPARATOR, Internet, MIN_PREFIX,
-    Name, Nat, Prefix, Region, RetentionDays, TagKey, TagValue, TierName, Traffic, VpcCidr,
-    usable_addresses,
+    Name, Nat, Prefix, Region, RetentionDays, TagKey, TagValue, TierName, Traffic, VALUE_SEPARATOR,
+    VpcCidr, usable_addresses,
 };
 
 /// A whole blueprint (format v1).
@@ -30,6 +33,7 @@ pub struct Network {
     pub cidr: VpcCidr,
     pub azs: Azs,
     /// Named tiers in the user's order; each has one subnet per AZ.
+    #[serde(deserialize_with = "tiers")]
     pub tiers: IndexMap<TierName, Tier>,
     #[serde(default)]
     pub nat: Nat,
@@ -43,8 +47,7 @@ pub struct Network {
 }
 
 /// One tier: its subnet size and its routing. Each tier has one subnet per AZ.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(try_from = "TierSpec")]
+#[derive(Debug, Clone)]
 pub struct Tier {
     pub size: SubnetSize,
     pub internet: Internet,
@@ -80,6 +83,36 @@ struct TierSpec {
     public_ips: bool,
 }
 
+/// Deserializes the tiers one by one, so that a tier that is not right (both `size` and `hosts`,
+/// or neither) is reported with its name and located at its key.
+fn tiers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<IndexMap<TierName, Tier>, D::Error> {
+    struct TiersVisitor;
+    impl<'de> Visitor<'de> for TiersVisitor {
+        type Value = IndexMap<TierName, Tier>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map of tier names to tiers")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut tiers = IndexMap::new();
+            while let Some(name) = map.next_key::<TierName>()? {
+                let spec: TierSpec = map.next_value()?;
+                let tier = Tier::try_from(spec).map_err(|e| {
+                    de::Error::custom(format!("tier `{name}` {e}{VALUE_SEPARATOR}{name}"))
+                })?;
+                if tiers.insert(name.clone(), tier).is_some() {
+                    return Err(de::Error::custom(format!(
+                        "tier `{name}` is defined twice{HELP_SEPARATOR}give each tier a distinct name{VALUE_SEPARATOR}{name}"
+                    )));
+                }
+            }
+            Ok(tiers)
+        }
+    }
+    deserializer.deserialize_map(TiersVisitor)
+}
+
 impl TryFrom<TierSpec> for Tier {
     type Error = String;
 
@@ -90,19 +123,19 @@ impl TryFrom<TierSpec> for Tier {
                 Some(Prefix(prefix)) => SubnetSize::Hosts { hosts, prefix },
                 None => {
                     return Err(format!(
-                        "no subnet holds {hosts} usable addresses{HELP_SEPARATOR}the largest subnet AWS allows, a /16, holds {}",
+                        "asks for {hosts} usable addresses, more than any subnet holds{HELP_SEPARATOR}the largest subnet AWS allows, a /16, holds {}",
                         usable_addresses(MIN_PREFIX)
                     ));
                 }
             },
             (Some(_), Some(_)) => {
                 return Err(format!(
-                    "the tier gives both `size` and `hosts`{HELP_SEPARATOR}keep one: `size: /24` or `hosts: 200`"
+                    "gives both `size` and `hosts`{HELP_SEPARATOR}keep one: `size: /24` or `hosts: 200`"
                 ));
             }
             (None, None) => {
                 return Err(format!(
-                    "the tier gives no size{HELP_SEPARATOR}add `size: /24` (a prefix) or `hosts: 200` (usable addresses needed)"
+                    "gives no size{HELP_SEPARATOR}add `size: /24` (a prefix) or `hosts: 200` (usable addresses needed)"
                 ));
             }
         };

@@ -22,6 +22,8 @@ pub struct Position {
 pub struct SourceIndex {
     keys: HashMap<String, Position>,
     values: HashMap<String, Position>,
+    /// Every scalar value, in document order: its path, text and position.
+    scalars: Vec<(String, String, Position)>,
 }
 
 impl SourceIndex {
@@ -45,6 +47,45 @@ impl SourceIndex {
     /// Where the value of `path` starts, with the same fallbacks as [`SourceIndex::key`].
     pub fn value(&self, path: &str) -> Position {
         self.lookup(path, &self.values)
+    }
+
+    /// The path of the key that stands exactly at `pos`, if any.
+    pub fn key_at(&self, pos: Position) -> Option<&str> {
+        self.keys
+            .iter()
+            .filter(|(_, p)| **p == pos)
+            .map(|(k, _)| k.as_str())
+            .min_by_key(|k| k.len())
+    }
+
+    /// The first field directly under `parent` whose key or scalar value is `text`: where a
+    /// value that failed to deserialize stands, when serde only knows the enclosing mapping.
+    pub fn child_with_text(&self, parent: &str, text: &str) -> Option<(String, Position)> {
+        let is_child = |path: &str| {
+            let rest = if parent.is_empty() {
+                path
+            } else {
+                match path.strip_prefix(parent) {
+                    Some(r) => r.strip_prefix('.').unwrap_or(r),
+                    None => return false,
+                }
+            };
+            // `cidr`, `reserved[1]` or `[1]`: one step down, into a list item at most.
+            !rest.is_empty() && !rest.contains('.')
+        };
+        let value = self
+            .scalars
+            .iter()
+            .find(|(path, t, _)| t == text && is_child(path))
+            .map(|(path, _, pos)| (path.clone(), *pos));
+        value.or_else(|| {
+            let key = if parent.is_empty() {
+                text.to_string()
+            } else {
+                format!("{parent}.{text}")
+            };
+            self.keys.get(&key).map(|pos| (key, *pos))
+        })
     }
 
     fn lookup(&self, path: &str, map: &HashMap<String, Position>) -> Position {
@@ -115,7 +156,8 @@ impl MarkedEventReceiver for Builder {
         match event {
             Event::Scalar(value, ..) => {
                 if let Some(path) = self.enter(Some(&value), pos) {
-                    self.index.values.insert(path, pos);
+                    self.index.values.insert(path.clone(), pos);
+                    self.index.scalars.push((path, value, pos));
                 }
             }
             Event::Alias(_) => {
@@ -164,5 +206,21 @@ mod tests {
         );
         assert_eq!(index.key("network.nat"), Position { line: 2, column: 1 });
         assert_eq!(index.key("nowhere"), Position { line: 1, column: 1 });
+        assert_eq!(
+            index.key_at(Position { line: 3, column: 3 }),
+            Some("network.cidr")
+        );
+        assert_eq!(
+            index.child_with_text("network", "10.0.0.0/16"),
+            Some(("network.cidr".to_string(), Position { line: 3, column: 9 }))
+        );
+        assert_eq!(
+            index.child_with_text("network.tiers", "public"),
+            Some((
+                "network.tiers.public".to_string(),
+                Position { line: 7, column: 5 }
+            ))
+        );
+        assert_eq!(index.child_with_text("", "10.0.0.0/16"), None);
     }
 }

@@ -17,6 +17,9 @@ use crate::diagnostics::did_you_mean;
 
 /// Separates the problem from the suggestion inside a serde error message.
 pub const HELP_SEPARATOR: &str = "\u{1f}help: ";
+/// Ends a serde error message with the offending text, so the loader can find where it stands
+/// (serde_yaml locates a bad value only by its enclosing mapping).
+pub const VALUE_SEPARATOR: &str = "\u{1e}value: ";
 
 /// The smallest prefix length (largest network) AWS accepts for a VPC or a subnet.
 pub const MIN_PREFIX: u8 = 16;
@@ -27,6 +30,17 @@ pub const AWS_RESERVED_PER_SUBNET: u64 = 5;
 
 fn invalid<E: de::Error>(problem: impl fmt::Display, help: impl fmt::Display) -> E {
     E::custom(format!("{problem}{HELP_SEPARATOR}{help}"))
+}
+
+/// Like [`invalid`], naming the offending text so the loader can locate it.
+fn invalid_value<E: de::Error>(
+    value: &str,
+    problem: impl fmt::Display,
+    help: impl fmt::Display,
+) -> E {
+    E::custom(format!(
+        "{problem}{HELP_SEPARATOR}{help}{VALUE_SEPARATOR}{value}"
+    ))
 }
 
 fn check_kebab<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
@@ -45,7 +59,11 @@ fn check_kebab<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), 
         } else {
             format!("use kebab-case of at most {max} characters, for example `{suggestion}`")
         };
-        return Err(invalid(format!("{what} `{value}` is not kebab-case"), help));
+        return Err(invalid_value(
+            value,
+            format!("{what} `{value}` is not kebab-case"),
+            help,
+        ));
     }
     Ok(())
 }
@@ -122,7 +140,8 @@ fn check_text<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E
     }
     let len = value.chars().count();
     if len > max {
-        return Err(invalid(
+        return Err(invalid_value(
+            value,
             format!("{what} is {len} characters long"),
             format!("shorten it to at most {max} characters"),
         ));
@@ -145,13 +164,15 @@ string_newtype!(
             return Err(invalid("the tag key is empty", "give the tag a key"));
         }
         if v == "Name" {
-            return Err(invalid(
+            return Err(invalid_value(
+                v,
                 "the tag key `Name` is set by cloudwright on every resource",
                 "remove it; cloudwright names each resource after the blueprint, tier and AZ",
             ));
         }
         if v.to_ascii_lowercase().starts_with("aws:") {
-            return Err(invalid(
+            return Err(invalid_value(
+                v,
                 format!("the tag key `{v}` is in the reserved `aws:` namespace"),
                 "choose a key that does not start with `aws:`",
             ));
@@ -200,7 +221,11 @@ impl<'de> Deserialize<'de> for Region {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "use a region code such as `us-east-1` or `eu-west-1`".to_string(),
                 };
-                Err(invalid(format!("`{value}` is not an AWS region"), help))
+                Err(invalid_value(
+                    &value,
+                    format!("`{value}` is not an AWS region"),
+                    help,
+                ))
             }
         }
     }
@@ -208,13 +233,15 @@ impl<'de> Deserialize<'de> for Region {
 
 fn parse_net<E: de::Error>(value: &str) -> Result<Ipv4Net, E> {
     let net: Ipv4Net = value.parse().map_err(|_| {
-        invalid(
+        invalid_value(
+            value,
             format!("`{value}` is not an IPv4 CIDR block"),
             "write an address and a prefix length, for example `10.0.0.0/16`",
         )
     })?;
     if net.trunc() != net {
-        return Err(invalid(
+        return Err(invalid_value(
+            value,
             format!("`{value}` has host bits set"),
             format!("did you mean `{}`?", net.trunc()),
         ));
@@ -246,7 +273,8 @@ impl<'de> Deserialize<'de> for VpcCidr {
             let suggestion = Ipv4Net::new(net.network(), nearest)
                 .map(|n| n.trunc().to_string())
                 .unwrap_or_default();
-            return Err(invalid(
+            return Err(invalid_value(
+                &value,
                 format!("a VPC of /{} is outside what AWS allows", net.prefix_len()),
                 format!("use a prefix from /16 to /28, for example `{suggestion}`"),
             ));
@@ -265,11 +293,13 @@ impl<'de> Deserialize<'de> for Prefix {
         let digits = value.strip_prefix('/').unwrap_or("");
         match digits.parse::<u8>() {
             Ok(p) if (MIN_PREFIX..=MAX_PREFIX).contains(&p) => Ok(Prefix(p)),
-            Ok(p) => Err(invalid(
+            Ok(p) => Err(invalid_value(
+                &value,
                 format!("a subnet of /{p} is outside what AWS allows"),
                 "use a prefix from /16 to /28, or give `hosts:` instead",
             )),
-            Err(_) => Err(invalid(
+            Err(_) => Err(invalid_value(
+                &value,
                 format!("`{value}` is not a prefix length"),
                 "write it as a slash and a number, for example `/24`",
             )),
@@ -318,7 +348,8 @@ impl<'de> Deserialize<'de> for Azs {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Azs, E> {
                 match u8::try_from(v) {
                     Ok(n) if (1..=MAX_AZS).contains(&n) => Ok(Azs::Count(n)),
-                    _ => Err(invalid(
+                    _ => Err(invalid_value(
+                        &v.to_string(),
                         format!("{v} AZs is not possible"),
                         format!("use 1 to {MAX_AZS}; no region has more"),
                     )),
@@ -328,7 +359,8 @@ impl<'de> Deserialize<'de> for Azs {
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Azs, E> {
                 match u64::try_from(v) {
                     Ok(v) => self.visit_u64(v),
-                    Err(_) => Err(invalid(
+                    Err(_) => Err(invalid_value(
+                        &v.to_string(),
                         format!("{v} AZs is not possible"),
                         format!("use 1 to {MAX_AZS}"),
                     )),
@@ -445,7 +477,8 @@ impl<'de> Deserialize<'de> for RetentionDays {
             .copied()
             .min_by_key(|d| d.abs_diff(value))
             .unwrap_or(365);
-        Err(invalid(
+        Err(invalid_value(
+            &value.to_string(),
             format!("CloudWatch Logs cannot keep logs for {value} days"),
             format!(
                 "use one of the periods it accepts; the nearest is {nearest} (all: {})",

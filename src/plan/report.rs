@@ -128,7 +128,11 @@ pub(super) fn render(plan: &Plan) -> String {
     );
     let _ = writeln!(out);
     let _ = writeln!(out, "Headroom:");
-    let _ = writeln!(out, "  more AZs without moving a subnet: {}", h.more_azs);
+    let _ = writeln!(
+        out,
+        "  more AZs that fit without moving a subnet: {} ({} offers {} in all)",
+        h.more_azs, plan.region.name, plan.region.azs
+    );
     for (name, in_block, elsewhere) in &h.tiers {
         let prefix = plan
             .tiers
