@@ -379,6 +379,7 @@ fn place_new(
         if draft.recorded {
             // New AZs of a recorded tier take free slots of its block first.
             let mut used: BTreeSet<Ipv4Net> = draft.subnets.iter().flatten().copied().collect();
+            let mut overflow = false;
             for az in 0..draft.subnets.len() {
                 if draft.subnets[az].is_some() {
                     continue;
@@ -394,8 +395,16 @@ fn place_new(
                         used.insert(s);
                         draft.subnets[az] = Some(s);
                     }
-                    None => wants.push(Want::Single { tier: t, az }),
+                    None => {
+                        overflow = true;
+                        wants.push(Want::Single { tier: t, az });
+                    }
                 }
+            }
+            // Overflow means the block is full of the tier's own subnets: it no longer summarises
+            // the tier, which is placed subnet by subnet from now on.
+            if overflow {
+                draft.block = None;
             }
         } else if azs > 0 {
             match level {

@@ -1,18 +1,19 @@
 //! The minijinja environment: every embedded template, strict about undefined values, with
 //! escaping decided by the template's file name.
 
-use minijinja::value::Value;
+use minijinja::value::{Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
 
 use super::escape;
 use crate::blueprint::TEMPLATES;
 
 const HCL: AutoEscape = AutoEscape::Custom("hcl");
+const YAML: AutoEscape = AutoEscape::Custom("yaml");
 
 /// The escaping a template gets, from its file name; `None` for a name we do not render.
 fn escaping_for(name: &str) -> Option<AutoEscape> {
     if name.ends_with(".yaml.j2") {
-        Some(AutoEscape::Json)
+        Some(YAML)
     } else if name.ends_with(".tf.j2") {
         Some(HCL)
     } else {
@@ -20,31 +21,37 @@ fn escaping_for(name: &str) -> Option<AutoEscape> {
     }
 }
 
-fn hcl_formatter(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> Result<(), Error> {
-    if state.auto_escape() != HCL || value.is_safe() {
-        return minijinja::escape_formatter(out, state, value);
-    }
-    let text = hcl_value(value)?;
+/// Writes a value in the escaping of the template's format: strings quoted and escaped, numbers
+/// and booleans as they are, lists as flow sequences / tuples. Safe values (from the validating
+/// filters) pass through.
+fn formatter(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> Result<(), Error> {
+    let quote = match state.auto_escape() {
+        _ if value.is_safe() => return minijinja::escape_formatter(out, state, value),
+        a if a == HCL => escape::hcl_string,
+        a if a == YAML => escape::yaml_string,
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    let text = scalar(value, quote)?;
     out.write_str(&text).map_err(Error::from)
 }
 
-fn hcl_value(value: &Value) -> Result<String, Error> {
+fn scalar(value: &Value, quote: fn(&str) -> String) -> Result<String, Error> {
     if let Some(s) = value.as_str() {
-        return Ok(escape::hcl_string(s));
+        return Ok(quote(s));
     }
     match value.kind() {
-        minijinja::value::ValueKind::Bool => Ok(value.is_true().to_string()),
-        minijinja::value::ValueKind::Number => Ok(value.to_string()),
-        minijinja::value::ValueKind::Seq => {
+        ValueKind::Bool => Ok(value.is_true().to_string()),
+        ValueKind::Number => Ok(value.to_string()),
+        ValueKind::Seq => {
             let items = value
                 .try_iter()?
-                .map(|v| hcl_value(&v))
+                .map(|v| scalar(&v, quote))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(format!("[{}]", items.join(", ")))
         }
         kind => Err(Error::new(
             ErrorKind::InvalidOperation,
-            format!("a {kind} value cannot be written into HCL"),
+            format!("a {kind} value cannot be written into generated code"),
         )),
     }
 }
@@ -68,7 +75,7 @@ pub fn environment() -> Result<Environment<'static>, Error> {
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
     env.set_auto_escape_callback(|name| escaping_for(name).unwrap_or(AutoEscape::None));
-    env.set_formatter(hcl_formatter);
+    env.set_formatter(formatter);
     env.add_filter("logical_id", |v: &str| {
         checked(v, escape::is_logical_id, "logical ID")
     });
@@ -115,14 +122,14 @@ mod tests {
         let mut env = environment().unwrap();
         env.add_template("t.yaml.j2", "v: {{ v }}").unwrap();
         env.add_template("t.tf.j2", "v = {{ v }}").unwrap();
-        let ctx = minijinja::context! { v => "yes ${x} \"q\"" };
+        let ctx = minijinja::context! { v => "yes ${x} \"q\"\u{2028}" };
         assert_eq!(
             env.get_template("t.yaml.j2").unwrap().render(&ctx).unwrap(),
-            r#"v: "yes ${x} \"q\"""#
+            r#"v: "yes ${x} \"q\"\u2028""#
         );
         assert_eq!(
             env.get_template("t.tf.j2").unwrap().render(&ctx).unwrap(),
-            r#"v = "yes $${x} \"q\"""#
+            "v = \"yes $${x} \\\"q\\\"\u{2028}\""
         );
     }
 }

@@ -1,7 +1,8 @@
 //! Escaping for the output formats, chosen by template file name (see [`super::env`]).
 //!
-//! YAML templates use minijinja's JSON escaping: a JSON string is a valid YAML double-quoted
-//! scalar, so `yes`, `010`, `null`, `!Ref X` and `: #` come out as the strings they are.
+//! YAML templates use [`yaml_string`]: a double-quoted scalar, so `yes`, `010`, `null`, `!Ref X`
+//! and `: #` come out as the strings they are. It is JSON's escaping plus what YAML adds: JSON
+//! leaves U+FFFE, U+0085, U+2028 and U+2029 bare, which YAML refuses or folds as line breaks.
 //! Terraform templates use [`hcl_string`]: a double-quoted HCL string with only HCL's escapes,
 //! where `${` and `%{` are doubled so no user text can start an interpolation or a directive.
 
@@ -27,6 +28,34 @@ pub fn hcl_string(value: &str) -> String {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
             c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether YAML may carry `c` bare inside a double-quoted scalar: printable, and not one of the
+/// characters YAML 1.1 reads as a line break (U+0085, U+2028, U+2029) or as a byte-order mark.
+fn yaml_bare(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+/// `value` as a double-quoted YAML scalar that parses back to exactly `value`.
+pub fn yaml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if yaml_bare(c) => out.push(c),
+            c => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
         }
     }
     out.push('"');
@@ -69,6 +98,17 @@ mod tests {
         assert_eq!(hcl_string("$ and % alone"), r#""$ and % alone""#);
         assert_eq!(hcl_string("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
         assert_eq!(hcl_string("\u{7}"), r#""\u0007""#);
+    }
+
+    #[test]
+    fn yaml_strings_escape_what_yaml_would_refuse_or_fold() {
+        assert_eq!(yaml_string("yes"), r#""yes""#);
+        assert_eq!(yaml_string("a\"b\\c\n"), r#""a\"b\\c\n""#);
+        assert_eq!(
+            yaml_string("\u{fffe}\u{2028}\u{85}\u{feff}\u{7}"),
+            r#""\uFFFE\u2028\u0085\uFEFF\u0007""#
+        );
+        assert_eq!(yaml_string("émoji 😀 ${x}"), "\"émoji 😀 ${x}\"");
     }
 
     #[test]

@@ -12,6 +12,10 @@ const RUNS: usize = 50;
 /// Runs the command to completion; returns its wall time and peak RSS in KiB.
 fn run_once(target: &str, out_dir: &std::path::Path) -> (Duration, i64) {
     let start = Instant::now();
+    #[expect(
+        clippy::zombie_processes,
+        reason = "reaped by libc::wait4 below, which also reports its peak memory"
+    )]
     let child = Command::new(env!("CARGO_BIN_EXE_cloudwright"))
         .args(["render", "ha-vpc", "--target", target, "--out-dir"])
         .arg(out_dir)

@@ -1,0 +1,629 @@
+//! Property tests: the address planner's invariants (containment, disjointness, exact sizes,
+//! determinism, packing and stability against a previous allocation), and the escaping of user
+//! text into HCL and YAML, alone and end to end through load → plan → render.
+
+use std::net::Ipv4Addr;
+
+use cloudwright::blueprint::{self, Origin, Source};
+use cloudwright::naming::az_letter;
+use cloudwright::plan::alloc::{self, AllocError, Allocation, Request, TierRequest, addresses};
+use cloudwright::render::{self, Target, escape};
+use hcl::eval::{Context, Evaluate};
+use ipnet::Ipv4Net;
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+
+/// `cases` cases, shrinking far enough to report small inputs, and no regression files written
+/// next to the sources.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: None,
+        max_shrink_iters: 4096,
+        ..ProptestConfig::with_cases(cases)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planner
+// ---------------------------------------------------------------------------------------------
+
+fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
+    a.contains(&b) || b.contains(&a)
+}
+
+fn vpc_size(req: &Request) -> u64 {
+    addresses(req.vpc.prefix_len())
+}
+
+/// A valid request: a /16–/24 VPC on a random (truncated) address, 1–6 AZs, 1–5 tiers with
+/// prefixes from the VPC's to /28, and 0–2 reserved ranges inside the VPC.
+fn request() -> impl Strategy<Value = Request> {
+    (16u8..=24, any::<u32>(), 1usize..=6)
+        .prop_flat_map(|(vpc_prefix, addr, azs)| {
+            let vpc = Ipv4Net::new(Ipv4Addr::from(addr), vpc_prefix)
+                .expect("prefix is at most 32")
+                .trunc();
+            (
+                Just(vpc),
+                Just(azs),
+                prop::collection::vec(vpc_prefix..=28u8, 1..=5),
+                prop::collection::vec((vpc_prefix..=28u8, any::<u64>()), 0..=2),
+            )
+        })
+        .prop_map(|(vpc, azs, tiers, reserved)| {
+            let size = addresses(vpc.prefix_len());
+            let base = u64::from(u32::from(vpc.network()));
+            Request {
+                vpc,
+                reserved: reserved
+                    .into_iter()
+                    .map(|(prefix, offset)| {
+                        let start = (base + offset % size) as u32;
+                        Ipv4Net::new(Ipv4Addr::from(start), prefix)
+                            .expect("prefix is at most 28")
+                            .trunc()
+                    })
+                    .collect(),
+                azs: (0..azs).map(az_letter).collect(),
+                tiers: tiers
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, prefix)| TierRequest {
+                        name: format!("tier-{i}"),
+                        prefix,
+                    })
+                    .collect(),
+            }
+        })
+}
+
+/// Addresses of every subnet asked for plus every reserved address (overlaps counted twice).
+fn demand(req: &Request) -> u64 {
+    let subnets: u64 = req
+        .tiers
+        .iter()
+        .map(|t| req.azs.len() as u64 * addresses(t.prefix))
+        .sum();
+    let reserved: u64 = req.reserved.iter().map(|r| addresses(r.prefix_len())).sum();
+    subnets + reserved
+}
+
+/// A request whose subnets and reserved ranges take at most half the VPC.
+fn roomy_request() -> impl Strategy<Value = Request> {
+    request().prop_filter("demand must be at most half the VPC", |r| {
+        demand(r) * 2 <= vpc_size(r)
+    })
+}
+
+/// A request together with a fresh allocation of it.
+fn allocated_request() -> impl Strategy<Value = (Request, Allocation)> {
+    request().prop_filter_map("the request must fit", |r| {
+        let a = alloc::allocate(&r, None).ok()?;
+        Some((r, a))
+    })
+}
+
+/// Every invariant an allocation of `req` must satisfy.
+fn check_allocation(req: &Request, a: &Allocation) -> Result<(), TestCaseError> {
+    prop_assert_eq!(a.vpc, req.vpc);
+    let names: Vec<&str> = a.tiers.keys().map(String::as_str).collect();
+    let wanted: Vec<&str> = req.tiers.iter().map(|t| t.name.as_str()).collect();
+    prop_assert_eq!(names, wanted, "tiers differ from the request");
+
+    let mut all: Vec<(String, Ipv4Net)> = Vec::new();
+    for tier in &req.tiers {
+        let t = &a.tiers[&tier.name];
+        prop_assert_eq!(t.prefix, tier.prefix);
+        let azs: Vec<&String> = t.subnets.keys().collect();
+        prop_assert_eq!(
+            azs,
+            req.azs.iter().collect::<Vec<_>>(),
+            "AZs of {}",
+            tier.name
+        );
+        for (az, &cidr) in &t.subnets {
+            let id = format!("{}-{az}", tier.name);
+            prop_assert_eq!(cidr, cidr.trunc(), "{} {} has host bits", id, cidr);
+            prop_assert_eq!(
+                cidr.prefix_len(),
+                tier.prefix,
+                "{} {} has the wrong size",
+                id,
+                cidr
+            );
+            prop_assert!(
+                req.vpc.contains(&cidr),
+                "{id} {cidr} is outside {}",
+                req.vpc
+            );
+            for r in &req.reserved {
+                prop_assert!(!overlaps(cidr, *r), "{id} {cidr} overlaps reserved {r}");
+            }
+            all.push((id, cidr));
+        }
+    }
+    for (i, (id_a, a_net)) in all.iter().enumerate() {
+        for (id_b, b_net) in &all[i + 1..] {
+            prop_assert!(
+                !overlaps(*a_net, *b_net),
+                "{id_a} {a_net} overlaps {id_b} {b_net}"
+            );
+        }
+    }
+
+    for (name, t) in &a.tiers {
+        let Some(block) = t.block else { continue };
+        prop_assert_eq!(block, block.trunc(), "block of {} has host bits", name);
+        prop_assert!(
+            req.vpc.contains(&block),
+            "block {block} of {name} is outside {}",
+            req.vpc
+        );
+        for r in &req.reserved {
+            prop_assert!(
+                !overlaps(block, *r),
+                "block {block} of {name} overlaps reserved {r}"
+            );
+        }
+        for (az, cidr) in &t.subnets {
+            prop_assert!(
+                block.contains(cidr),
+                "{name}-{az} {cidr} is outside its tier block {block}"
+            );
+        }
+        for (other_name, other) in &a.tiers {
+            if other_name == name {
+                continue;
+            }
+            if let Some(other_block) = other.block {
+                prop_assert!(
+                    !overlaps(block, other_block),
+                    "block {block} of {name} overlaps block {other_block} of {other_name}"
+                );
+            }
+            for (az, cidr) in &other.subnets {
+                prop_assert!(
+                    !overlaps(block, *cidr),
+                    "block {block} of {name} overlaps {other_name}-{az} {cidr}"
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every subnet `previous` records keeps its CIDR in `next` (the subnets of AZs and tiers still
+/// asked for, that is: the ones in `req`).
+fn check_kept(
+    req: &Request,
+    previous: &Allocation,
+    next: &Allocation,
+) -> Result<(), TestCaseError> {
+    for (name, tier) in &previous.tiers {
+        if !req.tiers.iter().any(|t| &t.name == name) {
+            continue;
+        }
+        for (az, cidr) in &tier.subnets {
+            if !req.azs.contains(az) {
+                continue;
+            }
+            let now = next.tiers[name].subnets.get(az).copied();
+            prop_assert_eq!(now, Some(*cidr), "{}-{} moved", name, az);
+        }
+    }
+    Ok(())
+}
+
+/// Growing a request that was allocated before may fail only because it does not fit.
+fn check_grown(
+    req: &Request,
+    previous: &Allocation,
+    result: &Result<Allocation, AllocError>,
+) -> Result<(), TestCaseError> {
+    match result {
+        Ok(next) => {
+            check_allocation(req, next)?;
+            check_kept(req, previous, next)
+        }
+        Err(AllocError::DoesNotFit { .. }) => Ok(()),
+        Err(other) => Err(TestCaseError::fail(format!(
+            "growing a valid allocation must succeed or not fit, got {other:?}"
+        ))),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn allocations_satisfy_every_invariant(req in request()) {
+        if let Ok(a) = alloc::allocate(&req, None) {
+            check_allocation(&req, &a)?;
+        }
+    }
+
+    #[test]
+    fn allocation_is_deterministic(req in request()) {
+        prop_assert_eq!(alloc::allocate(&req, None), alloc::allocate(&req, None));
+    }
+
+    #[test]
+    fn demand_of_at_most_half_the_vpc_always_fits(req in roomy_request()) {
+        match alloc::allocate(&req, None) {
+            Ok(a) => check_allocation(&req, &a)?,
+            Err(e) => prop_assert!(false, "{req:?} uses at most half the VPC but got {e:?}"),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn a_new_az_moves_no_recorded_subnet((req, previous) in allocated_request()) {
+        let mut grown = req.clone();
+        grown.azs.push(az_letter(grown.azs.len()));
+        let result = alloc::allocate(&grown, Some(&previous));
+        check_grown(&grown, &previous, &result)?;
+        prop_assert_eq!(&result, &alloc::allocate(&grown, Some(&previous)), "not deterministic");
+    }
+
+    #[test]
+    fn a_new_tier_moves_no_recorded_subnet(
+        ((req, previous), offset) in (allocated_request(), 0u8..=12),
+    ) {
+        let mut grown = req.clone();
+        let prefix = (req.vpc.prefix_len() + offset).min(28);
+        grown.tiers.push(TierRequest { name: "added".into(), prefix });
+        let result = alloc::allocate(&grown, Some(&previous));
+        check_grown(&grown, &previous, &result)?;
+    }
+
+    #[test]
+    fn removing_an_az_keeps_every_other_subnet(
+        ((req, previous), which) in (allocated_request(), any::<prop::sample::Index>()),
+    ) {
+        prop_assume!(req.azs.len() >= 2);
+        let mut shrunk = req.clone();
+        shrunk.azs.remove(which.index(req.azs.len()));
+        match alloc::allocate(&shrunk, Some(&previous)) {
+            Ok(next) => {
+                check_allocation(&shrunk, &next)?;
+                check_kept(&shrunk, &previous, &next)?;
+            }
+            Err(e) => prop_assert!(false, "removing an AZ failed: {e:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping
+// ---------------------------------------------------------------------------------------------
+
+/// Characters the blueprint accepts in free text: no control characters but line breaks and tabs.
+fn allowed(c: char) -> bool {
+    !c.is_control() || c == '\n' || c == '\t'
+}
+
+/// Fragments that mean something to HCL, YAML, CloudFormation or a YAML parser.
+fn hostile_fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("${aws_iam_role.x.arn}"),
+        Just("%{ if true }x%{ endif }"),
+        Just("!Ref X"),
+        Just("!GetAtt Vpc.CidrBlock"),
+        Just("\""),
+        Just("'"),
+        Just("\\"),
+        Just("\\n"),
+        Just("\\u0041"),
+        Just(": #"),
+        Just("# comment"),
+        Just("yes"),
+        Just("no"),
+        Just("null"),
+        Just("~"),
+        Just("010"),
+        Just("1e3"),
+        Just("- item"),
+        Just("&anchor *alias"),
+        Just("---"),
+        Just("..."),
+        Just("| >"),
+        Just("{ [ ] }"),
+        Just("$"),
+        Just("%"),
+        Just("{"),
+        Just("$$"),
+        Just("$${"),
+        Just("%%{"),
+        Just("\n"),
+        Just("\t"),
+        Just(" "),
+        Just("<script>&amp;"),
+        Just("😀"),
+        Just("\u{2028}"),
+        Just("\u{2029}"),
+        Just("\u{feff}"),
+        Just("\u{fffe}"),
+        Just("\u{ffff}"),
+    ]
+    .prop_map(String::from)
+}
+
+/// Any text the blueprint accepts, at most `max` characters, rich in hostile fragments.
+fn text(max: usize) -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => hostile_fragment(),
+        1 => any::<String>().prop_map(|s| s.chars().filter(|c| allowed(*c)).collect()),
+    ];
+    prop::collection::vec(piece, 0..8).prop_map(move |pieces| {
+        let joined: String = pieces.concat();
+        joined.chars().take(max).collect()
+    })
+}
+
+fn hcl_eval(source: &str) -> Result<hcl::Value, String> {
+    let body = hcl::parse(source).map_err(|e| format!("does not parse: {e}"))?;
+    let attr = body
+        .attributes()
+        .next()
+        .ok_or_else(|| "no attribute".to_string())?;
+    attr.expr()
+        .evaluate(&Context::new())
+        .map_err(|e| format!("does not evaluate: {e}"))
+}
+
+fn yaml_field<'a>(value: &'a serde_yaml::Value, path: &[&str]) -> Option<&'a serde_yaml::Value> {
+    path.iter().try_fold(value, |v, key| v.get(*key))
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn hcl_strings_evaluate_to_the_text(s in text(200)) {
+        let escaped = escape::hcl_string(&s);
+        let source = format!("x = {escaped}\n");
+        match hcl_eval(&source) {
+            Ok(value) => prop_assert_eq!(value, hcl::Value::String(s), "from {}", source),
+            Err(e) => prop_assert!(false, "{source:?} {e}"),
+        }
+    }
+
+    #[test]
+    fn yaml_values_parse_back_to_the_text(s in text(200)) {
+        let mut env = render::env::environment().expect("the environment builds");
+        env.add_template("t.yaml.j2", "v: {{ v }}\n").expect("the template compiles");
+        let out = env
+            .get_template("t.yaml.j2")
+            .and_then(|t| t.render(minijinja::context! { v => s.clone() }))
+            .expect("the template renders");
+        match serde_yaml::from_str::<serde_yaml::Value>(&out) {
+            Ok(doc) => prop_assert_eq!(
+                doc.get("v"),
+                Some(&serde_yaml::Value::String(s.clone())),
+                "from {:?}",
+                out
+            ),
+            Err(e) => prop_assert!(false, "{out:?} does not parse: {e}"),
+        }
+    }
+}
+
+/// `value` as a YAML double-quoted scalar that every YAML parser reads back exactly: JSON quoting,
+/// with every non-ASCII character escaped (YAML cannot carry some of them raw, such as U+FEFF).
+fn yaml_quoted(value: &str) -> String {
+    let json = serde_json::to_string(value).expect("a string serializes");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Ok(bmp) = u16::try_from(u32::from(c)) {
+            out.push_str(&format!("\\u{bmp:04X}"));
+        } else {
+            out.push_str(&format!("\\U{:08X}", u32::from(c)));
+        }
+    }
+    out
+}
+
+fn blueprint_text(description: &str, tag: &str) -> String {
+    format!(
+        "name: prop\n\
+         description: {}\n\
+         environment: development\n\
+         region: us-east-1\n\
+         tags:\n  owner: {}\n\
+         network:\n  cidr: 10.0.0.0/16\n  azs: 2\n  tiers:\n    public: {{ size: /24, internet: inbound }}\n",
+        yaml_quoted(description),
+        yaml_quoted(tag),
+    )
+}
+
+fn body<'a>(files: &'a [render::RenderedFile], path: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path} rendered"))
+        .body
+}
+
+fn check_cloudformation(body: &str, description: &str, tag: &str) -> Result<(), TestCaseError> {
+    let doc: serde_yaml::Value = serde_yaml::from_str(body)
+        .map_err(|e| TestCaseError::fail(format!("template.yaml does not parse: {e}\n{body}")))?;
+    prop_assert_eq!(
+        doc.get("Description"),
+        Some(&serde_yaml::Value::String(description.to_string())),
+        "Description"
+    );
+    let tags = yaml_field(&doc, &["Resources", "Vpc", "Properties", "Tags"])
+        .and_then(serde_yaml::Value::as_sequence)
+        .ok_or_else(|| TestCaseError::fail("the VPC has no Tags list"))?;
+    let owner = tags
+        .iter()
+        .find(|t| t.get("Key").and_then(serde_yaml::Value::as_str) == Some("owner"))
+        .and_then(|t| t.get("Value"));
+    prop_assert_eq!(
+        owner,
+        Some(&serde_yaml::Value::String(tag.to_string())),
+        "VPC tag owner"
+    );
+    Ok(())
+}
+
+fn check_terraform_tags(body: &str, tag: &str) -> Result<(), TestCaseError> {
+    let parsed = hcl::parse(body)
+        .map_err(|e| TestCaseError::fail(format!("variables.tf does not parse: {e}\n{body}")))?;
+    let variable = parsed
+        .blocks()
+        .find(|b| {
+            b.identifier() == "variable" && b.labels().first().map(|l| l.as_str()) == Some("tags")
+        })
+        .ok_or_else(|| TestCaseError::fail("no variable \"tags\""))?;
+    let default = variable
+        .body()
+        .attributes()
+        .find(|a| a.key() == "default")
+        .ok_or_else(|| TestCaseError::fail("variable \"tags\" has no default"))?;
+    let value = default
+        .expr()
+        .evaluate(&Context::new())
+        .map_err(|e| TestCaseError::fail(format!("the tags default does not evaluate: {e}")))?;
+    let owner = value.as_object().and_then(|m| m.get("owner"));
+    prop_assert_eq!(
+        owner,
+        Some(&hcl::Value::String(tag.to_string())),
+        "tags default"
+    );
+    Ok(())
+}
+
+/// Loads a blueprint whose description and `owner` tag are the given texts, and plans it.
+fn planned(description: &str, tag: &str) -> Result<cloudwright::plan::Plan, TestCaseError> {
+    let text = blueprint_text(description, tag);
+    let doc = blueprint::load(Source {
+        origin: Origin::Catalog("t".into()),
+        text: text.clone(),
+    })
+    .map_err(|d| TestCaseError::fail(format!("blueprint rejected: {d:?}\n{text}")))?;
+    prop_assert_eq!(doc.blueprint.description.as_str(), description);
+    let plan = cloudwright::plan::plan(&doc, None)
+        .map_err(|d| TestCaseError::fail(format!("plan failed: {d:?}")))?;
+    prop_assert_eq!(plan.description.as_str(), description);
+    prop_assert_eq!(&plan.tags, &vec![("owner".to_string(), tag.to_string())]);
+    Ok(plan)
+}
+
+fn rendered(
+    plan: &cloudwright::plan::Plan,
+    target: Target,
+) -> Result<Vec<render::RenderedFile>, TestCaseError> {
+    render::render(plan, target).map_err(|e| TestCaseError::fail(format!("{target}: {e}")))
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn user_text_survives_to_cloudformation_and_sam(
+        description in text(1024),
+        tag in text(256),
+    ) {
+        let plan = planned(&description, &tag)?;
+        for target in [Target::CloudFormation, Target::Sam] {
+            let files = rendered(&plan, target)?;
+            check_cloudformation(body(&files, "template.yaml"), &description, &tag)?;
+        }
+    }
+
+    #[test]
+    fn user_text_survives_to_terraform(
+        description in text(1024),
+        tag in text(256),
+    ) {
+        let plan = planned(&description, &tag)?;
+        let files = rendered(&plan, Target::Terraform)?;
+        check_terraform_tags(body(&files, "variables.tf"), &tag)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The smallest inputs on which the properties above found a bug, pinned.
+// ---------------------------------------------------------------------------------------------
+
+/// A tier's block is the one CIDR that summarises the tier (the plan report prints it and the
+/// lock file records it), so it must hold every subnet of the tier, also after a new AZ.
+#[test]
+fn a_tier_block_still_holds_every_subnet_after_a_new_az() {
+    let tiers = vec![
+        TierRequest {
+            name: "big".into(),
+            prefix: 18,
+        },
+        TierRequest {
+            name: "small".into(),
+            prefix: 20,
+        },
+    ];
+    let two = Request {
+        vpc: "10.0.0.0/16".parse().unwrap(),
+        reserved: vec![],
+        azs: vec!["a".into(), "b".into()],
+        tiers,
+    };
+    let previous = alloc::allocate(&two, None).unwrap();
+    let mut three = two.clone();
+    three.azs.push("c".into());
+    let next = alloc::allocate(&three, Some(&previous)).unwrap();
+    for (name, tier) in &next.tiers {
+        if let Some(block) = tier.block {
+            for (az, cidr) in &tier.subnets {
+                assert!(
+                    block.contains(cidr),
+                    "{name}-{az} {cidr} lies outside the tier block {block}: {next:#?}"
+                );
+            }
+        }
+    }
+}
+
+fn yaml_round_trip(s: &str) -> Result<serde_yaml::Value, String> {
+    let mut env = render::env::environment().map_err(|e| e.to_string())?;
+    env.add_template("t.yaml.j2", "v: {{ v }}\n")
+        .map_err(|e| e.to_string())?;
+    let out = env
+        .get_template("t.yaml.j2")
+        .and_then(|t| t.render(minijinja::context! { v => s }))
+        .map_err(|e| e.to_string())?;
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(&out).map_err(|e| format!("{out:?} does not parse: {e}"))?;
+    doc.get("v")
+        .cloned()
+        .ok_or_else(|| format!("{out:?} has no v"))
+}
+
+/// U+FFFE and U+FFFF are allowed in blueprint text but YAML forbids them raw.
+#[test]
+fn yaml_escaping_carries_unicode_noncharacters() {
+    for s in ["\u{fffe}", "\u{ffff}"] {
+        assert_eq!(
+            yaml_round_trip(s),
+            Ok(serde_yaml::Value::String(s.to_string())),
+            "{s:?}"
+        );
+    }
+}
+
+/// U+2028 and U+2029 are line breaks to YAML 1.1: raw in a double-quoted scalar, the spaces
+/// around them are folded away.
+#[test]
+fn yaml_escaping_keeps_spaces_around_line_separators() {
+    for s in ["a\u{2028} b", "a \u{2029}b"] {
+        assert_eq!(
+            yaml_round_trip(s),
+            Ok(serde_yaml::Value::String(s.to_string())),
+            "{s:?}"
+        );
+    }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Runs every test of cloudwright, from a clean clone:
+#   1. formatting and lints (cargo fmt --check, clippy with warnings denied);
+#   2. the Rust tests: unit, snapshot (insta), property (proptest) and CLI tests;
+#   3. the third-party validators over every catalog blueprint rendered for every target:
+#      cfn-lint (CloudFormation and SAM), checkov (all three), terraform init/validate/fmt.
+# The validators are installed into a project-local virtualenv, .venv, from tests/requirements.txt.
+# Terraform must be on PATH with a filesystem mirror of the hashicorp/aws provider (a directory
+# holding registry.terraform.io/hashicorp/aws/<version>), found through CLOUDWRIGHT_TF_PLUGIN_DIR
+# or in /opt/tf-plugins; without them the Terraform step is SKIPPED, or fails when CI is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+step() { printf '\n==> %s\n' "$*"; }
+ok() { passed=$((passed + 1)); printf 'PASSED %s\n' "$*"; }
+bad() { failed=$((failed + 1)); printf 'FAILED %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --quiet -- -D warnings
+step "cargo test"
+cargo test --quiet
+
+step "render the catalog"
+bin=target/debug/cloudwright
+out=target/catalog
+rm -rf "$out"
+blueprints=$("$bin" list | awk '{print $1}')
+for bp in $blueprints; do
+  for target in cloudformation sam terraform; do
+    "$bin" render "$bp" --target "$target" --out-dir "$out/$bp/$target" >/dev/null
+  done
+done
+echo "rendered: $(echo $blueprints) × cloudformation, sam, terraform into $out"
+
+step "validator virtualenv (.venv)"
+stamp=.venv/requirements.sha256
+want=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+  echo "$want" > "$stamp"
+fi
+.venv/bin/cfn-lint --version
+.venv/bin/checkov --version
+
+export CKV_SKIP_PACKAGE_UPDATE_CHECK=true
+for bp in $blueprints; do
+  for target in cloudformation sam; do
+    step "cfn-lint $bp/$target"
+    if .venv/bin/cfn-lint --format parseable -- "$out/$bp/$target/template.yaml"; then
+      ok "cfn-lint $bp/$target"
+    else
+      bad "cfn-lint $bp/$target"
+    fi
+  done
+  for target in cloudformation sam terraform; do
+    step "checkov $bp/$target"
+    framework=cloudformation
+    [ "$target" = terraform ] && framework=terraform
+    report=$(.venv/bin/checkov --skip-download --quiet --compact --framework "$framework" -d "$out/$bp/$target" -o json || true)
+    if summary=$(printf '%s' "$report" | .venv/bin/python tests/checkov_summary.py); then
+      ok "checkov $bp/$target: $summary"
+    else
+      printf '%s\n' "$report" | .venv/bin/python tests/checkov_summary.py --failures || true
+      bad "checkov $bp/$target"
+    fi
+  done
+done
+
+step "terraform"
+plugin_dir=""
+for candidate in "${CLOUDWRIGHT_TF_PLUGIN_DIR:-}" /opt/tf-plugins "$HOME/.terraform.d/plugins"; do
+  if [ -n "$candidate" ] && [ -d "$candidate/registry.terraform.io/hashicorp/aws" ]; then
+    plugin_dir=$candidate
+    break
+  fi
+done
+missing=""
+command -v terraform >/dev/null || missing="terraform is not on PATH"
+[ -z "$missing" ] && [ -z "$plugin_dir" ] && missing="no hashicorp/aws provider mirror (set CLOUDWRIGHT_TF_PLUGIN_DIR)"
+if [ -n "$missing" ]; then
+  if [ -n "${CI:-}" ]; then
+    bad "terraform: $missing"
+  else
+    echo "SKIPPED terraform init/validate/fmt: $missing"
+  fi
+else
+  export TF_IN_AUTOMATION=1 TF_INPUT=0
+  for bp in $blueprints; do
+    dir="$out/$bp/terraform"
+    if terraform -chdir="$dir" init -backend=false -plugin-dir="$plugin_dir" -no-color >/dev/null \
+      && terraform -chdir="$dir" validate -no-color; then
+      ok "terraform validate $bp"
+    else
+      bad "terraform validate $bp"
+    fi
+    if terraform fmt -check -diff -no-color "$dir"; then
+      ok "terraform fmt -check $bp"
+    else
+      bad "terraform fmt -check $bp"
+    fi
+  done
+fi
+
+echo
+echo "validators: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
