@@ -1,7 +1,8 @@
-//! The catalog, end to end: every blueprint under `blueprints/` is planned and rendered for every
-//! target; the plan and every file are snapshot-tested into `snapshots/`, and the rendered output
-//! is parsed back to check that it holds together (references resolve, subnets sit inside the
-//! VPC and never overlap).
+//! The catalog, end to end: every blueprint under `blueprints/` (and every rendering fixture under
+//! `tests/fixtures/render/`, which reach the code paths the catalog does not) is planned and
+//! rendered for every target; the plan and every file are snapshot-tested into `snapshots/`, and
+//! the rendered output is parsed back to check that it holds together (references resolve,
+//! subnets sit inside the VPC and never overlap).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -58,9 +59,7 @@ fn the_catalog_is_embedded_and_matches_the_files() {
 
 #[test]
 fn rendering_is_byte_identical_from_run_to_run() {
-    for entry in std::fs::read_dir("blueprints").unwrap() {
-        let path = entry.unwrap().path();
-        let (_, plan) = load_plan(&path);
+    for (_, plan) in catalog_plans() {
         for target in Target::ALL {
             assert_eq!(
                 render::render(&plan, target).unwrap(),
@@ -71,14 +70,18 @@ fn rendering_is_byte_identical_from_run_to_run() {
 }
 
 fn catalog_plans() -> Vec<(String, Plan)> {
-    let mut paths: Vec<_> = std::fs::read_dir("blueprints")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty());
-    paths.iter().map(|p| load_plan(p)).collect()
+    let mut plans = Vec::new();
+    for dir in ["blueprints", "tests/fixtures/render"] {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "{dir} has blueprints");
+        plans.extend(paths.iter().map(|p| load_plan(p)));
+    }
+    plans
 }
 
 fn body(plan: &Plan, target: Target, path: &str) -> String {

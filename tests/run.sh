@@ -24,17 +24,28 @@ cargo clippy --all-targets --quiet -- -D warnings
 step "cargo test"
 cargo test --quiet
 
-step "render the catalog"
+step "render the catalog and the rendering fixtures"
 bin=target/debug/cloudwright
 out=target/catalog
 rm -rf "$out"
-blueprints=$("$bin" list | awk '{print $1}')
-for bp in $blueprints; do
+mkdir -p "$out/fixtures"
+# The fixtures are copied so that their lock files land under target/, not in the tree.
+cp tests/fixtures/render/*.yaml "$out/fixtures/"
+blueprints=""
+for bp in $("$bin" list | awk '{print $1}'); do
+  blueprints="$blueprints $bp"
   for target in cloudformation sam terraform; do
     "$bin" render "$bp" --target "$target" --out-dir "$out/$bp/$target" >/dev/null
   done
 done
-echo "rendered: $(echo $blueprints) × cloudformation, sam, terraform into $out"
+for file in "$out"/fixtures/*.yaml; do
+  bp=$(basename "$file" .yaml)
+  blueprints="$blueprints $bp"
+  for target in cloudformation sam terraform; do
+    "$bin" render "$file" --target "$target" --out-dir "$out/$bp/$target" >/dev/null 2>&1
+  done
+done
+echo "rendered:$blueprints × cloudformation, sam, terraform into $out"
 
 step "validator virtualenv (.venv)"
 stamp=.venv/requirements.sha256

@@ -155,14 +155,40 @@ string_newtype!(
     |v| check_text("the description", v, 1024)
 );
 
+/// Whether `c` may stand in a tag key or value. EC2 accepts any character in tags, but IAM,
+/// KMS and CloudWatch Logs accept only letters, separators (spaces), digits and `_ . : / = + - @`
+/// (`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`), and the blueprint's tags go on every resource.
+pub fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
+}
+
+fn check_tag_text<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
+    if let Some(c) = value.chars().find(|c| !is_tag_char(*c)) {
+        let shown = if c.is_control() || c.is_whitespace() {
+            format!("U+{:04X}", c as u32)
+        } else {
+            format!("`{c}`")
+        };
+        return Err(invalid_value(
+            value,
+            format!(
+                "{what} `{value}` contains {shown}, which IAM, KMS and CloudWatch Logs refuse in tags"
+            ),
+            "use letters, digits, spaces and `_ . : / = + - @` only",
+        ));
+    }
+    check_text(what, value, max)
+}
+
 string_newtype!(
-    /// A tag key: 1–128 characters, not `Name` (cloudwright sets it) and not in the `aws:` namespace.
+    /// A tag key: 1–128 characters of the tag alphabet ([`is_tag_char`]), not `Name` (cloudwright
+    /// sets it) and not in the `aws:` namespace.
     TagKey,
     |v| {
-        check_text("the tag key", v, 128)?;
         if v.is_empty() {
             return Err(invalid("the tag key is empty", "give the tag a key"));
         }
+        check_tag_text("the tag key", v, 128)?;
         if v == "Name" {
             return Err(invalid_value(
                 v,
@@ -182,9 +208,9 @@ string_newtype!(
 );
 
 string_newtype!(
-    /// A tag value: at most 256 characters.
+    /// A tag value: at most 256 characters of the tag alphabet ([`is_tag_char`]).
     TagValue,
-    |v| check_text("the tag value", v, 256)
+    |v| check_tag_text("the tag value", v, 256)
 );
 
 /// The environment a blueprint deploys to; rules grow stricter towards production.
