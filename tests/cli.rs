@@ -315,3 +315,27 @@ fn the_plan_report_lists_subnets_free_space_and_headroom() {
     assert_eq!(r.code, 0);
     settings().bind(|| insta::assert_snapshot!("cli.plan", r.transcript()));
 }
+
+#[test]
+fn the_readme_blueprint_example_loads_and_plans() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("```yaml\nname: core-network")
+        .expect("the README shows a blueprint")
+        + "```yaml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("core.yaml"), &readme[start..end]).unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "render",
+            "core.yaml",
+            "--target",
+            "cloudformation",
+            "--out-dir",
+            "out",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+}

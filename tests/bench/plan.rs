@@ -1,5 +1,6 @@
 //! Planner benchmark: plans 100, 1,000 and 10,000 subnets in a /8 and reports the median time
-//! of repeated runs. Target: 10,000 subnets in under 10 ms, cost growing roughly linearly.
+//! of repeated runs, fresh and again with the first plan as the lock file (the stable re-plan
+//! every later run does). Target: 10,000 subnets in under 10 ms, cost growing roughly linearly.
 //!
 //! Run with `cargo bench --bench plan`.
 
@@ -29,23 +30,42 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
+fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f();
+        samples.push(start.elapsed());
+    }
+    median(samples)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
 fn main() {
-    println!("{:>8}  {:>12}  {:>12}", "subnets", "median", "per subnet");
+    println!(
+        "{:>8}  {:>10}  {:>10}  {:>16}",
+        "subnets", "fresh", "per subnet", "re-plan with lock"
+    );
     for subnets in [100, 1_000, 10_000] {
         let req = request(subnets);
         let runs = if subnets >= 10_000 { 31 } else { 101 };
-        let mut samples = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let start = Instant::now();
-            let allocation = allocate(&req, None).expect("the benchmark request fits");
-            samples.push(start.elapsed());
-            assert_eq!(allocation.tiers.len(), subnets / AZS);
-        }
-        let m = median(samples);
+        let first = allocate(&req, None).expect("the benchmark request fits");
+        assert_eq!(first.tiers.len(), subnets / AZS);
+        let fresh = time(runs, || {
+            allocate(&req, None).expect("fits");
+        });
+        let locked = time(runs, || {
+            let again = allocate(&req, Some(&first)).expect("fits");
+            assert_eq!(again, first);
+        });
         println!(
-            "{subnets:>8}  {:>9.3} ms  {:>9.0} ns",
-            m.as_secs_f64() * 1e3,
-            m.as_nanos() as f64 / subnets as f64
+            "{subnets:>8}  {:>10}  {:>7.0} ns  {:>16}",
+            ms(fresh),
+            fresh.as_nanos() as f64 / subnets as f64,
+            ms(locked)
         );
     }
 }
