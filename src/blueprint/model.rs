@@ -9,8 +9,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::types::{
     Azs, Cidr, Description, Environment, GatewayEndpoint, HELP_SEPARATOR, Internet, MIN_PREFIX,
-    Name, Nat, Prefix, Region, RetentionDays, TagKey, TagValue, TierName, Traffic, VALUE_SEPARATOR,
-    VpcCidr, usable_addresses,
+    Name, Nat, Prefix, Reason, Region, RetentionDays, TagKey, TagValue, TierName, Traffic,
+    VALUE_SEPARATOR, VpcCidr, usable_addresses,
 };
 
 /// A whole blueprint (format v1).
@@ -24,6 +24,21 @@ pub struct Blueprint {
     #[serde(default)]
     pub tags: IndexMap<TagKey, TagValue>,
     pub network: Network,
+    /// Findings the team has accepted, each with its reason.
+    #[serde(default)]
+    pub suppressions: Vec<Suppression>,
+}
+
+/// An accepted finding: which rule, why, and optionally for which component only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suppression {
+    /// A rule ID (`NET004`); checked against the registry by the validator.
+    pub rule: String,
+    pub reason: Reason,
+    /// Limits the suppression to one component (`network`, `budget`); all when absent.
+    #[serde(default)]
+    pub component: Option<String>,
 }
 
 /// The VPC and how its address space is divided.

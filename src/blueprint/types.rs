@@ -155,6 +155,22 @@ string_newtype!(
     |v| check_text("the description", v, 1024)
 );
 
+string_newtype!(
+    /// Why a finding is accepted: at least 10 characters that say something, at most 512.
+    Reason,
+    |v| {
+        check_text("the reason", v, 512)?;
+        if v.trim().chars().count() < 10 {
+            return Err(invalid_value(
+                v,
+                format!("the reason `{}` is too short to explain anything", v.trim()),
+                "say why the finding is acceptable here, in at least 10 characters",
+            ));
+        }
+        Ok(())
+    }
+);
+
 /// Whether `c` may stand in a tag key or value. EC2 accepts any character in tags, but IAM,
 /// KMS and CloudWatch Logs accept only letters, separators (spaces), digits and `_ . : / = + - @`
 /// (`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`), and the blueprint's tags go on every resource.
