@@ -10,4 +10,5 @@ pub mod diagnostics;
 pub mod naming;
 pub mod plan;
 pub mod render;
+pub mod validate;
 pub mod write;

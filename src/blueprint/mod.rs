@@ -135,6 +135,11 @@ impl Document {
         }
     }
 
+    /// Every scalar value of the blueprint with its field path (`tags.owner`), in document order.
+    pub fn scalars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.index.scalars()
+    }
+
     /// A located error about the field at `path`.
     pub fn error(
         &self,

@@ -49,6 +49,13 @@ impl SourceIndex {
         self.lookup(path, &self.values)
     }
 
+    /// Every scalar value in document order, with its field path.
+    pub fn scalars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.scalars
+            .iter()
+            .map(|(path, text, _)| (path.as_str(), text.as_str()))
+    }
+
     /// The path of the key that stands exactly at `pos`, if any.
     pub fn key_at(&self, pos: Position) -> Option<&str> {
         self.keys

@@ -1,8 +1,10 @@
 //! The command line: a thin layer over the library. One file per subcommand.
 
+mod check;
 mod list;
 mod plan;
 mod render;
+mod rules;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -17,7 +19,8 @@ use crate::plan::{Locked, Plan, lock};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  the input has problems (an invalid blueprint, a plan that does not fit, a lock file that would change under --locked)
+  1  the input has problems (an invalid blueprint, a plan that does not fit, a finding at or above the failing
+     severity, a lock file that would change under --locked)
   2  cloudwright could not do its job (a file it cannot read or write, bad arguments, an internal error)";
 
 /// Turns short YAML blueprints of AWS architectures into reviewed CloudFormation, SAM or
@@ -33,7 +36,10 @@ pub struct Cli {
 enum Command {
     List(list::Args),
     Plan(plan::Args),
+    Check(check::Args),
     Render(render::Args),
+    Rules(rules::RulesArgs),
+    Explain(rules::ExplainArgs),
 }
 
 /// Why a command failed, and so its exit code.
@@ -42,6 +48,8 @@ pub enum Failure {
     Input(Vec<Diagnostic>),
     /// The tool could not do its job: exit 2.
     Tool(String),
+    /// The input has problems the command has already reported: exit 1.
+    Silent,
 }
 
 impl From<Vec<Diagnostic>> for Failure {
@@ -53,6 +61,12 @@ impl From<Vec<Diagnostic>> for Failure {
 impl From<Diagnostic> for Failure {
     fn from(d: Diagnostic) -> Self {
         Failure::Input(vec![d])
+    }
+}
+
+impl From<Box<Diagnostic>> for Failure {
+    fn from(d: Box<Diagnostic>) -> Self {
+        Failure::Input(vec![*d])
     }
 }
 
@@ -73,6 +87,9 @@ pub fn main() -> ExitCode {
         Command::List(args) => list::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Render(args) => render::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Rules(args) => rules::rules(&args),
+        Command::Explain(args) => rules::explain(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -85,6 +102,7 @@ pub fn main() -> ExitCode {
             let _ = writeln!(err, "{n} problem{} found", if n == 1 { "" } else { "s" });
             ExitCode::from(1)
         }
+        Err(Failure::Silent) => ExitCode::from(1),
         Err(Failure::Tool(message)) => {
             let _ = writeln!(std::io::stderr(), "error: {message}");
             ExitCode::from(2)

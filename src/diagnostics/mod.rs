@@ -39,6 +39,8 @@ impl fmt::Display for Location {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The rule that found it (`NET005`), for validator findings.
+    pub code: Option<&'static str>,
     pub location: Location,
     /// The blueprint field the problem is about (`network.tiers.public.size`), when there is one.
     pub field: Option<String>,
@@ -50,6 +52,7 @@ impl Diagnostic {
     pub fn error(location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code: None,
             location,
             field: None,
             message: message.into(),
@@ -69,9 +72,14 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// The concise form: `file:line:col: error: [field] message`, then an indented `help:` line.
+    /// The concise form: `file:line:col: error[CODE]: field: message`, then an indented `help:`
+    /// line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: ", self.location, self.severity)?;
+        write!(f, "{}: {}", self.location, self.severity)?;
+        if let Some(code) = self.code {
+            write!(f, "[{code}]")?;
+        }
+        f.write_str(": ")?;
         if let Some(field) = &self.field {
             write!(f, "{field}: ")?;
         }

@@ -31,7 +31,7 @@ pub fn path_for(blueprint: &Path) -> PathBuf {
 }
 
 /// Reads the lock file at `path`: `Ok(None)` when there is none yet.
-pub fn read(path: &Path) -> Result<Option<Allocation>, Diagnostic> {
+pub fn read(path: &Path) -> Result<Option<Allocation>, Box<Diagnostic>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -49,7 +49,7 @@ pub fn read(path: &Path) -> Result<Option<Allocation>, Diagnostic> {
 }
 
 /// Parses lock-file text; errors name the lock file, line and column.
-pub fn parse(path: &Path, text: &str) -> Result<Allocation, Diagnostic> {
+pub fn parse(path: &Path, text: &str) -> Result<Allocation, Box<Diagnostic>> {
     let lock: LockFile = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = e.to_string();
@@ -87,16 +87,18 @@ fn lock_error(
     column: usize,
     message: String,
     help: impl Into<String>,
-) -> Diagnostic {
-    Diagnostic::error(
-        Location {
-            file: path.display().to_string(),
-            line,
-            column,
-        },
-        message,
+) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            Location {
+                file: path.display().to_string(),
+                line,
+                column,
+            },
+            message,
+        )
+        .with_help(help),
     )
-    .with_help(help)
 }
 
 /// The lock file's text for `allocation` of blueprint `name`.

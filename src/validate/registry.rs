@@ -1,0 +1,76 @@
+//! Every rule, sorted by ID. `cloudwright rules`, `cloudwright explain` and the README table come
+//! from here.
+
+use super::rule::Rule;
+use super::rules::{
+    availability_zones_exist, flow_log_retention_too_short, flow_logs_disabled,
+    hard_coded_credentials, load_balancer_tier_too_small, nat_single_point_of_failure,
+    public_ips_on_launch, single_az_in_production,
+};
+
+/// All rules, sorted by ID. IDs are never reused.
+pub static RULES: &[&Rule] = &[
+    &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
+    &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
+    &flow_logs_disabled::FLOW_LOGS_DISABLED,
+    &public_ips_on_launch::PUBLIC_IPS_ON_LAUNCH,
+    &load_balancer_tier_too_small::LOAD_BALANCER_TIER_TOO_SMALL,
+    &flow_log_retention_too_short::FLOW_LOG_RETENTION_TOO_SHORT,
+    &availability_zones_exist::AVAILABILITY_ZONES_EXIST,
+    &hard_coded_credentials::HARD_CODED_CREDENTIALS,
+];
+
+/// The rule with this ID (case-insensitive).
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_sorted_and_shaped() {
+        assert!(
+            RULES.windows(2).all(|w| w[0].id < w[1].id),
+            "sorted and unique"
+        );
+        for rule in RULES {
+            let (prefix, digits) = rule.id.split_at(rule.id.len() - 3);
+            assert!(
+                ["HA", "NET", "SEC", "CST", "NAM", "REG", "IAM"].contains(&prefix),
+                "{}",
+                rule.id
+            );
+            assert!(digits.chars().all(|c| c.is_ascii_digit()), "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn every_rule_is_documented_in_the_fixed_sections() {
+        for rule in RULES {
+            let doc = rule.documentation();
+            let mut at = 0;
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "Use instead:",
+                "## References",
+            ] {
+                let found = doc[at..]
+                    .find(section)
+                    .unwrap_or_else(|| panic!("{} lacks `{section}` (in order)", rule.id));
+                at += found + section.len();
+            }
+            assert!(
+                !rule.summary.is_empty() && !rule.summary.ends_with('.'),
+                "{}",
+                rule.id
+            );
+        }
+    }
+}

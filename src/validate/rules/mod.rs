@@ -1,0 +1,10 @@
+//! One file per rule, named for what it checks.
+
+pub mod availability_zones_exist;
+pub mod flow_log_retention_too_short;
+pub mod flow_logs_disabled;
+pub mod hard_coded_credentials;
+pub mod load_balancer_tier_too_small;
+pub mod nat_single_point_of_failure;
+pub mod public_ips_on_launch;
+pub mod single_az_in_production;
