@@ -121,3 +121,148 @@ fn no_catalog_blueprint_triggers_an_error() {
         );
     }
 }
+
+// ---- The commands: check, rules, explain --------------------------------------------------
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn cloudwright(cwd: &Path, args: &[&str]) -> Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn transcript_of(r: &Run) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        r.code, r.stdout, r.stderr
+    )
+}
+
+/// A scratch copy of a rule fixture, so that its lock file lands outside the tree.
+fn scratch(fixture: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new("tests/fixtures/rules").join(fixture),
+        dir.path().join("bp.yaml"),
+    )
+    .unwrap();
+    dir
+}
+
+fn snap(name: &str, text: String) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+#[test]
+fn check_exits_by_the_failing_severity() {
+    let dir = scratch("ha002-fires.yaml");
+    let r = cloudwright(dir.path(), &["check", "bp.yaml"]);
+    assert_eq!(r.code, 1);
+    snap("rules.cli.check-error", transcript_of(&r));
+
+    let dir = scratch("net003-fires.yaml");
+    let r = cloudwright(dir.path(), &["check", "bp.yaml"]);
+    assert_eq!(
+        r.code,
+        0,
+        "a warning does not fail by default: {}",
+        transcript_of(&r)
+    );
+    assert!(r.stdout.contains("warning[NET003]"));
+    let r = cloudwright(dir.path(), &["check", "bp.yaml", "--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+
+    let r = cloudwright(Path::new("."), &["check", "ha-vpc"]);
+    assert_eq!(r.code, 0, "{}", transcript_of(&r));
+}
+
+#[test]
+fn check_prints_full_json_and_sarif() {
+    let dir = scratch("suppression-problems.yaml");
+    let full = cloudwright(dir.path(), &["check", "bp.yaml", "--format", "full"]);
+    assert_eq!(full.code, 1);
+    snap("rules.cli.check-full", transcript_of(&full));
+
+    let json = cloudwright(dir.path(), &["check", "bp.yaml", "--format", "json"]);
+    let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 3);
+    assert_eq!(items[0]["line"], 6);
+
+    let dir = scratch("sec001-fires.yaml");
+    let sarif = cloudwright(dir.path(), &["check", "bp.yaml", "--format", "sarif"]);
+    assert_eq!(sarif.code, 1);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(
+        results
+            .iter()
+            .all(|r| r["ruleId"] == "SEC001" && r["level"] == "error")
+    );
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        6
+    );
+}
+
+#[test]
+fn check_reports_an_invalid_blueprint_in_the_chosen_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/invalid/host-bits.yaml",
+        dir.path().join("bp.yaml"),
+    )
+    .unwrap();
+    let r = cloudwright(dir.path(), &["check", "bp.yaml", "--format", "sarif"]);
+    assert_eq!(r.code, 1);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "blueprint");
+}
+
+#[test]
+fn rules_and_explain_come_from_the_registry() {
+    let r = cloudwright(Path::new("."), &["rules"]);
+    assert_eq!(r.code, 0);
+    for rule in RULES {
+        assert!(
+            r.stdout.contains(rule.id) && r.stdout.contains(rule.summary),
+            "{}",
+            rule.id
+        );
+    }
+    snap("rules.cli.rules", r.stdout);
+    for rule in RULES {
+        let r = cloudwright(Path::new("."), &["explain", &rule.id.to_ascii_lowercase()]);
+        assert_eq!(r.code, 0);
+        assert!(r.stdout.contains(&rule.documentation()), "{}", rule.id);
+    }
+    let r = cloudwright(Path::new("."), &["explain", "NET01"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `NET001`?"), "{}", r.stderr);
+}
+
+#[test]
+fn the_readme_lists_every_rule() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for rule in RULES {
+        let row = format!("| {} | `{}` |", rule.id, rule.name);
+        assert!(readme.contains(&row), "README's rule table lacks `{row}`");
+    }
+}

@@ -82,6 +82,25 @@ for bp in $blueprints; do
   done
 done
 
+step "SARIF output against the SARIF 2.1.0 schema"
+# The schema ships in Microsoft's @microsoft/jest-sarif package on the npm registry.
+schema_dir=target/sarif-schema
+schema="$schema_dir/package/lib/schemas/sarif-2.1.0-rtm.5.json"
+if [ ! -f "$schema" ]; then
+  mkdir -p "$schema_dir"
+  (cd "$schema_dir" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null && tar xzf microsoft-jest-sarif-1.0.0-beta.0.tgz)
+fi
+for fixture in tests/fixtures/rules/suppression-problems.yaml tests/fixtures/rules/sec001-fires.yaml tests/fixtures/invalid/host-bits.yaml; do
+  name=$(basename "$fixture" .yaml)
+  cp "$fixture" "$out/fixtures/sarif-$name.yaml"
+  "$bin" check "$out/fixtures/sarif-$name.yaml" --format sarif > "$out/$name.sarif" || true
+  if .venv/bin/python tests/validate_sarif.py "$schema" "$out/$name.sarif"; then
+    ok "SARIF $name"
+  else
+    bad "SARIF $name"
+  fi
+done
+
 step "terraform"
 plugin_dir=""
 for candidate in "${CLOUDWRIGHT_TF_PLUGIN_DIR:-}" /opt/tf-plugins "$HOME/.terraform.d/plugins"; do

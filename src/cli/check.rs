@@ -1,7 +1,9 @@
 //! `cloudwright check`: load, plan and validate; print the findings.
 
 use super::{Failure, load_and_plan, print};
-use crate::diagnostics::Severity;
+use crate::blueprint;
+use crate::diagnostics::format::{self, Format, Style};
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::validate;
 
 /// The lowest severity that makes `check` fail.
@@ -17,11 +19,14 @@ pub enum FailOn {
 /// nothing are warnings.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  cloudwright check ha-vpc\n  cloudwright check network/core.yaml --fail-on warning"
+    after_help = "Examples:\n  cloudwright check ha-vpc\n  cloudwright check network/core.yaml --fail-on warning\n  cloudwright check network/core.yaml --format sarif > cloudwright.sarif"
 )]
 pub struct Args {
     /// A blueprint file, or the name of a catalog blueprint (see `cloudwright list`).
     blueprint: String,
+    /// How to print findings: one line each, with source snippets, JSON, or SARIF 2.1.0.
+    #[arg(long, value_enum, default_value = "concise")]
+    format: Format,
     /// Exit 1 when a finding of this severity or above remains.
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
@@ -30,29 +35,42 @@ pub struct Args {
     locked: bool,
 }
 
-pub fn run(args: &Args) -> Result<(), Failure> {
-    let planned = load_and_plan(&args.blueprint, args.locked)?;
-    let outcome = validate::run(&planned.doc, &planned.plan);
-    let mut text: String = outcome
-        .diagnostics
-        .iter()
-        .map(|d| format!("{d}\n"))
-        .collect();
-    let count = |s| {
-        outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == s)
-            .count()
-    };
+fn summary(diagnostics: &[Diagnostic], suppressed: usize) -> String {
+    let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-    text.push_str(&format!(
-        "{errors} error{}, {warnings} warning{}, {} suppressed\n",
+    format!(
+        "{errors} error{}, {warnings} warning{}, {suppressed} suppressed\n",
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },
-        outcome.suppressed
-    ));
-    print(&text)?;
+    )
+}
+
+pub fn run(args: &Args) -> Result<(), Failure> {
+    let style = Style::detect();
+    let show = |diagnostics: &[Diagnostic], source: &str, suppressed: usize| {
+        let mut text = format::render(diagnostics, args.format, source, style);
+        if matches!(args.format, Format::Concise | Format::Full) {
+            text.push_str(&summary(diagnostics, suppressed));
+        }
+        print(&text)
+    };
+    let planned = match load_and_plan(&args.blueprint, args.locked) {
+        Ok(p) => p,
+        Err(Failure::Input(diagnostics)) => {
+            let source = blueprint::resolve(&args.blueprint)
+                .map(|s| s.text)
+                .unwrap_or_default();
+            show(&diagnostics, &source, 0)?;
+            return Err(Failure::Silent);
+        }
+        Err(other) => return Err(other),
+    };
+    let outcome = validate::run(&planned.doc, &planned.plan);
+    show(
+        &outcome.diagnostics,
+        &planned.doc.source.text,
+        outcome.suppressed,
+    )?;
     super::save_lock(planned.lock_update)?;
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,

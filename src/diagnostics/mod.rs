@@ -3,6 +3,8 @@
 //! Every stage that can reject user input returns [`Diagnostic`]s instead of panicking; the CLI
 //! prints them and turns them into an exit code.
 
+pub mod format;
+
 use std::fmt;
 
 /// How bad a finding is.
