@@ -9,9 +9,12 @@ pub mod types;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use model::{Blueprint, FlowLogs, Network, SubnetSize, Tier};
+pub use model::{Blueprint, Budget, BudgetAlert, FlowLogs, Network, SubnetSize, Tier};
 use source::SourceIndex;
-use types::{Azs, HELP_SEPARATOR, Internet, Nat, VALUE_SEPARATOR};
+use types::{
+    Azs, HELP_SEPARATOR, Internet, MAX_BUDGET_ALERTS, MAX_BUDGET_EMAILS, MAX_BUDGET_SNS_TOPICS,
+    Nat, VALUE_SEPARATOR,
+};
 
 use crate::diagnostics::{Diagnostic, Location, did_you_mean};
 
@@ -359,5 +362,101 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         }
     }
 
+    if let Some(budget) = &bp.budget {
+        check_budget(doc, budget, &mut problems);
+    }
+
     problems
+}
+
+/// The budget's checks: alerts that AWS Budgets accepts, and someone to tell.
+fn check_budget(doc: &Document, budget: &Budget, problems: &mut Vec<Diagnostic>) {
+    if budget.alerts.is_empty() {
+        problems.push(doc.error(
+            "budget.alerts",
+            "the budget has no alerts",
+            "add at least one, for example `- { percent: 80, of: actual }`",
+        ));
+    }
+    if budget.alerts.len() > MAX_BUDGET_ALERTS {
+        problems.push(doc.error(
+            &format!("budget.alerts[{MAX_BUDGET_ALERTS}]"),
+            format!(
+                "the budget has {} alerts; AWS Budgets allows at most {MAX_BUDGET_ALERTS} on one budget",
+                budget.alerts.len()
+            ),
+            "keep the thresholds that call for action, for example 80% and 100% of actual and 100% of forecasted spend",
+        ));
+    }
+    for (i, alert) in budget.alerts.iter().enumerate() {
+        if budget.alerts[..i]
+            .iter()
+            .any(|a| a.percent == alert.percent && a.of == alert.of)
+        {
+            problems.push(doc.error(
+                &format!("budget.alerts[{i}]"),
+                format!(
+                    "the alert at {}% of {} spend is listed twice",
+                    alert.percent.0,
+                    alert.of.as_str()
+                ),
+                "list each threshold once",
+            ));
+        }
+    }
+
+    if budget.emails.is_empty() && budget.sns_topics.is_empty() {
+        problems.push(doc.error(
+            "budget",
+            "the budget alerts nobody: it has neither `emails` nor `sns_topics`",
+            "add `emails: [team@example.com]`, `sns_topics: [arn:aws:sns:<region>:<account id>:<topic>]`, or both",
+        ));
+    }
+    if budget.emails.len() > MAX_BUDGET_EMAILS {
+        problems.push(doc.error(
+            &format!("budget.emails[{MAX_BUDGET_EMAILS}]"),
+            format!(
+                "the budget emails {} addresses; AWS Budgets sends each alert to at most {MAX_BUDGET_EMAILS}",
+                budget.emails.len()
+            ),
+            "send to a mailing list, or to an SNS topic that people subscribe to",
+        ));
+    }
+    for (i, email) in budget.emails.iter().enumerate() {
+        let lower = email.as_str().to_lowercase();
+        if budget.emails[..i]
+            .iter()
+            .any(|e| e.as_str().to_lowercase() == lower)
+        {
+            problems.push(doc.error(
+                &format!("budget.emails[{i}]"),
+                format!("`{email}` is listed twice"),
+                "list each address once",
+            ));
+        }
+    }
+    if budget.sns_topics.len() > MAX_BUDGET_SNS_TOPICS {
+        problems.push(doc.error(
+            &format!("budget.sns_topics[{MAX_BUDGET_SNS_TOPICS}]"),
+            format!(
+                "the budget names {} SNS topics; AWS Budgets publishes each alert to at most {MAX_BUDGET_SNS_TOPICS}",
+                budget.sns_topics.len()
+            ),
+            "publish to one topic and subscribe every other endpoint to it",
+        ));
+    }
+    let partition = doc.blueprint.region.info().partition;
+    for (i, topic) in budget.sns_topics.iter().enumerate() {
+        if topic.partition() != partition {
+            problems.push(doc.error(
+                &format!("budget.sns_topics[{i}]"),
+                format!(
+                    "the SNS topic `{topic}` is in partition `{}`, but the blueprint deploys to {} in `{partition}`",
+                    topic.partition(),
+                    doc.blueprint.region.name()
+                ),
+                "name a topic in the blueprint's partition, in the account the budget belongs to",
+            ));
+        }
+    }
 }

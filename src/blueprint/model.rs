@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::types::{
-    Azs, Cidr, Description, Environment, GatewayEndpoint, HELP_SEPARATOR, Internet, MIN_PREFIX,
-    Name, Nat, Prefix, Reason, Region, RetentionDays, TagKey, TagValue, TierName, Traffic,
-    VALUE_SEPARATOR, VpcCidr, usable_addresses,
+    Azs, Cidr, Description, Email, Environment, GatewayEndpoint, HELP_SEPARATOR, Internet,
+    MIN_PREFIX, Name, Nat, Percent, Prefix, Reason, Region, RetentionDays, SnsTopicArn, Spend,
+    TagKey, TagValue, TierName, Traffic, Usd, VALUE_SEPARATOR, VpcCidr, usable_addresses,
 };
 
 /// A whole blueprint (format v1).
@@ -24,6 +24,9 @@ pub struct Blueprint {
     #[serde(default)]
     pub tags: IndexMap<TagKey, TagValue>,
     pub network: Network,
+    /// The monthly cost budget and who hears when spend nears it. Optional for now.
+    #[serde(default)]
+    pub budget: Option<Budget>,
     /// Findings the team has accepted, each with its reason.
     #[serde(default)]
     pub suppressions: Vec<Suppression>,
@@ -186,4 +189,28 @@ impl Default for FlowLogs {
             traffic: Traffic::default(),
         }
     }
+}
+
+/// A monthly cost budget for the whole account, with alerts by email and SNS.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// The monthly cost limit.
+    pub monthly_usd: Usd,
+    /// When to alert, in the user's order.
+    pub alerts: Vec<BudgetAlert>,
+    /// Who every alert emails.
+    #[serde(default)]
+    pub emails: Vec<Email>,
+    /// Which SNS topics every alert publishes to.
+    #[serde(default)]
+    pub sns_topics: Vec<SnsTopicArn>,
+}
+
+/// One alert: a threshold in per cent of the limit, of actual or forecasted spend.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetAlert {
+    pub percent: Percent,
+    pub of: Spend,
 }

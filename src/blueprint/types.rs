@@ -534,6 +534,411 @@ impl<'de> Deserialize<'de> for RetentionDays {
     }
 }
 
+/// The largest monthly budget accepted, in USD. Far beyond any real account, and low enough that
+/// every amount up to it is exact to the cent in the `f64` YAML numbers arrive as.
+pub const MAX_USD: u64 = 1_000_000_000_000;
+
+/// An amount of US dollars, more than zero, exact to the cent (`2000`, `1500.50`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Usd {
+    cents: u64,
+}
+
+impl Usd {
+    /// The amount in cents.
+    pub fn cents(self) -> u64 {
+        self.cents
+    }
+
+    /// The amount as AWS takes it: whole dollars bare (`2000`), otherwise two decimals
+    /// (`1500.50`).
+    pub fn amount(self) -> String {
+        let (dollars, cents) = (self.cents / 100, self.cents % 100);
+        if cents == 0 {
+            dollars.to_string()
+        } else {
+            format!("{dollars}.{cents:02}")
+        }
+    }
+
+    /// `percent` per cent of the amount, rounded to the cent.
+    pub fn percent(self, percent: u16) -> Usd {
+        Usd {
+            cents: (self.cents * u64::from(percent) + 50) / 100,
+        }
+    }
+
+    fn from_number<E: de::Error>(text: &str, value: f64) -> Result<Usd, E> {
+        let example =
+            "give the most the account may spend in a month, for example `monthly_usd: 2000`";
+        if !value.is_finite() {
+            return Err(invalid_value(
+                text,
+                format!("`{text}` is not an amount"),
+                example,
+            ));
+        }
+        if value <= 0.0 {
+            return Err(invalid_value(
+                text,
+                format!("the monthly limit must be more than 0 USD, not {text}"),
+                example,
+            ));
+        }
+        if value > MAX_USD as f64 {
+            return Err(invalid_value(
+                text,
+                format!("{text} USD a month is more than cloudwright accepts"),
+                "check the number of zeros; the limit is at most 1,000,000,000,000",
+            ));
+        }
+        // Display gives the shortest decimal that reads back as the same number: the digits the
+        // user wrote, without trailing zeros.
+        let shortest = value.to_string();
+        let (dollars, fraction) = shortest.split_once('.').unwrap_or((&shortest, ""));
+        let digits = |d: &str| {
+            d.parse::<u64>()
+                .map_err(|_| invalid_value(text, format!("`{text}` is not an amount"), example))
+        };
+        let cents = digits(dollars)? * 100 + digits(&format!("{:0<2.2}", fraction))?;
+        if fraction.len() > 2 {
+            // Half up, on the digits as written.
+            let up = u64::from(fraction.as_bytes()[2] >= b'5');
+            return Err(invalid_value(
+                text,
+                format!("`{text}` has more than two decimals"),
+                format!(
+                    "amounts go down to the cent: did you mean `{}`?",
+                    Usd { cents: cents + up }.amount()
+                ),
+            ));
+        }
+        Ok(Usd { cents })
+    }
+}
+
+impl<'de> Deserialize<'de> for Usd {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct UsdVisitor;
+        impl de::Visitor<'_> for UsdVisitor {
+            type Value = Usd;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount of US dollars, such as 2000 or 1500.50")
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Usd, E> {
+                match v.checked_mul(100) {
+                    Some(cents) if v > 0 && v <= MAX_USD => Ok(Usd { cents }),
+                    _ => Usd::from_number(&v.to_string(), v as f64),
+                }
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Usd, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Usd::from_number(&v.to_string(), v as f64),
+                }
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Usd, E> {
+                Usd::from_number(&v.to_string(), v)
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Usd, E> {
+                let digits = v.trim().trim_start_matches('$').replace(',', "");
+                let help = match digits.parse::<f64>() {
+                    Ok(n) if n.is_finite() => {
+                        format!("write the amount as a bare number: `monthly_usd: {digits}`")
+                    }
+                    _ => {
+                        "write a number of US dollars, for example `monthly_usd: 2000`".to_string()
+                    }
+                };
+                Err(invalid_value(
+                    v,
+                    format!("`{v}` is text, not an amount"),
+                    help,
+                ))
+            }
+        }
+        deserializer.deserialize_any(UsdVisitor)
+    }
+}
+
+/// The highest alert threshold accepted, in per cent of the budget.
+pub const MAX_PERCENT: u16 = 1000;
+
+/// A budget alert threshold: a whole per cent of the limit, 1 to [`MAX_PERCENT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Percent(pub u16);
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PercentVisitor;
+        impl de::Visitor<'_> for PercentVisitor {
+            type Value = Percent;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a whole per cent from 1 to {MAX_PERCENT}")
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Percent, E> {
+                match u16::try_from(v) {
+                    Ok(p) if (1..=MAX_PERCENT).contains(&p) => Ok(Percent(p)),
+                    _ => Err(invalid_value(
+                        &v.to_string(),
+                        format!("an alert at {v}% of the budget is out of range"),
+                        format!("use a whole per cent from 1 to {MAX_PERCENT}"),
+                    )),
+                }
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Percent, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(invalid_value(
+                        &v.to_string(),
+                        format!("an alert at {v}% of the budget is out of range"),
+                        format!("use a whole per cent from 1 to {MAX_PERCENT}"),
+                    )),
+                }
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Percent, E> {
+                if v.fract() == 0.0 && v >= 0.0 && v <= f64::from(MAX_PERCENT) {
+                    return self.visit_u64(v as u64);
+                }
+                let nearest = if v.is_finite() {
+                    v.round().clamp(1.0, f64::from(MAX_PERCENT))
+                } else {
+                    80.0
+                };
+                Err(invalid_value(
+                    &v.to_string(),
+                    format!("`{v}` is not a whole per cent"),
+                    format!("use a whole number from 1 to {MAX_PERCENT}, for example `{nearest}`"),
+                ))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Percent, E> {
+                let digits = v.trim().trim_end_matches('%').trim();
+                let help = match digits.parse::<u16>() {
+                    Ok(p) => format!("write the per cent as a bare number: `percent: {p}`"),
+                    Err(_) => {
+                        format!("use a whole number from 1 to {MAX_PERCENT}, for example `80`")
+                    }
+                };
+                Err(invalid_value(
+                    v,
+                    format!("`{v}` is text, not a per cent"),
+                    help,
+                ))
+            }
+        }
+        deserializer.deserialize_any(PercentVisitor)
+    }
+}
+
+/// What a budget alert watches: the spend so far, or the spend AWS forecasts for the month.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize, Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Spend {
+    Actual,
+    Forecasted,
+}
+
+impl Spend {
+    /// The budget notification type: `ACTUAL` or `FORECASTED`.
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            Spend::Actual => "ACTUAL",
+            Spend::Forecasted => "FORECASTED",
+        }
+    }
+
+    /// `actual`, `forecasted`: as the blueprint spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Spend::Actual => "actual",
+            Spend::Forecasted => "forecasted",
+        }
+    }
+}
+
+/// How many notifications AWS Budgets allows on one budget (the `CreateBudget` API reference).
+pub const MAX_BUDGET_ALERTS: usize = 5;
+/// How many email subscribers AWS Budgets allows on one notification.
+pub const MAX_BUDGET_EMAILS: usize = 10;
+/// How many SNS subscribers AWS Budgets allows on one notification.
+pub const MAX_BUDGET_SNS_TOPICS: usize = 1;
+
+/// The longest email address SMTP can carry.
+pub const MAX_EMAIL: usize = 254;
+
+fn check_email<E: de::Error>(value: &str) -> Result<(), E> {
+    let example = "write one address per item, for example `platform-team@example.com`";
+    if value.len() > MAX_EMAIL {
+        return Err(invalid_value(
+            value,
+            format!("the email address is {} characters long", value.len()),
+            format!("an address has at most {MAX_EMAIL} characters"),
+        ));
+    }
+    if let Some(c) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        let shown = if c == ' ' {
+            "a space".to_string()
+        } else {
+            format!("U+{:04X}", c as u32)
+        };
+        // `Team <team@example.com>`: the address is inside the angle brackets.
+        let inner = value
+            .split_once('<')
+            .and_then(|(_, rest)| rest.split_once('>'))
+            .map(|(inner, _)| inner.trim())
+            .filter(|inner| check_email::<de::value::Error>(inner).is_ok());
+        let help = match inner {
+            Some(address) => format!("did you mean `{address}`?"),
+            None => example.to_string(),
+        };
+        return Err(invalid_value(
+            value,
+            format!(
+                "the email address `{}` contains {shown}",
+                value.escape_debug()
+            ),
+            help,
+        ));
+    }
+    let (local, domain) = match value.split('@').collect::<Vec<_>>()[..] {
+        [local, domain] => (local, domain),
+        [_] => {
+            return Err(invalid_value(
+                value,
+                format!("`{value}` is not an email address: it has no `@`"),
+                example,
+            ));
+        }
+        _ => {
+            return Err(invalid_value(
+                value,
+                format!("`{value}` is not an email address: it has more than one `@`"),
+                example,
+            ));
+        }
+    };
+    if local.is_empty() || domain.is_empty() {
+        return Err(invalid_value(
+            value,
+            format!(
+                "`{value}` is not an email address: there must be text on both sides of the `@`"
+            ),
+            example,
+        ));
+    }
+    if !domain.contains('.') || domain.split('.').any(str::is_empty) {
+        return Err(invalid_value(
+            value,
+            format!("`{value}` is not an email address: `{domain}` is not a domain name"),
+            "give a full domain, such as `example.com`",
+        ));
+    }
+    Ok(())
+}
+
+string_newtype!(
+    /// A plausible email address: one `@` with text on both sides, a dotted domain, no spaces or
+    /// control characters, at most 254 characters.
+    Email,
+    check_email
+);
+
+/// The longest SNS topic name.
+pub const MAX_TOPIC_NAME: usize = 256;
+
+fn check_sns_topic_arn<E: de::Error>(value: &str) -> Result<(), E> {
+    let shape = "write it as `arn:<partition>:sns:<region>:<account id>:<topic name>`, for example `arn:aws:sns:us-east-1:123456789012:budget-alerts`";
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    let [arn, partition, service, region_name, account, name] = parts[..] else {
+        return Err(invalid_value(
+            value,
+            format!("`{value}` is not an SNS topic ARN"),
+            shape,
+        ));
+    };
+    if arn != "arn" || service != "sns" {
+        return Err(invalid_value(
+            value,
+            format!("`{value}` is not an SNS topic ARN"),
+            shape,
+        ));
+    }
+    let Some(region) = region::find(region_name) else {
+        let names = region::REGIONS.iter().map(|r| r.name);
+        let help = match did_you_mean(region_name, names) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "name the topic's region, such as `us-east-1`".to_string(),
+        };
+        return Err(invalid_value(
+            value,
+            format!("the region `{region_name}` of the SNS topic `{value}` is not an AWS region"),
+            help,
+        ));
+    };
+    if partition != region.partition {
+        return Err(invalid_value(
+            value,
+            format!(
+                "the SNS topic `{value}` names partition `{partition}`, but {} is in `{}`",
+                region.name, region.partition
+            ),
+            format!(
+                "did you mean `arn:{}:sns:{region_name}:{account}:{name}`?",
+                region.partition
+            ),
+        ));
+    }
+    if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+        return Err(invalid_value(
+            value,
+            format!("the account `{account}` of the SNS topic `{value}` is not 12 digits"),
+            "copy the ARN from the SNS console or `aws sns list-topics`",
+        ));
+    }
+    let base = name.strip_suffix(".fifo").unwrap_or(name);
+    let name_ok = !base.is_empty()
+        && name.len() <= MAX_TOPIC_NAME
+        && base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !name_ok {
+        return Err(invalid_value(
+            value,
+            format!("`{name}` is not an SNS topic name"),
+            format!(
+                "a topic name has 1 to {MAX_TOPIC_NAME} letters, digits, hyphens and underscores"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+string_newtype!(
+    /// The ARN of an SNS topic: `arn:<partition>:sns:<region>:<12-digit account>:<name>`, its
+    /// region real and its partition that region's.
+    SnsTopicArn,
+    check_sns_topic_arn
+);
+
+impl SnsTopicArn {
+    /// The partition the topic is in (`aws`, `aws-cn`, `aws-us-gov`).
+    pub fn partition(&self) -> &str {
+        self.0.split(':').nth(1).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,6 +951,112 @@ mod tests {
         assert_eq!(Prefix::for_hosts(1), Some(Prefix(28)));
         assert_eq!(Prefix::for_hosts(65_531), Some(Prefix(16)));
         assert_eq!(Prefix::for_hosts(65_532), None);
+    }
+
+    fn parse<T: for<'de> Deserialize<'de>>(yaml: &str) -> Result<T, String> {
+        serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn usd_amounts_are_exact_to_the_cent() {
+        let amount = |y: &str| parse::<Usd>(y).map(Usd::amount);
+        assert_eq!(amount("2000"), Ok("2000".into()));
+        assert_eq!(amount("1500.50"), Ok("1500.50".into()));
+        assert_eq!(amount("1500.5"), Ok("1500.50".into()));
+        assert_eq!(amount("0.1"), Ok("0.10".into()));
+        assert_eq!(amount("0.07"), Ok("0.07".into()));
+        assert_eq!(amount("1e3"), Ok("1000".into()));
+        assert_eq!(amount("1000000000000"), Ok("1000000000000".into()));
+        for bad in [
+            "0",
+            "-1",
+            "0.0",
+            "1.005",
+            ".inf",
+            ".nan",
+            "1000000000000.01",
+            "\"5\"",
+        ] {
+            assert!(amount(bad).is_err(), "{bad} is refused");
+        }
+        assert!(
+            amount("1.005")
+                .unwrap_err()
+                .contains("did you mean `1.01`?")
+        );
+        let limit = parse::<Usd>("1500.50").unwrap();
+        assert_eq!(limit.percent(110).cents(), 165_055);
+        assert_eq!(limit.percent(1).cents(), 1_501);
+    }
+
+    #[test]
+    fn percents_are_whole_and_in_range() {
+        assert_eq!(parse::<Percent>("80"), Ok(Percent(80)));
+        assert_eq!(parse::<Percent>("100.0"), Ok(Percent(100)));
+        assert_eq!(parse::<Percent>("1000"), Ok(Percent(1000)));
+        for bad in ["0", "1001", "-5", "87.5", "\"80%\""] {
+            assert!(parse::<Percent>(bad).is_err(), "{bad} is refused");
+        }
+    }
+
+    #[test]
+    fn email_addresses_are_plausible() {
+        for ok in ["a@example.com", "platform-team+budget@mail.example.co.uk"] {
+            assert!(parse::<Email>(ok).is_ok(), "{ok} is accepted");
+        }
+        let long = format!("{}@example.com", "a".repeat(243));
+        for bad in [
+            "example.com",
+            "a@b@example.com",
+            "@example.com",
+            "a@",
+            "a@localhost",
+            "a@example..com",
+            "a@.example.com",
+            "a@example.com.",
+            "\"a b@example.com\"",
+            "\"a@example.com\\n\"",
+            long.as_str(),
+        ] {
+            assert!(parse::<Email>(bad).is_err(), "{bad} is refused");
+        }
+        assert!(
+            parse::<Email>("\"Team <team@example.com>\"")
+                .unwrap_err()
+                .contains("did you mean `team@example.com`?")
+        );
+    }
+
+    #[test]
+    fn sns_topic_arns_have_the_right_shape() {
+        for ok in [
+            "arn:aws:sns:us-east-1:123456789012:budget-alerts",
+            "arn:aws-cn:sns:cn-north-1:123456789012:alerts_1",
+            "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts.fifo",
+        ] {
+            let arn = parse::<SnsTopicArn>(ok).unwrap();
+            assert_eq!(arn.as_str(), ok);
+        }
+        assert_eq!(
+            parse::<SnsTopicArn>("arn:aws-cn:sns:cn-north-1:123456789012:a")
+                .unwrap()
+                .partition(),
+            "aws-cn"
+        );
+        for bad in [
+            "budget-alerts",
+            "arn:aws:sqs:us-east-1:123456789012:budget-alerts",
+            "arn:aws:sns:us-east-1:123456789012",
+            "arn:aws:sns:us-east-1:12345678901:budget-alerts",
+            "arn:aws:sns:us-east-1:12345678901a:budget-alerts",
+            "arn:aws:sns:us-east-9:123456789012:budget-alerts",
+            "arn:aws-cn:sns:us-east-1:123456789012:budget-alerts",
+            "arn:aws:sns:us-east-1:123456789012:",
+            "arn:aws:sns:us-east-1:123456789012:bad:name",
+            "arn:aws:sns:us-east-1:123456789012:bad/name",
+        ] {
+            assert!(parse::<SnsTopicArn>(bad).is_err(), "{bad} is refused");
+        }
     }
 
     #[test]
