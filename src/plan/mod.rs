@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 use ipnet::Ipv4Net;
 
-use crate::blueprint::types::{Azs, Environment, GatewayEndpoint, Internet, Nat, Traffic};
+use crate::blueprint::types::{
+    Azs, Environment, GatewayEndpoint, Internet, Nat, Spend, Traffic, Usd,
+};
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::naming::az_letter;
@@ -69,6 +71,16 @@ pub struct FlowLogPlan {
     pub traffic: Traffic,
 }
 
+/// The monthly cost budget: its limit, its alerts in the blueprint's order, and who they reach.
+#[derive(Debug, Clone)]
+pub struct BudgetPlan {
+    pub limit: Usd,
+    /// Each alert's threshold, in per cent of the limit, and the spend it watches.
+    pub alerts: Vec<(u16, Spend)>,
+    pub emails: Vec<String>,
+    pub sns_topics: Vec<String>,
+}
+
 /// How much more the address space holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Headroom {
@@ -98,6 +110,7 @@ pub struct Plan {
     pub nat_azs: Vec<usize>,
     pub endpoints: Vec<GatewayEndpoint>,
     pub flow_logs: Option<FlowLogPlan>,
+    pub budget: Option<BudgetPlan>,
     pub allocation: Allocation,
     pub headroom: Headroom,
 }
@@ -206,6 +219,12 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
         flow_logs: net.flow_logs.enabled.then_some(FlowLogPlan {
             retention_days: net.flow_logs.retention_days.0,
             traffic: net.flow_logs.traffic,
+        }),
+        budget: bp.budget.as_ref().map(|b| BudgetPlan {
+            limit: b.monthly_usd,
+            alerts: b.alerts.iter().map(|a| (a.percent.0, a.of)).collect(),
+            emails: b.emails.iter().map(ToString::to_string).collect(),
+            sns_topics: b.sns_topics.iter().map(ToString::to_string).collect(),
         }),
         allocation,
         headroom,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::escape;
 use crate::blueprint::types::Internet;
 use crate::naming::pascal_case;
-use crate::plan::{Az, Plan};
+use crate::plan::{Az, Plan, thousands};
 
 /// A tag, in the order it is written.
 #[derive(Debug, Clone, Serialize)]
@@ -363,4 +363,142 @@ fn hcl_key_width<'a>(keys: impl Iterator<Item = &'a str>) -> usize {
     keys.map(|k| escape::hcl_string(k).chars().count())
         .max()
         .unwrap_or(0)
+}
+
+/// A subscriber of a budget notification, as CloudFormation lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Subscriber {
+    /// `EMAIL` or `SNS`.
+    pub kind: &'static str,
+    pub address: String,
+}
+
+/// One budget notification.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetNotification {
+    /// `Alert when actual spend passes 80% of the limit (2,400 USD).`
+    pub comment: String,
+    /// `ACTUAL` or `FORECASTED`.
+    pub notification_type: &'static str,
+    pub comparison: &'static str,
+    pub threshold: u16,
+    pub threshold_type: &'static str,
+    /// Every subscriber, emails first (CloudFormation).
+    pub subscribers: Vec<Subscriber>,
+    /// The same subscribers by kind (Terraform).
+    pub emails: Vec<String>,
+    pub sns_topics: Vec<String>,
+}
+
+/// The monthly cost budget.
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    /// `<blueprint>-monthly`: at most 40 characters of kebab-case, well inside the 100 AWS
+    /// allows, and never a `:` or `\`, which budget names cannot hold.
+    pub name: String,
+    /// The limit as AWS takes it: `2000`, `1500.50`.
+    pub amount: String,
+    pub unit: &'static str,
+    pub comment: String,
+    pub notifications: Vec<BudgetNotification>,
+    /// Whether any notification publishes to SNS (the topic's policy must allow it).
+    pub sns: bool,
+}
+
+/// `2000` cents → `20 USD`; `150050` → `1,500.50 USD`.
+fn usd(cents: u64) -> String {
+    match cents % 100 {
+        0 => format!("{} USD", thousands(cents / 100)),
+        c => format!("{}.{c:02} USD", thousands(cents / 100)),
+    }
+}
+
+/// Builds the view of `plan`'s budget, if it has one.
+pub fn budget(plan: &Plan) -> Option<Budget> {
+    let b = plan.budget.as_ref()?;
+    let subscribers: Vec<Subscriber> = b
+        .emails
+        .iter()
+        .map(|e| Subscriber {
+            kind: "EMAIL",
+            address: e.clone(),
+        })
+        .chain(b.sns_topics.iter().map(|t| Subscriber {
+            kind: "SNS",
+            address: t.clone(),
+        }))
+        .collect();
+    let notifications = b
+        .alerts
+        .iter()
+        .map(|(percent, of)| BudgetNotification {
+            comment: format!(
+                "Alert when {} spend passes {percent}% of the limit ({}).",
+                of.as_str(),
+                usd(b.limit.percent(*percent).cents())
+            ),
+            notification_type: of.as_aws(),
+            comparison: "GREATER_THAN",
+            threshold: *percent,
+            threshold_type: "PERCENTAGE",
+            subscribers: subscribers.clone(),
+            emails: b.emails.clone(),
+            sns_topics: b.sns_topics.clone(),
+        })
+        .collect();
+    Some(Budget {
+        name: format!("{}-monthly", plan.name),
+        amount: b.limit.amount(),
+        unit: "USD",
+        comment: format!(
+            "Cost budget: {} a month, with an alert at each threshold below.",
+            usd(b.limit.cents())
+        ),
+        notifications,
+        sns: !b.sns_topics.is_empty(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::{Origin, Source, load};
+
+    fn plan(name: &str, budget: &str) -> Plan {
+        let text = format!(
+            "name: {name}\ndescription: x\nenvironment: development\nregion: us-east-1\nnetwork:\n  cidr: 10.0.0.0/16\n  azs: 1\n  tiers:\n    app: {{ size: /24, internet: none }}\n{budget}"
+        );
+        let doc = load(Source {
+            origin: Origin::Catalog(name.into()),
+            text,
+        })
+        .unwrap();
+        crate::plan::plan(&doc, None).unwrap()
+    }
+
+    #[test]
+    fn budget_names_fit_what_aws_budgets_accepts() {
+        let longest = "a".repeat(32);
+        let view = budget(&plan(
+            &longest,
+            "budget:\n  monthly_usd: 0.99\n  alerts: [{ percent: 1000, of: forecasted }]\n  sns_topics: [arn:aws:sns:us-east-1:123456789012:t]\n",
+        ))
+        .unwrap();
+        assert_eq!(view.name, format!("{longest}-monthly"));
+        assert!(view.name.len() <= 100 && !view.name.contains([':', '\\']));
+        assert_eq!(view.amount, "0.99");
+        let n = &view.notifications[0];
+        assert_eq!((n.notification_type, n.threshold), ("FORECASTED", 1000));
+        assert_eq!(
+            n.comment,
+            "Alert when forecasted spend passes 1000% of the limit (9.90 USD)."
+        );
+        assert_eq!(n.subscribers[0].kind, "SNS");
+        assert!(n.emails.is_empty() && view.sns);
+    }
+
+    #[test]
+    fn no_budget_no_view() {
+        assert!(budget(&plan("x", "")).is_none());
+    }
 }

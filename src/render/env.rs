@@ -87,6 +87,9 @@ pub fn environment() -> Result<Environment<'static>, Error> {
         let pad = width.saturating_sub(quoted.chars().count());
         Value::from_safe_string(format!("{quoted}{}", " ".repeat(pad)))
     });
+    env.add_filter("decimal", |v: &str| {
+        checked(v, escape::is_decimal, "decimal number")
+    });
     env.add_filter("comment", |v: &str| {
         checked(v, escape::is_comment, "one-line comment")
     });

@@ -78,6 +78,14 @@ pub fn is_tf_ident(value: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// Whether `value` may stand bare as a number in YAML or HCL: digits, then optionally a point and
+/// more digits (`2000`, `1500.50`).
+pub fn is_decimal(value: &str) -> bool {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, "0"));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    digits(whole) && digits(fraction)
+}
+
 /// Whether `value` may stand in a `#` comment: one line of printable text.
 pub fn is_comment(value: &str) -> bool {
     !value.chars().any(char::is_control)
@@ -119,5 +127,12 @@ mod tests {
         assert!(is_tf_ident("public-a"));
         assert!(!is_tf_ident("a b"));
         assert!(!is_comment("two\nlines"));
+        assert!(is_decimal("2000"));
+        assert!(is_decimal("1500.50"));
+        assert!(!is_decimal("1500."));
+        assert!(!is_decimal(".5"));
+        assert!(!is_decimal("1e3"));
+        assert!(!is_decimal("-1"));
+        assert!(!is_decimal(""));
     }
 }

@@ -34,18 +34,25 @@ impl Target {
         }
     }
 
-    /// Output file → template that renders it.
-    fn files(self) -> &'static [(&'static str, &'static str)] {
+    /// Output file → template that renders it, for `plan`: a component's file only when the
+    /// blueprint has that component.
+    fn files(self, plan: &Plan) -> Vec<(&'static str, &'static str)> {
         match self {
-            Target::CloudFormation => &[("template.yaml", "cloudformation/template.yaml.j2")],
-            Target::Sam => &[("template.yaml", "sam/template.yaml.j2")],
-            Target::Terraform => &[
-                ("versions.tf", "terraform/versions.tf.j2"),
-                ("providers.tf", "terraform/providers.tf.j2"),
-                ("variables.tf", "terraform/variables.tf.j2"),
-                ("network.tf", "terraform/network.tf.j2"),
-                ("outputs.tf", "terraform/outputs.tf.j2"),
-            ],
+            Target::CloudFormation => vec![("template.yaml", "cloudformation/template.yaml.j2")],
+            Target::Sam => vec![("template.yaml", "sam/template.yaml.j2")],
+            Target::Terraform => {
+                let mut files = vec![
+                    ("versions.tf", "terraform/versions.tf.j2"),
+                    ("providers.tf", "terraform/providers.tf.j2"),
+                    ("variables.tf", "terraform/variables.tf.j2"),
+                    ("network.tf", "terraform/network.tf.j2"),
+                ];
+                if plan.budget.is_some() {
+                    files.push(("budget.tf", "terraform/budget.tf.j2"));
+                }
+                files.push(("outputs.tf", "terraform/outputs.tf.j2"));
+                files
+            }
         }
     }
 }
@@ -72,15 +79,17 @@ pub struct RenderError(#[from] minijinja::Error);
 /// Renders every file of `target` for `plan`.
 pub fn render(plan: &Plan, target: Target) -> Result<Vec<RenderedFile>, RenderError> {
     let env = env::environment()?;
-    let network = context::network(plan);
-    let ctx = context! { network => network };
+    let ctx = context! {
+        network => context::network(plan),
+        budget => context::budget(plan),
+    };
     target
-        .files()
-        .iter()
+        .files(plan)
+        .into_iter()
         .map(|(path, template)| {
             let body = env.get_template(template)?.render(&ctx)?;
             Ok(RenderedFile {
-                path: (*path).to_string(),
+                path: path.to_string(),
                 body,
             })
         })
