@@ -19,9 +19,11 @@ use crate::plan::{Locked, Plan, lock};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  the input has problems (an invalid blueprint, a plan that does not fit, a finding at or above the failing
-     severity, a lock file that would change under --locked)
-  2  cloudwright could not do its job (a file it cannot read or write, bad arguments, an internal error)";
+  1  the input has problems (an invalid blueprint, a plan that does not fit, a finding at or
+     above the failing severity, a lock file that would change under --locked, files that
+     differ under `render --check`)
+  2  cloudwright could not do its job (a file it cannot read or write, a file it refuses to
+     overwrite, bad arguments, an internal error)";
 
 /// Turns short YAML blueprints of AWS architectures into reviewed CloudFormation, SAM or
 /// Terraform.

@@ -1,16 +1,45 @@
 //! `cloudwright render`: write CloudFormation, SAM or Terraform.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use super::{Failure, load_and_plan, print, save_lock};
 use crate::render::{self, Target};
-use crate::write;
+use crate::write::{self, Action, Entry, Mode, Refusal, Report};
+
+/// At most this many lines of `--diff` per file.
+const MAX_DIFF_LINES: usize = 200;
+
+const AFTER_HELP: &str = "\
+Examples:
+  cloudwright render ha-vpc --target terraform --out-dir infra/
+  cloudwright render ha-vpc --target cloudformation --stdout
+  cloudwright render core.yaml --target terraform --out-dir infra --dry-run --diff
+
+  # In CI: is the committed code what the blueprint generates?
+  cloudwright render core.yaml --target terraform --out-dir infra --check --diff
+
+Files in the output directory:
+  Every file cloudwright writes starts with a header carrying a digest of its body. A file that \
+does not start with that header, or whose body no longer matches its digest (it was edited by \
+hand), is refused, and then nothing at all is written (not even the lock file); --force \
+overwrites it. Unchanged files are not touched. A file cloudwright generated earlier that this \
+render no longer produces is reported as stale, and removed only with --prune. Only files directly \
+in the output directory are looked at, never dotfiles such as .terraform/ and \
+.terraform.lock.hcl.
+
+Exit codes:
+  0  success; with --check, every file (and the lock file) is what the blueprint generates
+  1  the input has problems (an invalid blueprint, a plan that does not fit, a lock file that
+     would change under --locked), or --check found files that differ
+  2  cloudwright could not do its job: a file it refuses to overwrite (also under --dry-run),
+     a file it cannot read or write, bad arguments, an internal error";
 
 /// Render a blueprint into infrastructure code.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  cloudwright render ha-vpc --target terraform --out-dir infra/\n  cloudwright render ha-vpc --target cloudformation --stdout"
-)]
+#[command(after_help = AFTER_HELP)]
+#[command(group = clap::ArgGroup::new("preview").args(["check", "dry_run"]))]
 pub struct Args {
     /// A blueprint file, or the name of a catalog blueprint (see `cloudwright list`).
     blueprint: String,
@@ -31,6 +60,23 @@ pub struct Args {
     /// Fail instead of creating or changing the lock file (for CI).
     #[arg(long)]
     locked: bool,
+    /// Write nothing; list every file (and the lock file) that differs from what the blueprint
+    /// generates, and exit 1 if there is one (for CI).
+    #[arg(long, conflicts_with = "stdout")]
+    check: bool,
+    /// Write nothing; print what would be created, updated, left unchanged, refused or removed.
+    #[arg(long, conflicts_with = "stdout")]
+    dry_run: bool,
+    /// With --check or --dry-run: also print a unified diff of each file that would change (at
+    /// most 200 lines each).
+    #[arg(long, requires = "preview")]
+    diff: bool,
+    /// Overwrite files that cloudwright did not generate or that were edited by hand since.
+    #[arg(long, conflicts_with = "stdout")]
+    force: bool,
+    /// Remove files that cloudwright generated earlier but no longer generates.
+    #[arg(long, conflicts_with = "stdout")]
+    prune: bool,
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
@@ -43,8 +89,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .iter()
         .map(|f| write::with_header(f, name, &source_file))
         .collect();
-    match &args.out_dir {
-        None => match files.as_slice() {
+    let Some(dir) = &args.out_dir else {
+        match files.as_slice() {
             [only] => print(&only.contents)?,
             _ => {
                 return Err(Failure::Tool(format!(
@@ -53,15 +99,160 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                     files.len()
                 )));
             }
-        },
-        Some(dir) => {
-            let written = write::apply(&files, dir).map_err(|e| Failure::Tool(e.to_string()))?;
-            let report: String = written
-                .iter()
-                .map(|(path, status)| format!("{:<9} {}\n", status.as_str(), path.display()))
-                .collect();
-            print(&report)?;
+        }
+        return save_lock(planned.lock_update);
+    };
+
+    let mode = match (args.check, args.dry_run) {
+        (true, _) => Mode::Check,
+        (_, true) => Mode::DryRun,
+        _ => Mode::Write,
+    };
+    let options = write::Options {
+        force: args.force,
+        prune: args.prune,
+    };
+    let tool = |e: write::WriteError| Failure::Tool(e.to_string());
+    let report =
+        write::apply(write::decide(&files, dir).map_err(tool)?, mode, options).map_err(tool)?;
+
+    if mode == Mode::Write {
+        if !report.wrote() {
+            return Err(Failure::Tool(refusal(&report)));
+        }
+        print(&listing(&report, false))?;
+        return save_lock(planned.lock_update);
+    }
+
+    print(&listing(&report, args.diff))?;
+    // The lock file is never written without writing the files; say what would happen to it.
+    let lock_changes = match &planned.lock_update {
+        Some((path, text)) => {
+            let status = write::preview_file(path, text).map_err(tool)?;
+            if status != write::Status::Unchanged {
+                eprint(&format!(
+                    "lock file {}: would be {}\n",
+                    path.display(),
+                    status.as_str()
+                ));
+            }
+            usize::from(status != write::Status::Unchanged)
+        }
+        None => 0,
+    };
+    let refused = report.refused().count();
+    if refused > 0 && mode == Mode::DryRun {
+        return Err(Failure::Tool(format!(
+            "a real run would refuse to overwrite {}, and write nothing (--force overwrites)",
+            files_phrase(refused)
+        )));
+    }
+    if mode == Mode::DryRun {
+        eprint("dry run: nothing was written\n");
+        return Ok(());
+    }
+    let differing = report.differing().count() + lock_changes;
+    if differing == 0 {
+        return Ok(());
+    }
+    let mut hint = format!(
+        "run without --check to update {}",
+        if differing == 1 { "it" } else { "them" }
+    );
+    if refused > 0 && !args.force {
+        hint.push_str("; --force overwrites refused files");
+    }
+    if report.entries.iter().any(|e| e.action == Action::KeepStale) {
+        hint.push_str("; --prune removes stale files");
+    }
+    eprint(&format!(
+        "{} differ{} from what {} generates; {hint}\n",
+        files_phrase(differing),
+        if differing == 1 { "s" } else { "" },
+        planned.doc.source.display_name(),
+    ));
+    Err(Failure::Silent)
+}
+
+fn files_phrase(n: usize) -> String {
+    format!("{n} file{}", if n == 1 { "" } else { "s" })
+}
+
+/// Prints to stderr; failing to is not worth failing the command for.
+fn eprint(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+fn reason(why: Refusal) -> &'static str {
+    match why {
+        Refusal::NotOurs => "not generated by cloudwright (it has no cloudwright header)",
+        Refusal::EditedByHand => "edited by hand (its body no longer matches its digest)",
+    }
+}
+
+/// The report, one line per file: in a real run, what was done; under --dry-run, what would be
+/// done; under --check, only the files that differ. With `diffs`, each line is followed by its
+/// diff.
+fn listing(report: &Report, diffs: bool) -> String {
+    let mut out = String::new();
+    for entry in &report.entries {
+        if report.mode == Mode::Check && entry.action == Action::Unchanged {
+            continue;
+        }
+        out.push_str(&line(entry, report.mode));
+        if diffs && let Some(diff) = entry.diff(MAX_DIFF_LINES) {
+            out.push_str(&diff);
         }
     }
-    save_lock(planned.lock_update)
+    out
+}
+
+fn line(entry: &Entry, mode: Mode) -> String {
+    let done = mode == Mode::Write;
+    let (label, note) = match entry.action {
+        Action::Create if done => ("created", None),
+        Action::Create => ("would create", None),
+        Action::Update if done => ("updated", None),
+        Action::Update => ("would update", None),
+        Action::Unchanged => ("unchanged", None),
+        Action::Refuse(why) => ("would refuse", Some(reason(why).to_string())),
+        Action::Overwrite(why) if done => ("overwrote", Some(reason(why).to_string())),
+        Action::Overwrite(why) => ("would overwrite", Some(reason(why).to_string())),
+        Action::Remove if done => ("removed", Some("no longer generated".to_string())),
+        Action::Remove => ("would remove", Some("no longer generated".to_string())),
+        Action::KeepStale => (
+            "stale",
+            Some("no longer generated; --prune removes it".to_string()),
+        ),
+    };
+    let width = if done { 9 } else { 15 };
+    let mut out = format!("{label:<width$} {}", entry.path.display());
+    if let Some(note) = note {
+        let _ = write!(out, ": {note}");
+    }
+    out.push('\n');
+    out
+}
+
+/// Why a real run wrote nothing.
+fn refusal(report: &Report) -> String {
+    let refused: Vec<&Entry> = report.refused().collect();
+    let mut out = format!(
+        "refusing to overwrite {}, so nothing was written:\n",
+        files_phrase(refused.len())
+    );
+    for entry in &refused {
+        let Action::Refuse(why) = entry.action else {
+            continue;
+        };
+        let _ = writeln!(out, "  {}: {}", entry.path.display(), reason(why));
+    }
+    let _ = write!(
+        out,
+        "  help: `--dry-run --diff` shows what would change; move {} away, or run again with \
+         --force to overwrite {}",
+        if refused.len() == 1 { "it" } else { "them" },
+        if refused.len() == 1 { "it" } else { "them" },
+    );
+    out
 }
