@@ -4,12 +4,13 @@
 use super::rule::Rule;
 use super::rules::{
     availability_zones_exist, flow_log_retention_too_short, flow_logs_disabled,
-    hard_coded_credentials, load_balancer_tier_too_small, nat_single_point_of_failure,
+    hard_coded_credentials, load_balancer_tier_too_small, nat_single_point_of_failure, no_budget,
     public_ips_on_launch, single_az_in_production,
 };
 
 /// All rules, sorted by ID. IDs are never reused.
 pub static RULES: &[&Rule] = &[
+    &no_budget::NO_BUDGET,
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
     &flow_logs_disabled::FLOW_LOGS_DISABLED,

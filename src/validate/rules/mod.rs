@@ -6,5 +6,6 @@ pub mod flow_logs_disabled;
 pub mod hard_coded_credentials;
 pub mod load_balancer_tier_too_small;
 pub mod nat_single_point_of_failure;
+pub mod no_budget;
 pub mod public_ips_on_launch;
 pub mod single_az_in_production;
