@@ -103,7 +103,7 @@ fn render_prints_a_catalog_blueprint_to_stdout() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let doc = blueprint::load(blueprint::resolve("ha-vpc").unwrap()).unwrap();
     let plan = cloudwright::plan::plan(&doc, None).unwrap();
-    let files = render::render(&plan, Target::CloudFormation).unwrap();
+    let files = render::render(&plan, &[], Target::CloudFormation).unwrap();
     let expected = cloudwright::write::with_header(&files[0], "ha-vpc", "ha-vpc.yaml");
     assert_eq!(r.stdout, expected.contents);
     assert!(

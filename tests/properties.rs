@@ -525,7 +525,7 @@ fn rendered(
     plan: &cloudwright::plan::Plan,
     target: Target,
 ) -> Result<Vec<render::RenderedFile>, TestCaseError> {
-    render::render(plan, target).map_err(|e| TestCaseError::fail(format!("{target}: {e}")))
+    render::render(plan, &[], target).map_err(|e| TestCaseError::fail(format!("{target}: {e}")))
 }
 
 proptest! {

@@ -266,3 +266,49 @@ fn the_readme_lists_every_rule() {
         assert!(readme.contains(&row), "README's rule table lacks `{row}`");
     }
 }
+
+#[test]
+fn render_writes_nothing_while_an_unsuppressed_error_remains() {
+    let dir = scratch("net001-fires.yaml");
+    let r = cloudwright(
+        dir.path(),
+        &[
+            "render",
+            "bp.yaml",
+            "--target",
+            "terraform",
+            "--out-dir",
+            "infra",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("error[NET001]"), "{}", r.stderr);
+    assert!(!dir.path().join("infra").exists(), "nothing is written");
+    assert!(
+        !dir.path().join("bp.lock.yaml").exists(),
+        "not even the lock file"
+    );
+    snap("rules.cli.render-refused", transcript_of(&r));
+
+    // A warning is printed and the files are written.
+    let dir = scratch("net003-fires.yaml");
+    let r = cloudwright(
+        dir.path(),
+        &["render", "bp.yaml", "--target", "sam", "--out-dir", "infra"],
+    );
+    assert_eq!(r.code, 0, "{}", transcript_of(&r));
+    assert!(r.stderr.contains("warning[NET003]"), "{}", r.stderr);
+    assert!(dir.path().join("infra/template.yaml").is_file());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dir = scratch("net001-passes.yaml");
+    let r = cloudwright(dir.path(), &["check", "bp.yaml"]);
+    assert_eq!(r.code, 0, "{}", transcript_of(&r));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no lock file next to the blueprint"
+    );
+}

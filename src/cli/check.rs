@@ -16,7 +16,7 @@ pub enum FailOn {
 /// Check a blueprint against every guardrail rule and print the findings.
 ///
 /// Findings covered by a suppression in the blueprint are not shown; suppressions that match
-/// nothing are warnings.
+/// nothing are warnings. `check` writes nothing, not even the lock file.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  cloudwright check ha-vpc\n  cloudwright check network/core.yaml --fail-on warning\n  cloudwright check network/core.yaml --format sarif > cloudwright.sarif"
@@ -71,7 +71,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         &planned.doc.source.text,
         outcome.suppressed,
     )?;
-    super::save_lock(planned.lock_update)?;
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,

@@ -13,8 +13,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::blueprint::{self, Document, Origin};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::plan::{Locked, Plan, lock};
+use crate::validate;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -175,6 +176,24 @@ fn load_and_plan(arg: &str, locked: bool) -> Result<Planned, Failure> {
         plan,
         lock_update,
     })
+}
+
+/// Loads, plans and validates `arg`. Warnings go to stderr; an unsuppressed error stops here, so
+/// nothing is rendered or written while one remains.
+fn load_plan_and_validate(
+    arg: &str,
+    locked: bool,
+) -> Result<(Planned, validate::Outcome), Failure> {
+    let planned = load_and_plan(arg, locked)?;
+    let outcome = validate::run(&planned.doc, &planned.plan);
+    if outcome.fails(Severity::Error) {
+        return Err(Failure::Input(outcome.diagnostics));
+    }
+    let mut err = std::io::stderr().lock();
+    for d in &outcome.diagnostics {
+        let _ = writeln!(err, "{d}");
+    }
+    Ok((planned, outcome))
 }
 
 /// Writes the lock file if the plan changed it, and says so on stderr.

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use super::{Failure, load_and_plan, print, save_lock};
+use super::{Failure, load_plan_and_validate, print, save_lock};
 use crate::render::{self, Target};
 use crate::write::{self, Action, Entry, Mode, Refusal, Report};
 
@@ -31,8 +31,9 @@ in the output directory are looked at, never dotfiles such as .terraform/ and \
 
 Exit codes:
   0  success; with --check, every file (and the lock file) is what the blueprint generates
-  1  the input has problems (an invalid blueprint, a plan that does not fit, a lock file that
-     would change under --locked), or --check found files that differ
+  1  the input has problems (an invalid blueprint, a plan that does not fit, an unsuppressed
+     guardrail error, a lock file that would change under --locked), or --check found files
+     that differ
   2  cloudwright could not do its job: a file it refuses to overwrite (also under --dry-run),
      a file it cannot read or write, bad arguments, an internal error";
 
@@ -80,9 +81,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let planned = load_and_plan(&args.blueprint, args.locked)?;
-    let rendered =
-        render::render(&planned.plan, args.target).map_err(|e| Failure::Tool(e.to_string()))?;
+    let (planned, outcome) = load_plan_and_validate(&args.blueprint, args.locked)?;
+    let rendered = render::render(&planned.plan, &outcome.accepted, args.target)
+        .map_err(|e| Failure::Tool(e.to_string()))?;
     let name = planned.doc.blueprint.name.as_str();
     let source_file = planned.doc.source.file_name();
     let files: Vec<write::OutputFile> = rendered

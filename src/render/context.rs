@@ -10,6 +10,8 @@ use super::escape;
 use crate::blueprint::types::Internet;
 use crate::naming::pascal_case;
 use crate::plan::{Az, Plan, thousands};
+use crate::validate::Accepted;
+use crate::validate::rule::{Resource, Tool};
 
 /// A tag, in the order it is written.
 #[derive(Debug, Clone, Serialize)]
@@ -501,4 +503,60 @@ mod tests {
     fn no_budget_no_view() {
         assert!(budget(&plan("x", "")).is_none());
     }
+}
+
+/// A downstream tool's check skipped on a resource, with the team's reason on one line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skip {
+    pub id: &'static str,
+    pub reason: String,
+}
+
+/// An accepted finding, for the comment that lists them at the top of the output.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptedFinding {
+    pub comment: String,
+}
+
+/// The blueprint's suppressions that matched, as the output carries them: a list for reviewers,
+/// and checkov skips on the resources each rule's downstream checks look at.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AcceptedView {
+    pub findings: Vec<AcceptedFinding>,
+    pub vpc: Vec<Skip>,
+    pub subnets: Vec<Skip>,
+    pub flow_log_group: Vec<Skip>,
+}
+
+/// `text` on one line, for a comment: line breaks and tabs become spaces.
+fn one_line(text: &str) -> String {
+    text.split(['\n', '\r', '\t'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Builds the view of the accepted findings.
+pub fn accepted(accepted: &[Accepted]) -> AcceptedView {
+    let mut view = AcceptedView::default();
+    for a in accepted {
+        let reason = one_line(&a.reason);
+        view.findings.push(AcceptedFinding {
+            comment: format!("{} {}: {reason}", a.rule.id, a.rule.name),
+        });
+        for d in a.rule.downstream.iter().filter(|d| d.tool == Tool::Checkov) {
+            let skip = Skip {
+                id: d.id,
+                reason: format!("{} accepted: {reason}", a.rule.id),
+            };
+            match d.on {
+                Resource::Vpc => view.vpc.push(skip),
+                Resource::Subnets => view.subnets.push(skip),
+                Resource::FlowLogGroup => view.flow_log_group.push(skip),
+                Resource::None => {}
+            }
+        }
+    }
+    view
 }

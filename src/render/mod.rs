@@ -9,6 +9,7 @@ use std::fmt;
 use minijinja::context;
 
 use crate::plan::Plan;
+use crate::validate::Accepted;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,12 +77,18 @@ pub struct RenderedFile {
 #[error("internal template error: {0:#}")]
 pub struct RenderError(#[from] minijinja::Error);
 
-/// Renders every file of `target` for `plan`.
-pub fn render(plan: &Plan, target: Target) -> Result<Vec<RenderedFile>, RenderError> {
+/// Renders every file of `target` for `plan`; `accepted` are the findings the blueprint
+/// suppressed, which the output carries in checkov's and cfn-lint's own syntax.
+pub fn render(
+    plan: &Plan,
+    accepted: &[Accepted],
+    target: Target,
+) -> Result<Vec<RenderedFile>, RenderError> {
     let env = env::environment()?;
     let ctx = context! {
         network => context::network(plan),
         budget => context::budget(plan),
+        accepted => context::accepted(accepted),
     };
     target
         .files(plan)
