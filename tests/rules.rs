@@ -5,33 +5,43 @@
 use std::path::{Path, PathBuf};
 
 use cloudwright::blueprint::{self, Origin, Source};
+use cloudwright::diagnostics::Diagnostic;
+use cloudwright::plan::{Locked, lock};
 use cloudwright::validate::{self, Outcome, registry::RULES};
 
 fn fixtures() -> Vec<PathBuf> {
     let mut paths: Vec<_> = std::fs::read_dir("tests/fixtures/rules")
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".yaml") && !name.ends_with(".lock.yaml")
+        })
         .collect();
     paths.sort();
     paths
 }
 
-fn validate(path: &Path) -> Result<Outcome, String> {
+/// Loads, plans (honouring a lock file next to the fixture) and validates. A blueprint the loader
+/// or the planner refuses yields those diagnostics instead.
+fn validate(path: &Path) -> Result<Outcome, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(path).unwrap();
-    let render = |ds: Vec<cloudwright::diagnostics::Diagnostic>| {
-        ds.iter().map(|d| format!("{d}\n")).collect::<String>()
-    };
     let doc = blueprint::load(Source {
         origin: Origin::File(path.to_path_buf()),
         text,
-    })
-    .map_err(render)?;
-    let plan = cloudwright::plan::plan(&doc, None).map_err(render)?;
+    })?;
+    let lock_path = lock::path_for(path);
+    let previous = lock::read(&lock_path)
+        .map_err(|d| vec![*d])?
+        .map(|allocation| Locked {
+            path: lock_path,
+            allocation,
+        });
+    let plan = cloudwright::plan::plan(&doc, previous.as_ref())?;
     Ok(validate::run(&doc, &plan))
 }
 
-fn transcript(outcome: &Result<Outcome, String>) -> String {
+fn transcript(outcome: &Result<Outcome, Vec<Diagnostic>>) -> String {
     match outcome {
         Ok(o) => {
             let mut text: String = o.diagnostics.iter().map(|d| format!("{d}\n")).collect();
@@ -41,7 +51,10 @@ fn transcript(outcome: &Result<Outcome, String>) -> String {
             }
             text
         }
-        Err(load_errors) => format!("does not load:\n{load_errors}"),
+        Err(refused) => {
+            let text: String = refused.iter().map(|d| format!("{d}\n")).collect();
+            format!("refused:\n{text}")
+        }
     }
 }
 
@@ -55,7 +68,7 @@ fn rule_fixtures_fire_or_pass_as_named() {
         let outcome = validate(&path);
         let codes: Vec<&str> = match &outcome {
             Ok(o) => o.diagnostics.iter().filter_map(|d| d.code).collect(),
-            Err(_) => vec![],
+            Err(refused) => refused.iter().filter_map(|d| d.code).collect(),
         };
         if let Some((id, kind)) = name.split_once('-') {
             let id = id.to_ascii_uppercase();

@@ -13,7 +13,7 @@ pub use model::{Blueprint, Budget, BudgetAlert, FlowLogs, Network, SubnetSize, T
 use source::SourceIndex;
 use types::{
     Azs, HELP_SEPARATOR, Internet, MAX_BUDGET_ALERTS, MAX_BUDGET_EMAILS, MAX_BUDGET_SNS_TOPICS,
-    Nat, VALUE_SEPARATOR,
+    Nat, RULE_SEPARATOR, VALUE_SEPARATOR, VPC_PREFIX_RULE,
 };
 
 use crate::diagnostics::{Diagnostic, Location, did_you_mean};
@@ -196,6 +196,13 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
         Some((r, v)) => (r.to_string(), Some(v.to_string())),
         None => (rest, None),
     };
+    let (value, code) = match value.as_deref().and_then(|v| v.split_once(RULE_SEPARATOR)) {
+        Some((v, rule)) => (
+            Some(v.to_string()),
+            (rule == VPC_PREFIX_RULE).then_some(VPC_PREFIX_RULE),
+        ),
+        None => (value, None),
+    };
     let (message, mut help) = match rest.split_once(HELP_SEPARATOR) {
         Some((m, h)) => (m.to_string(), Some(h.to_string())),
         None => (rest, None),
@@ -235,6 +242,7 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
     );
     diag.field = field;
     diag.help = help;
+    diag.code = code;
     diag
 }
 

@@ -20,6 +20,11 @@ pub const HELP_SEPARATOR: &str = "\u{1f}help: ";
 /// Ends a serde error message with the offending text, so the loader can find where it stands
 /// (serde_yaml locates a bad value only by its enclosing mapping).
 pub const VALUE_SEPARATOR: &str = "\u{1e}value: ";
+/// Ends a serde error message that a guardrail rule documents, with that rule's ID.
+pub const RULE_SEPARATOR: &str = "\u{1d}rule: ";
+
+/// The rule that documents a VPC CIDR outside /16–/28 (see `cloudwright explain NET008`).
+pub const VPC_PREFIX_RULE: &str = "NET008";
 
 /// The smallest prefix length (largest network) AWS accepts for a VPC or a subnet.
 pub const MIN_PREFIX: u8 = 16;
@@ -316,7 +321,7 @@ impl<'de> Deserialize<'de> for VpcCidr {
                 .map(|n| n.trunc().to_string())
                 .unwrap_or_default();
             return Err(invalid_value(
-                &value,
+                &format!("{value}{RULE_SEPARATOR}{VPC_PREFIX_RULE}"),
                 format!("a VPC of /{} is outside what AWS allows", net.prefix_len()),
                 format!("use a prefix from /16 to /28, for example `{suggestion}`"),
             ));

@@ -18,6 +18,17 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::naming::az_letter;
 use alloc::{AllocError, Allocation, FreeSpace, MoveReason, Request, TierRequest};
 
+/// Rule IDs of the planner's own refusals; each is documented in the validator's registry, whose
+/// rules also re-check the finished plan for the same properties.
+pub mod codes {
+    /// A subnet would leave the VPC, or two allocations overlap.
+    pub const OUTSIDE_VPC_OR_OVERLAPPING: &str = "NET005";
+    /// A subnet would overlap a reserved range.
+    pub const RESERVED_RANGE_OVERLAPPED: &str = "NET006";
+    /// The subnets do not fit in the VPC.
+    pub const SUBNETS_DO_NOT_FIT: &str = "NET007";
+}
+
 /// The smallest prefix length AWS accepts for a VPC.
 pub const MIN_VPC_PREFIX: u8 = 16;
 
@@ -300,6 +311,11 @@ fn diagnostics(
             .into_iter()
             .map(|m| {
                 let subnet = format!("subnet {}-{} ({})", m.tier, m.az, m.cidr);
+                let code = match m.reason {
+                    MoveReason::SizeChanged { .. } => None,
+                    MoveReason::OutsideVpc => Some(codes::OUTSIDE_VPC_OR_OVERLAPPING),
+                    MoveReason::Reserved(_) => Some(codes::RESERVED_RANGE_OVERLAPPED),
+                };
                 let (path, message, help) = match m.reason {
                     MoveReason::SizeChanged { from, to } => (
                         format!("network.tiers.{}", m.tier),
@@ -328,12 +344,14 @@ fn diagnostics(
                         )
                     }
                 };
-                doc.error(&path, message, help)
+                let mut d = doc.error(&path, message, help);
+                d.code = code;
+                d
             })
             .collect(),
         AllocError::Conflict { first, second } => {
             let file = previous.map_or_else(|| doc.source.display_name(), |l| l.path.display().to_string());
-            vec![Diagnostic::error(
+            let mut d = Diagnostic::error(
                 Location {
                     file,
                     line: 1,
@@ -341,7 +359,9 @@ fn diagnostics(
                 },
                 format!("the lock file records overlapping allocations {first} and {second}"),
             )
-            .with_help("restore the lock file from version control, or delete it to re-plan every subnet")]
+            .with_help("restore the lock file from version control, or delete it to re-plan every subnet");
+            d.code = Some(codes::OUTSIDE_VPC_OR_OVERLAPPING);
+            vec![d]
         }
         AllocError::DoesNotFit {
             demand,
@@ -381,7 +401,9 @@ fn diagnostics(
                     None => "make the tiers smaller or use fewer AZs: no VPC of /16 or smaller holds them".to_string(),
                 }
             };
-            vec![doc.error("network.cidr", message, help)]
+            let mut d = doc.error("network.cidr", message, help);
+            d.code = Some(codes::SUBNETS_DO_NOT_FIT);
+            vec![d]
         }
     }
 }

@@ -5,7 +5,8 @@ use super::rule::Rule;
 use super::rules::{
     availability_zones_exist, flow_log_retention_too_short, flow_logs_disabled,
     hard_coded_credentials, load_balancer_tier_too_small, nat_single_point_of_failure, no_budget,
-    public_ips_on_launch, single_az_in_production,
+    public_ips_on_launch, reserved_range_overlapped, single_az_in_production, subnets_do_not_fit,
+    subnets_outside_vpc_or_overlapping, vpc_prefix_out_of_range,
 };
 
 /// All rules, sorted by ID. IDs are never reused.
@@ -17,6 +18,10 @@ pub static RULES: &[&Rule] = &[
     &public_ips_on_launch::PUBLIC_IPS_ON_LAUNCH,
     &load_balancer_tier_too_small::LOAD_BALANCER_TIER_TOO_SMALL,
     &flow_log_retention_too_short::FLOW_LOG_RETENTION_TOO_SHORT,
+    &subnets_outside_vpc_or_overlapping::SUBNETS_OUTSIDE_VPC_OR_OVERLAPPING,
+    &reserved_range_overlapped::RESERVED_RANGE_OVERLAPPED,
+    &subnets_do_not_fit::SUBNETS_DO_NOT_FIT,
+    &vpc_prefix_out_of_range::VPC_PREFIX_OUT_OF_RANGE,
     &availability_zones_exist::AVAILABILITY_ZONES_EXIST,
     &hard_coded_credentials::HARD_CODED_CREDENTIALS,
 ];

@@ -153,7 +153,7 @@ macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
         pub static $name:ident = {
-            id: $id:literal,
+            id: $id:expr,
             name: $rule_name:literal,
             summary: $summary:literal,
             component: $component:expr,

@@ -8,4 +8,8 @@ pub mod load_balancer_tier_too_small;
 pub mod nat_single_point_of_failure;
 pub mod no_budget;
 pub mod public_ips_on_launch;
+pub mod reserved_range_overlapped;
 pub mod single_az_in_production;
+pub mod subnets_do_not_fit;
+pub mod subnets_outside_vpc_or_overlapping;
+pub mod vpc_prefix_out_of_range;
