@@ -325,3 +325,19 @@ fn check_writes_nothing() {
         "no lock file next to the blueprint"
     );
 }
+
+#[test]
+fn a_suppression_without_a_reason_is_refused() {
+    let dir = scratch("net001-fires.yaml");
+    let path = dir.path().join("bp.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}suppressions:\n  - rule: NET001\n")).unwrap();
+    let r = cloudwright(dir.path(), &["check", "bp.yaml"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("missing field `reason`"),
+        "{}",
+        transcript_of(&r)
+    );
+    snap("rules.cli.suppression-without-reason", transcript_of(&r));
+}
