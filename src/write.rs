@@ -185,10 +185,17 @@ fn ignored(name: &OsStr) -> bool {
     name.as_encoded_bytes().starts_with(b".")
 }
 
-/// Reads `out_dir` and decides what writing `files` into it would do to every file, changing
-/// nothing. Stale files are looked for only directly in `out_dir`, only among regular files
-/// (not symbolic links) that are not dotfiles, and only those whose digest still matches.
-pub fn decide(files: &[OutputFile], out_dir: &Path) -> Result<Decisions, WriteError> {
+/// Reads `out_dir` and decides what writing `files` (generated from blueprint `blueprint`) into
+/// it would do to every file, changing nothing. Stale files are looked for only directly in
+/// `out_dir`, only among regular files (not symbolic links) that are not dotfiles, only among
+/// those generated from the same blueprint (another blueprint's output sharing the directory is
+/// never stale), and only those whose digest still matches.
+pub fn decide(
+    files: &[OutputFile],
+    out_dir: &Path,
+    blueprint: &str,
+) -> Result<Decisions, WriteError> {
+    let own = format!("{HEADER_START} from blueprint {blueprint} (");
     let mut decisions = Vec::with_capacity(files.len());
     for file in files {
         let path = out_dir.join(&file.path);
@@ -250,7 +257,7 @@ pub fn decide(files: &[OutputFile], out_dir: &Path) -> Result<Decisions, WriteEr
         handle
             .read_to_end(&mut start)
             .map_err(WriteError::new("read", &path))?;
-        if provenance(&start) == Provenance::Ours {
+        if start.starts_with(own.as_bytes()) && provenance(&start) == Provenance::Ours {
             stale.push(Decision {
                 path,
                 change: Change::Stale,
@@ -586,7 +593,7 @@ mod tests {
             output("edited.tf", "c = 1\n"),
             output("foreign.tf", "d = 1\n"),
         ];
-        let decisions = decide(&files, out).unwrap();
+        let decisions = decide(&files, out, "demo").unwrap();
         assert_eq!(snapshot(out), before, "deciding changes nothing");
         assert_eq!(
             changes(&decisions),
@@ -606,10 +613,34 @@ mod tests {
     }
 
     #[test]
+    fn another_blueprints_output_is_never_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let theirs = with_header(
+            &RenderedFile {
+                path: "theirs.tf".into(),
+                body: "b = 2\n".into(),
+            },
+            "other",
+            "other.yaml",
+        );
+        fs::write(out.join("theirs.tf"), &theirs.contents).unwrap();
+        fs::write(out.join("old.tf"), output("old.tf", "c = 3\n").contents).unwrap();
+        let decisions = decide(&[output("a.tf", "a = 1\n")], out, "demo").unwrap();
+        assert_eq!(
+            changes(&decisions),
+            [
+                ("a.tf".to_string(), Change::Create),
+                ("old.tf".to_string(), Change::Stale)
+            ]
+        );
+    }
+
+    #[test]
     fn decide_on_a_missing_directory_creates_everything() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("infra");
-        let decisions = decide(&[output("a.tf", "a = 1\n")], &out).unwrap();
+        let decisions = decide(&[output("a.tf", "a = 1\n")], &out, "demo").unwrap();
         assert_eq!(changes(&decisions), [("a.tf".into(), Change::Create)]);
         assert!(!out.exists());
     }
@@ -642,7 +673,7 @@ mod tests {
             .modified()
             .unwrap();
         let report = apply(
-            decide(&files, out).unwrap(),
+            decide(&files, out, "demo").unwrap(),
             Mode::Write,
             Options::default(),
         )
@@ -670,7 +701,7 @@ mod tests {
             "an unchanged file is not touched"
         );
         let again = apply(
-            decide(&files, out).unwrap(),
+            decide(&files, out, "demo").unwrap(),
             Mode::Write,
             Options {
                 prune: true,
@@ -707,7 +738,7 @@ mod tests {
                 prune: true,
                 ..Options::default()
             };
-            let report = apply(decide(&files, out).unwrap(), Mode::Write, prune).unwrap();
+            let report = apply(decide(&files, out, "demo").unwrap(), Mode::Write, prune).unwrap();
             assert!(!report.wrote());
             assert_eq!(report.refused().count(), 1, "{refused}");
             assert_eq!(
@@ -720,7 +751,7 @@ mod tests {
                 force: true,
                 prune: true,
             };
-            let report = apply(decide(&files, out).unwrap(), Mode::Write, force).unwrap();
+            let report = apply(decide(&files, out, "demo").unwrap(), Mode::Write, force).unwrap();
             assert!(report.wrote());
             assert!(matches!(report.entries[3].action, Action::Overwrite(_)));
             for f in &files {
@@ -740,7 +771,7 @@ mod tests {
                 force: true,
                 prune: true,
             };
-            let report = apply(decide(&files, out).unwrap(), mode, options).unwrap();
+            let report = apply(decide(&files, out, "demo").unwrap(), mode, options).unwrap();
             assert!(!report.wrote());
             assert_eq!(snapshot(out), before, "{mode:?} writes nothing");
             assert_eq!(
@@ -757,7 +788,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("infra");
         apply(
-            decide(&[output("a.tf", "a = 1\n")], &out).unwrap(),
+            decide(&[output("a.tf", "a = 1\n")], &out, "demo").unwrap(),
             Mode::DryRun,
             Options::default(),
         )
@@ -774,13 +805,13 @@ mod tests {
         let out = dir.path();
         fs::remove_file(out.join("old.tf")).unwrap();
         apply(
-            decide(&files, out).unwrap(),
+            decide(&files, out, "demo").unwrap(),
             Mode::Write,
             Options::default(),
         )
         .unwrap();
         let report = apply(
-            decide(&files, out).unwrap(),
+            decide(&files, out, "demo").unwrap(),
             Mode::Check,
             Options::default(),
         )

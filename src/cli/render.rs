@@ -114,8 +114,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         prune: args.prune,
     };
     let tool = |e: write::WriteError| Failure::Tool(e.to_string());
-    let report =
-        write::apply(write::decide(&files, dir).map_err(tool)?, mode, options).map_err(tool)?;
+    let report = write::apply(
+        write::decide(&files, dir, name).map_err(tool)?,
+        mode,
+        options,
+    )
+    .map_err(tool)?;
 
     if mode == Mode::Write {
         if !report.wrote() {
