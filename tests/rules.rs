@@ -2,12 +2,15 @@
 //! validated. `<id>-fires*.yaml` must produce a finding of rule `<id>`, `<id>-passes*.yaml` must
 //! not; every fixture's diagnostics are snapshot-tested. Every rule has both kinds of fixture.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use cloudwright::blueprint::{self, Origin, Source};
 use cloudwright::diagnostics::Diagnostic;
 use cloudwright::plan::{Locked, lock};
 use cloudwright::validate::{self, Outcome, registry::RULES};
+use common::{run, settings};
 
 fn fixtures() -> Vec<PathBuf> {
     let mut paths: Vec<_> = std::fs::read_dir("tests/fixtures/rules")
@@ -60,9 +63,6 @@ fn transcript(outcome: &Result<Outcome, Vec<Diagnostic>>) -> String {
 
 #[test]
 fn rule_fixtures_fire_or_pass_as_named() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
     for path in fixtures() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let outcome = validate(&path);
@@ -87,7 +87,7 @@ fn rule_fixtures_fire_or_pass_as_named() {
                 );
             }
         }
-        settings.bind(|| insta::assert_snapshot!(format!("rules.{name}"), transcript(&outcome)));
+        snap(&format!("rules.{name}"), transcript(&outcome));
     }
 }
 
@@ -137,33 +137,6 @@ fn no_catalog_blueprint_triggers_an_error() {
 
 // ---- The commands: check, rules, explain --------------------------------------------------
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn cloudwright(cwd: &Path, args: &[&str]) -> Run {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cloudwright"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn transcript_of(r: &Run) -> String {
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        r.code, r.stdout, r.stderr
-    )
-}
-
 /// A scratch copy of a rule fixture, so that its lock file lands outside the tree.
 fn scratch(fixture: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -176,49 +149,46 @@ fn scratch(fixture: &str) -> tempfile::TempDir {
 }
 
 fn snap(name: &str, text: String) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(name, text));
+    settings().bind(|| insta::assert_snapshot!(name, text));
 }
 
 #[test]
 fn check_exits_by_the_failing_severity() {
     let dir = scratch("ha002-fires.yaml");
-    let r = cloudwright(dir.path(), &["check", "bp.yaml"]);
+    let r = run(dir.path(), &["check", "bp.yaml"]);
     assert_eq!(r.code, 1);
-    snap("rules.cli.check-error", transcript_of(&r));
+    snap("rules.cli.check-error", r.transcript());
 
     let dir = scratch("net003-fires.yaml");
-    let r = cloudwright(dir.path(), &["check", "bp.yaml"]);
+    let r = run(dir.path(), &["check", "bp.yaml"]);
     assert_eq!(
         r.code,
         0,
         "a warning does not fail by default: {}",
-        transcript_of(&r)
+        r.transcript()
     );
     assert!(r.stdout.contains("warning[NET003]"));
-    let r = cloudwright(dir.path(), &["check", "bp.yaml", "--fail-on", "warning"]);
+    let r = run(dir.path(), &["check", "bp.yaml", "--fail-on", "warning"]);
     assert_eq!(r.code, 1);
 
-    let r = cloudwright(Path::new("."), &["check", "ha-vpc"]);
-    assert_eq!(r.code, 0, "{}", transcript_of(&r));
+    let r = run(Path::new("."), &["check", "ha-vpc"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
 }
 
 #[test]
 fn check_prints_full_json_and_sarif() {
     let dir = scratch("suppression-problems.yaml");
-    let full = cloudwright(dir.path(), &["check", "bp.yaml", "--format", "full"]);
+    let full = run(dir.path(), &["check", "bp.yaml", "--format", "full"]);
     assert_eq!(full.code, 1);
-    snap("rules.cli.check-full", transcript_of(&full));
+    snap("rules.cli.check-full", full.transcript());
 
-    let json = cloudwright(dir.path(), &["check", "bp.yaml", "--format", "json"]);
+    let json = run(dir.path(), &["check", "bp.yaml", "--format", "json"]);
     let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(items.as_array().unwrap().len(), 3);
     assert_eq!(items[0]["line"], 6);
 
     let dir = scratch("sec001-fires.yaml");
-    let sarif = cloudwright(dir.path(), &["check", "bp.yaml", "--format", "sarif"]);
+    let sarif = run(dir.path(), &["check", "bp.yaml", "--format", "sarif"]);
     assert_eq!(sarif.code, 1);
     let log: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
@@ -243,7 +213,7 @@ fn check_reports_an_invalid_blueprint_in_the_chosen_format() {
         dir.path().join("bp.yaml"),
     )
     .unwrap();
-    let r = cloudwright(dir.path(), &["check", "bp.yaml", "--format", "sarif"]);
+    let r = run(dir.path(), &["check", "bp.yaml", "--format", "sarif"]);
     assert_eq!(r.code, 1);
     let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(log["runs"][0]["results"][0]["ruleId"], "blueprint");
@@ -251,7 +221,7 @@ fn check_reports_an_invalid_blueprint_in_the_chosen_format() {
 
 #[test]
 fn rules_and_explain_come_from_the_registry() {
-    let r = cloudwright(Path::new("."), &["rules"]);
+    let r = run(Path::new("."), &["rules"]);
     assert_eq!(r.code, 0);
     for rule in RULES {
         assert!(
@@ -262,11 +232,11 @@ fn rules_and_explain_come_from_the_registry() {
     }
     snap("rules.cli.rules", r.stdout);
     for rule in RULES {
-        let r = cloudwright(Path::new("."), &["explain", &rule.id.to_ascii_lowercase()]);
+        let r = run(Path::new("."), &["explain", &rule.id.to_ascii_lowercase()]);
         assert_eq!(r.code, 0);
         assert!(r.stdout.contains(&rule.documentation()), "{}", rule.id);
     }
-    let r = cloudwright(Path::new("."), &["explain", "NET01"]);
+    let r = run(Path::new("."), &["explain", "NET01"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("did you mean `NET001`?"), "{}", r.stderr);
 }
@@ -283,7 +253,7 @@ fn the_readme_lists_every_rule() {
 #[test]
 fn render_writes_nothing_while_an_unsuppressed_error_remains() {
     let dir = scratch("net001-fires.yaml");
-    let r = cloudwright(
+    let r = run(
         dir.path(),
         &[
             "render",
@@ -301,15 +271,15 @@ fn render_writes_nothing_while_an_unsuppressed_error_remains() {
         !dir.path().join("bp.lock.yaml").exists(),
         "not even the lock file"
     );
-    snap("rules.cli.render-refused", transcript_of(&r));
+    snap("rules.cli.render-refused", r.transcript());
 
     // A warning is printed and the files are written.
     let dir = scratch("net003-fires.yaml");
-    let r = cloudwright(
+    let r = run(
         dir.path(),
         &["render", "bp.yaml", "--target", "sam", "--out-dir", "infra"],
     );
-    assert_eq!(r.code, 0, "{}", transcript_of(&r));
+    assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(r.stderr.contains("warning[NET003]"), "{}", r.stderr);
     assert!(dir.path().join("infra/template.yaml").is_file());
 }
@@ -317,8 +287,8 @@ fn render_writes_nothing_while_an_unsuppressed_error_remains() {
 #[test]
 fn check_writes_nothing() {
     let dir = scratch("net001-passes.yaml");
-    let r = cloudwright(dir.path(), &["check", "bp.yaml"]);
-    assert_eq!(r.code, 0, "{}", transcript_of(&r));
+    let r = run(dir.path(), &["check", "bp.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         1,
@@ -332,12 +302,12 @@ fn a_suppression_without_a_reason_is_refused() {
     let path = dir.path().join("bp.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("{text}suppressions:\n  - rule: NET001\n")).unwrap();
-    let r = cloudwright(dir.path(), &["check", "bp.yaml"]);
+    let r = run(dir.path(), &["check", "bp.yaml"]);
     assert_eq!(r.code, 1);
     assert!(
         r.stdout.contains("missing field `reason`"),
         "{}",
-        transcript_of(&r)
+        r.transcript()
     );
-    snap("rules.cli.suppression-without-reason", transcript_of(&r));
+    snap("rules.cli.suppression-without-reason", r.transcript());
 }
