@@ -1,4 +1,136 @@
-//! Names derived from the blueprint: CloudFormation logical IDs and AWS resource names.
+//! Names derived from the blueprint: CloudFormation logical IDs and AWS resource names, and the
+//! limits AWS puts on each. A derived name that would pass its service's limit is shortened
+//! deterministically: cut, then a hyphen and six hex digits of the SHA-256 of the whole name, so
+//! two long names that share a prefix stay distinct and the same blueprint always gets the same
+//! name.
+
+use sha2::{Digest, Sha256};
+
+use crate::plan::Plan;
+
+/// Characters of the hash suffix [`fit`] appends.
+const HASH_LEN: usize = 6;
+
+/// `name` if it has at most `max` characters; otherwise its first characters, a hyphen and a
+/// short hash of the whole name, `max` characters in all.
+pub fn fit(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        return name.to_string();
+    }
+    let hash: String = Sha256::digest(name.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .chars()
+        .take(HASH_LEN)
+        .collect();
+    let keep = max.saturating_sub(HASH_LEN + 1);
+    let head: String = name.chars().take(keep).collect();
+    format!("{}-{hash}", head.trim_end_matches('-'))
+}
+
+/// One AWS name cloudwright derives, with the limit its service sets and the blueprint field it
+/// comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedName {
+    pub service: &'static str,
+    pub name: String,
+    pub max: usize,
+    /// Characters the service accepts, beyond ASCII letters and digits.
+    pub also: &'static str,
+    pub field: String,
+}
+
+impl DerivedName {
+    /// Whether the service accepts the name.
+    pub fn valid(&self) -> bool {
+        !self.name.is_empty()
+            && self.name.chars().count() <= self.max
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || self.also.contains(c))
+    }
+}
+
+/// Flow-log group of a blueprint (CloudWatch Logs: at most 512 characters).
+pub fn log_group(plan: &Plan) -> String {
+    fit(&format!("/vpc/{}/flow-logs", plan.name), 512)
+}
+
+/// KMS alias of the flow-log key (at most 256 characters, `alias/` included).
+pub fn key_alias(plan: &Plan) -> String {
+    fit(&format!("alias/{}-flow-logs", plan.name), 256)
+}
+
+/// Terraform `name_prefix` of the flow-log delivery role: IAM allows 38 characters for a prefix
+/// (the provider appends 26).
+pub fn role_name_prefix(plan: &Plan) -> String {
+    format!("{}-", fit(&format!("{}-flow-logs", plan.name), 37))
+}
+
+/// Name of the monthly budget (AWS Budgets: at most 100 characters, no `:` or `\`).
+pub fn budget(plan: &Plan) -> String {
+    fit(&format!("{}-monthly", plan.name), 100)
+}
+
+/// `Name` tag of a subnet (tag values: at most 256 characters).
+pub fn subnet(plan: &Plan, tier: &str, az: &str) -> String {
+    fit(&format!("{}-{tier}-{az}", plan.name), 256)
+}
+
+/// Every name cloudwright derives for `plan`, with its service's limits.
+pub fn derived(plan: &Plan) -> Vec<DerivedName> {
+    let mut names = Vec::new();
+    let mut push = |service, name: String, max, also, field: String| {
+        names.push(DerivedName {
+            service,
+            name,
+            max,
+            also,
+            field,
+        });
+    };
+    for tier in &plan.tiers {
+        for s in &tier.subnets {
+            let az = &plan.azs[s.az].label;
+            push(
+                "EC2 tag value (subnet Name)",
+                subnet(plan, &tier.name, az),
+                256,
+                "-_.:/=+@ ",
+                format!("network.tiers.{}", tier.name),
+            );
+        }
+    }
+    if plan.flow_logs.is_some() {
+        push(
+            "CloudWatch Logs log group",
+            log_group(plan),
+            512,
+            "-_./#",
+            "name".into(),
+        );
+        push("KMS alias", key_alias(plan), 256, "-_/", "name".into());
+        push(
+            "IAM role name prefix",
+            role_name_prefix(plan),
+            38,
+            "-_+=,.@",
+            "name".into(),
+        );
+    }
+    if plan.budget.is_some() {
+        push(
+            "AWS Budgets budget name",
+            budget(plan),
+            100,
+            "-_.",
+            "name".into(),
+        );
+    }
+    names
+}
 
 /// `app-db` → `AppDb`: the logical-ID form of a kebab-case name.
 pub fn pascal_case(kebab: &str) -> String {
@@ -32,6 +164,18 @@ pub fn az_letter(index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_shortens_deterministically_with_a_hash() {
+        assert_eq!(fit("short", 10), "short");
+        let long = "platform-network-production-eu-central-flow-logs";
+        let a = fit(long, 37);
+        assert_eq!(a.chars().count(), 37);
+        assert_eq!(a, fit(long, 37), "deterministic");
+        assert!(a.starts_with("platform-network-production-eu-"));
+        let b = fit("platform-network-production-eu-central-2-flow-logs", 37);
+        assert_ne!(a, b, "names that share a prefix stay distinct");
+    }
 
     #[test]
     fn pascal_case_joins_words() {

@@ -13,7 +13,7 @@ pub use model::{Blueprint, Budget, BudgetAlert, FlowLogs, Network, SubnetSize, T
 use source::SourceIndex;
 use types::{
     Azs, HELP_SEPARATOR, Internet, MAX_BUDGET_ALERTS, MAX_BUDGET_EMAILS, MAX_BUDGET_SNS_TOPICS,
-    Nat, RULE_SEPARATOR, VALUE_SEPARATOR, VPC_PREFIX_RULE,
+    Nat, PARSE_RULES, RULE_SEPARATOR, VALUE_SEPARATOR,
 };
 
 use crate::diagnostics::{Diagnostic, Location, did_you_mean};
@@ -199,7 +199,7 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
     let (value, code) = match value.as_deref().and_then(|v| v.split_once(RULE_SEPARATOR)) {
         Some((v, rule)) => (
             Some(v.to_string()),
-            (rule == VPC_PREFIX_RULE).then_some(VPC_PREFIX_RULE),
+            PARSE_RULES.into_iter().find(|r| *r == rule),
         ),
         None => (value, None),
     };

@@ -25,6 +25,10 @@ pub const RULE_SEPARATOR: &str = "\u{1d}rule: ";
 
 /// The rule that documents a VPC CIDR outside /16–/28 (see `cloudwright explain NET008`).
 pub const VPC_PREFIX_RULE: &str = "NET008";
+/// The rule that documents names AWS would refuse (see `cloudwright explain NAM001`).
+pub const NAME_RULE: &str = "NAM001";
+/// Every rule whose ID a deserialization error can carry.
+pub const PARSE_RULES: [&str; 2] = [VPC_PREFIX_RULE, NAME_RULE];
 
 /// The smallest prefix length (largest network) AWS accepts for a VPC or a subnet.
 pub const MIN_PREFIX: u8 = 16;
@@ -65,8 +69,8 @@ fn check_kebab<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), 
             format!("use kebab-case of at most {max} characters, for example `{suggestion}`")
         };
         return Err(invalid_value(
-            value,
-            format!("{what} `{value}` is not kebab-case"),
+            &format!("{value}{RULE_SEPARATOR}{NAME_RULE}"),
+            format!("{what} `{value}` is not kebab-case of at most {max} characters"),
             help,
         ));
     }
@@ -122,9 +126,10 @@ macro_rules! string_newtype {
 }
 
 string_newtype!(
-    /// A blueprint name: kebab-case, 1–32 characters. It prefixes every AWS name cloudwright derives.
+    /// A blueprint name: kebab-case, 1–64 characters. It prefixes every AWS name cloudwright
+    /// derives; where that would pass a service's limit, [`crate::naming::fit`] shortens it.
     Name,
-    |v| check_kebab("name", v, 32)
+    |v| check_kebab("name", v, 64)
 );
 
 string_newtype!(

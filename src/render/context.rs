@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::escape;
 use crate::blueprint::types::Internet;
-use crate::naming::pascal_case;
+use crate::naming::{self, pascal_case};
 use crate::plan::{Az, Plan, thousands};
 use crate::validate::Accepted;
 use crate::validate::rule::{Resource, Tool};
@@ -176,7 +176,7 @@ pub fn network(plan: &Plan) -> Network {
                 public_ips: tier.public_ips,
                 route_table_id,
                 route_table_key,
-                name: format!("{bp}-{}-{}", tier.name, az.label),
+                name: naming::subnet(plan, &tier.name, &az.label),
                 comment: format!(
                     "Tier {}, AZ {}: {} ({} usable addresses).",
                     tier.name,
@@ -280,15 +280,15 @@ pub fn network(plan: &Plan) -> Network {
         .collect();
 
     let flow_logs = plan.flow_logs.map(|f| {
-        let log_group_name = format!("/vpc/{bp}/flow-logs");
+        let log_group_name = naming::log_group(plan);
         FlowLogs {
             retention_days: f.retention_days,
             traffic: f.traffic.as_aws(),
-            key_alias: format!("alias/{bp}-flow-logs"),
+            key_alias: naming::key_alias(plan),
             key_description: format!("Encrypts the VPC flow logs of {bp}"),
             role_description: format!("Lets VPC Flow Logs deliver the flow logs of {bp} to CloudWatch Logs"),
             name: format!("{bp}-flow-logs"),
-            role_name_prefix: format!("{}-flow-logs-", bp.chars().take(26).collect::<String>().trim_end_matches('-')),
+            role_name_prefix: naming::role_name_prefix(plan),
             log_group_arn_sub: format!(
                 "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}"
             ),
@@ -395,8 +395,8 @@ pub struct BudgetNotification {
 /// The monthly cost budget.
 #[derive(Debug, Clone, Serialize)]
 pub struct Budget {
-    /// `<blueprint>-monthly`: at most 40 characters of kebab-case, well inside the 100 AWS
-    /// allows, and never a `:` or `\`, which budget names cannot hold.
+    /// `<blueprint>-monthly` ([`naming::budget`]): kebab-case within the 100 characters AWS
+    /// allows, never a `:` or `\`, which budget names cannot hold.
     pub name: String,
     /// The limit as AWS takes it: `2000`, `1500.50`.
     pub amount: String,
@@ -449,7 +449,7 @@ pub fn budget(plan: &Plan) -> Option<Budget> {
         })
         .collect();
     Some(Budget {
-        name: format!("{}-monthly", plan.name),
+        name: naming::budget(plan),
         amount: b.limit.amount(),
         unit: "USD",
         comment: format!(

@@ -4,9 +4,10 @@
 use super::rule::Rule;
 use super::rules::{
     availability_zones_exist, flow_log_retention_too_short, flow_logs_disabled,
-    hard_coded_credentials, load_balancer_tier_too_small, nat_single_point_of_failure, no_budget,
-    public_ips_on_launch, reserved_range_overlapped, single_az_in_production, subnets_do_not_fit,
-    subnets_outside_vpc_or_overlapping, vpc_prefix_out_of_range,
+    hard_coded_credentials, load_balancer_tier_too_small, names_within_limits,
+    nat_single_point_of_failure, no_budget, public_ips_on_launch, reserved_range_overlapped,
+    single_az_in_production, subnets_do_not_fit, subnets_outside_vpc_or_overlapping,
+    vpc_prefix_out_of_range,
 };
 
 /// All rules, sorted by ID. IDs are never reused.
@@ -14,6 +15,7 @@ pub static RULES: &[&Rule] = &[
     &no_budget::NO_BUDGET,
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
+    &names_within_limits::NAMES_WITHIN_LIMITS,
     &flow_logs_disabled::FLOW_LOGS_DISABLED,
     &public_ips_on_launch::PUBLIC_IPS_ON_LAUNCH,
     &load_balancer_tier_too_small::LOAD_BALANCER_TIER_TOO_SMALL,

@@ -5,6 +5,7 @@ pub mod flow_log_retention_too_short;
 pub mod flow_logs_disabled;
 pub mod hard_coded_credentials;
 pub mod load_balancer_tier_too_small;
+pub mod names_within_limits;
 pub mod nat_single_point_of_failure;
 pub mod no_budget;
 pub mod public_ips_on_launch;
