@@ -93,7 +93,10 @@ mod tests {
             assert!(n.valid(), "{n:?}");
         }
         let prefix = crate::naming::role_name_prefix(&plan);
-        assert!(prefix.chars().count() <= 38 && prefix.ends_with('-'), "{prefix}");
+        assert!(
+            prefix.chars().count() <= 38 && prefix.ends_with('-'),
+            "{prefix}"
+        );
         assert_ne!(prefix, format!("{name}-flow-logs-"), "shortened");
     }
 }
