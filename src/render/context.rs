@@ -11,7 +11,7 @@ use crate::blueprint::types::Internet;
 use crate::naming::{self, pascal_case};
 use crate::plan::{Az, Plan, thousands};
 use crate::validate::Accepted;
-use crate::validate::rule::{Resource, Tool};
+use crate::validate::rule::Resource;
 
 /// A tag, in the order it is written.
 #[derive(Debug, Clone, Serialize)]
@@ -505,7 +505,7 @@ mod tests {
     }
 }
 
-/// A downstream tool's check skipped on a resource, with the team's reason on one line.
+/// A checkov check skipped on a resource, with the team's reason on one line.
 #[derive(Debug, Clone, Serialize)]
 pub struct Skip {
     pub id: &'static str,
@@ -519,7 +519,7 @@ pub struct AcceptedFinding {
 }
 
 /// The blueprint's suppressions that matched, as the output carries them: a list for reviewers,
-/// and checkov skips on the resources each rule's downstream checks look at.
+/// and checkov skips on the resources each rule's checkov counterpart looks at.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct AcceptedView {
     pub findings: Vec<AcceptedFinding>,
@@ -545,7 +545,7 @@ pub fn accepted(accepted: &[Accepted]) -> AcceptedView {
         view.findings.push(AcceptedFinding {
             comment: format!("{} {}: {reason}", a.rule.id, a.rule.name),
         });
-        for d in a.rule.downstream.iter().filter(|d| d.tool == Tool::Checkov) {
+        for d in a.rule.checkov {
             let skip = Skip {
                 id: d.id,
                 reason: format!("{} accepted: {reason}", a.rule.id),
@@ -554,7 +554,6 @@ pub fn accepted(accepted: &[Accepted]) -> AcceptedView {
                 Resource::Vpc => view.vpc.push(skip),
                 Resource::Subnets => view.subnets.push(skip),
                 Resource::FlowLogGroup => view.flow_log_group.push(skip),
-                Resource::None => {}
             }
         }
     }

@@ -71,38 +71,19 @@ impl Levels {
     }
 }
 
-/// Another tool's check that matches a rule: a suppression of the rule travels into the output
-/// as a skip of that check, with the same reason, on the resources it names.
+/// The checkov check that matches a rule: a suppression of the rule travels into the output as
+/// a skip of that check, with the same reason, on the resources it names. (The other tools' IDs
+/// are documentation: they are listed in each rule's `## References`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Downstream {
-    pub tool: Tool,
+pub struct CheckovSkip {
     pub id: &'static str,
     /// Which generated resources carry the skip.
     pub on: Resource,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tool {
-    Checkov,
-    CfnLint,
-    CdkNag,
-}
-
-impl Tool {
-    pub fn name(self) -> &'static str {
-        match self {
-            Tool::Checkov => "checkov",
-            Tool::CfnLint => "cfn-lint",
-            Tool::CdkNag => "cdk-nag",
-        }
-    }
-}
-
-/// Generated resources a downstream skip can be attached to.
+/// Generated resources a checkov skip can be attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
-    /// Documentation only: the check has no counterpart in the generated code.
-    None,
     Vpc,
     Subnets,
     FlowLogGroup,
@@ -125,7 +106,7 @@ pub struct Rule {
     pub levels: Levels,
     /// The rule's documentation, in fixed sections (see `cloudwright explain`).
     pub doc: &'static str,
-    pub downstream: &'static [Downstream],
+    pub checkov: &'static [CheckovSkip],
     pub check: fn(&Context<'_>, &mut Vec<Finding>),
 }
 
@@ -158,7 +139,7 @@ macro_rules! declare_rule {
             summary: $summary:literal,
             component: $component:expr,
             levels: [$production:expr, $staging:expr, $development:expr],
-            downstream: $downstream:expr,
+            checkov: $checkov:expr,
             check: $check:expr $(,)?
         };
     ) => {
@@ -174,7 +155,7 @@ macro_rules! declare_rule {
                 development: $development,
             },
             doc: concat!($($doc, "\n"),*),
-            downstream: $downstream,
+            checkov: $checkov,
             check: $check,
         };
     };

@@ -35,7 +35,7 @@ declare_rule! {
         summary: "the region offers fewer Availability Zones than the network asks for",
         component: Component::Network,
         levels: [Some(Error), Some(Error), Some(Error)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

@@ -1,6 +1,6 @@
 use crate::diagnostics::Severity::{Error, Warning};
 use crate::validate::Context;
-use crate::validate::rule::{Component, Downstream, Finding, Resource, Tool, declare_rule};
+use crate::validate::rule::{CheckovSkip, Component, Finding, Resource, declare_rule};
 
 /// A year, the retention most audit frameworks ask for.
 const ONE_YEAR: u32 = 365;
@@ -36,7 +36,7 @@ declare_rule! {
         summary: "flow logs are kept for less than a year",
         component: Component::Network,
         levels: [Some(Error), Some(Warning), None],
-        downstream: &[Downstream { tool: Tool::Checkov, id: "CKV_AWS_338", on: Resource::FlowLogGroup }],
+        checkov: &[CheckovSkip { id: "CKV_AWS_338", on: Resource::FlowLogGroup }],
         check: check,
     };
 }

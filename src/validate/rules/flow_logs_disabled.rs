@@ -1,6 +1,6 @@
 use crate::diagnostics::Severity::{Error, Warning};
 use crate::validate::Context;
-use crate::validate::rule::{Component, Downstream, Finding, Resource, Tool, declare_rule};
+use crate::validate::rule::{CheckovSkip, Component, Finding, Resource, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -34,10 +34,7 @@ declare_rule! {
         summary: "VPC flow logs are turned off",
         component: Component::Network,
         levels: [Some(Error), Some(Warning), Some(Warning)],
-        downstream: &[
-            Downstream { tool: Tool::Checkov, id: "CKV2_AWS_11", on: Resource::Vpc },
-            Downstream { tool: Tool::CdkNag, id: "AwsSolutions-VPC7", on: Resource::None },
-        ],
+        checkov: &[CheckovSkip { id: "CKV2_AWS_11", on: Resource::Vpc }],
         check: check,
     };
 }

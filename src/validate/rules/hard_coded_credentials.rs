@@ -31,7 +31,7 @@ declare_rule! {
         summary: "a string of the blueprint looks like a credential",
         component: Component::Blueprint,
         levels: [Some(Error), Some(Error), Some(Error)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

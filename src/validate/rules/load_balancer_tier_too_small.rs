@@ -40,7 +40,7 @@ declare_rule! {
         summary: "an internet-facing tier is too small for a load balancer",
         component: Component::Network,
         levels: [Some(Warning), Some(Warning), Some(Warning)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

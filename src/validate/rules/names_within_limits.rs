@@ -46,7 +46,7 @@ declare_rule! {
         summary: "a name is one AWS would refuse",
         component: Component::Blueprint,
         levels: [Some(Error), Some(Error), Some(Error)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

@@ -37,7 +37,7 @@ declare_rule! {
         summary: "egress tiers depend on one NAT gateway, or have none",
         component: Component::Network,
         levels: [Some(Error), Some(Warning), None],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

@@ -38,7 +38,7 @@ declare_rule! {
         summary: "the blueprint sets no cost budget",
         component: Component::Budget,
         levels: [Some(Error), Some(Warning), Some(Warning)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

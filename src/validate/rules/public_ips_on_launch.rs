@@ -1,6 +1,6 @@
 use crate::diagnostics::Severity::{Error, Warning};
 use crate::validate::Context;
-use crate::validate::rule::{Component, Downstream, Finding, Resource, Tool, declare_rule};
+use crate::validate::rule::{CheckovSkip, Component, Finding, Resource, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -35,7 +35,7 @@ declare_rule! {
         summary: "a tier hands out public IPv4 addresses",
         component: Component::Network,
         levels: [Some(Error), Some(Warning), Some(Warning)],
-        downstream: &[Downstream { tool: Tool::Checkov, id: "CKV_AWS_130", on: Resource::Subnets }],
+        checkov: &[CheckovSkip { id: "CKV_AWS_130", on: Resource::Subnets }],
         check: check,
     };
 }

@@ -33,7 +33,7 @@ declare_rule! {
         summary: "a subnet overlaps a reserved range",
         component: Component::Network,
         levels: [Some(Error), Some(Error), Some(Error)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

@@ -34,7 +34,7 @@ declare_rule! {
         summary: "the network spans one Availability Zone",
         component: Component::Network,
         levels: [Some(Error), Some(Warning), None],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

@@ -37,7 +37,7 @@ declare_rule! {
         summary: "the subnets do not fit in the VPC",
         component: Component::Network,
         levels: [Some(Error), Some(Error), Some(Error)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

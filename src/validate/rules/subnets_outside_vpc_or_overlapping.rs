@@ -35,7 +35,7 @@ declare_rule! {
         summary: "a subnet leaves the VPC, or two subnets overlap",
         component: Component::Network,
         levels: [Some(Error), Some(Error), Some(Error)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }

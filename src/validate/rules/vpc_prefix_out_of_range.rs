@@ -33,7 +33,7 @@ declare_rule! {
         summary: "the VPC prefix is outside /16 to /28",
         component: Component::Network,
         levels: [Some(Error), Some(Error), Some(Error)],
-        downstream: &[],
+        checkov: &[],
         check: check,
     };
 }
