@@ -8,8 +8,19 @@
 
 use std::fmt::Write as _;
 
-/// `value` as a double-quoted HCL string literal that evaluates to exactly `value`.
-pub fn hcl_string(value: &str) -> String {
+/// What a format does with one character beyond the escapes both formats share.
+enum Extra {
+    /// Copy it as it is.
+    Bare,
+    /// Write it as `\uXXXX`.
+    Unicode,
+    /// Write it twice (`$${` and `%%{` in HCL).
+    Doubled,
+}
+
+/// `value` in double quotes with the escapes YAML and HCL share (`\\`, `\"`, `\n`, `\r`,
+/// `\t`); `extra` decides every other character, seeing the one after it.
+fn quote(value: &str, extra: impl Fn(char, Option<char>) -> Extra) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     let mut chars = value.chars().peekable();
@@ -20,18 +31,29 @@ pub fn hcl_string(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
+            c => match extra(c, chars.peek().copied()) {
+                Extra::Bare => out.push(c),
+                Extra::Doubled => {
+                    out.push(c);
+                    out.push(c);
+                }
+                Extra::Unicode => {
+                    let _ = write!(out, "\\u{:04X}", c as u32);
+                }
+            },
         }
     }
     out.push('"');
     out
+}
+
+/// `value` as a double-quoted HCL string literal that evaluates to exactly `value`.
+pub fn hcl_string(value: &str) -> String {
+    quote(value, |c, next| match c {
+        '$' | '%' if next == Some('{') => Extra::Doubled,
+        c if c.is_control() => Extra::Unicode,
+        _ => Extra::Bare,
+    })
 }
 
 /// Whether YAML may carry `c` bare inside a double-quoted scalar: printable, and not one of the
@@ -43,23 +65,13 @@ fn yaml_bare(c: char) -> bool {
 
 /// `value` as a double-quoted YAML scalar that parses back to exactly `value`.
 pub fn yaml_string(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if yaml_bare(c) => out.push(c),
-            c => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
+    quote(value, |c, _| {
+        if yaml_bare(c) {
+            Extra::Bare
+        } else {
+            Extra::Unicode
         }
-    }
-    out.push('"');
-    out
+    })
 }
 
 /// Whether `value` may stand as a CloudFormation logical ID: ASCII letters and digits, starting
