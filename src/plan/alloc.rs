@@ -242,6 +242,7 @@ enum Want {
 }
 
 /// The state of the allocation being built, one entry per requested tier.
+#[derive(Clone)]
 struct Draft {
     prefix: u8,
     block: Option<Ipv4Net>,
@@ -364,15 +365,7 @@ fn place_new(
     level: Level,
 ) -> Option<Allocation> {
     let mut free = free.clone();
-    let mut drafts: Vec<Draft> = drafts
-        .iter()
-        .map(|d| Draft {
-            prefix: d.prefix,
-            block: d.block,
-            subnets: d.subnets.clone(),
-            recorded: d.recorded,
-        })
-        .collect();
+    let mut drafts = drafts.to_vec();
     let azs = request.azs.len() as u64;
     let mut wants = Vec::new();
     for (t, draft) in drafts.iter_mut().enumerate() {
