@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use cloudwright::blueprint::{self, Origin, Source};
 use cloudwright::diagnostics::Diagnostic;
-use cloudwright::plan::{Locked, lock};
+use cloudwright::plan::lock;
 use cloudwright::validate::{self, Outcome, registry::RULES};
 use common::{run, settings};
 
@@ -34,12 +34,7 @@ fn validate(path: &Path) -> Result<Outcome, Vec<Diagnostic>> {
         text,
     })?;
     let lock_path = lock::path_for(path);
-    let previous = lock::read(&lock_path)
-        .map_err(|d| vec![*d])?
-        .map(|allocation| Locked {
-            path: lock_path,
-            allocation,
-        });
+    let previous = lock::read(&lock_path).map_err(|d| vec![*d])?;
     let plan = cloudwright::plan::plan(&doc, previous.as_ref())?;
     Ok(validate::run(&doc, &plan))
 }

@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 
 use crate::blueprint::{self, Document, Origin};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::plan::{Locked, Plan, lock};
+use crate::plan::{Plan, lock};
 use crate::validate;
 
 const EXIT_CODES: &str = "\
@@ -140,10 +140,7 @@ fn load_and_plan(arg: &str, locked: bool) -> Result<Planned, Failure> {
         Origin::Catalog(_) => None,
     };
     let previous = match &lock_path {
-        Some(path) => lock::read(path)?.map(|allocation| Locked {
-            path: path.clone(),
-            allocation,
-        }),
+        Some(path) => lock::read(path)?,
         None => None,
     };
     let plan = crate::plan::plan(&doc, previous.as_ref())?;

@@ -347,10 +347,17 @@ fn place_recorded(
                 draft.block = None;
             }
         }
+        // Subnets inside the tier's block are covered by its claim; they must still be distinct
+        // (all have the tier's size, so two that overlap are equal).
+        let mut in_block = BTreeSet::new();
         for cidr in draft.subnets.iter().flatten() {
-            let inside = draft.block.is_some_and(|b| b.contains(cidr));
-            if !inside {
+            if !draft.block.is_some_and(|b| b.contains(cidr)) {
                 claim(*cidr, &mut free)?;
+            } else if !in_block.insert(*cidr) {
+                return Err(AllocError::Conflict {
+                    first: *cidr,
+                    second: *cidr,
+                });
             }
         }
     }
@@ -591,6 +598,17 @@ mod tests {
             }
             other => panic!("expected WouldMove, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_edited_lock_with_one_slot_recorded_twice_is_a_conflict() {
+        let mut before = allocate(&request("10.0.0.0/16", 2, &[("a", 24)]), None).unwrap();
+        let a0 = before.tiers["a"].subnets["a"];
+        before.tiers["a"].subnets.insert("b".into(), a0);
+        assert!(matches!(
+            allocate(&request("10.0.0.0/16", 2, &[("a", 24)]), Some(&before)),
+            Err(AllocError::Conflict { .. })
+        ));
     }
 
     #[test]

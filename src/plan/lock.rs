@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 
+use super::Locked;
 use super::alloc::{Allocation, TierAllocation};
+use crate::blueprint::source::SourceIndex;
 use crate::diagnostics::{Diagnostic, Location};
 
 /// The lock file format version this build reads and writes.
@@ -31,7 +33,7 @@ pub fn path_for(blueprint: &Path) -> PathBuf {
 }
 
 /// Reads the lock file at `path`: `Ok(None)` when there is none yet.
-pub fn read(path: &Path) -> Result<Option<Allocation>, Box<Diagnostic>> {
+pub fn read(path: &Path) -> Result<Option<Locked>, Box<Diagnostic>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -45,7 +47,12 @@ pub fn read(path: &Path) -> Result<Option<Allocation>, Box<Diagnostic>> {
             ));
         }
     };
-    parse(path, &text).map(Some)
+    let allocation = parse(path, &text)?;
+    Ok(Some(Locked {
+        path: path.to_path_buf(),
+        allocation,
+        index: SourceIndex::build(&text),
+    }))
 }
 
 /// Parses lock-file text; errors name the lock file, line and column.

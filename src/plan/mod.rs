@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use ipnet::Ipv4Net;
 
+use crate::blueprint::source::SourceIndex;
 use crate::blueprint::types::{
     Azs, Environment, GatewayEndpoint, Internet, Nat, Spend, Traffic, Usd,
 };
@@ -40,6 +41,28 @@ const MAX_AZ_LABELS: usize = 26;
 pub struct Locked {
     pub path: PathBuf,
     pub allocation: Allocation,
+    /// Where each entry stands in the lock file's text.
+    pub index: SourceIndex,
+}
+
+impl Locked {
+    /// The location of the lock-file entry that records `cidr` (the last, when several do: the
+    /// one that conflicts with an earlier entry).
+    fn locate(&self, cidr: Ipv4Net) -> Location {
+        let text = cidr.to_string();
+        let path = self
+            .index
+            .scalars()
+            .filter(|(_, value)| *value == text)
+            .last()
+            .map_or("", |(path, _)| path);
+        let pos = self.index.key(path);
+        Location {
+            file: self.path.display().to_string(),
+            line: pos.line,
+            column: pos.column,
+        }
+    }
 }
 
 /// An Availability Zone of the plan.
@@ -256,8 +279,11 @@ fn headroom(request: &Request, allocation: &Allocation) -> Headroom {
     }
     let mut more_azs = 0;
     let mut grown = request.clone();
+    // Labels not yet in use, in order: pinned zones `a` and `c` leave `b`, `d`, `e`, ….
+    let mut unused = (0..).map(az_letter).filter(|l| !request.azs.contains(l));
     while grown.azs.len() < MAX_AZ_LABELS {
-        grown.azs.push(az_letter(grown.azs.len()));
+        let Some(label) = unused.next() else { break };
+        grown.azs.push(label);
         if alloc::allocate(&grown, Some(allocation)).is_err() {
             break;
         }
@@ -350,14 +376,14 @@ fn diagnostics(
             })
             .collect(),
         AllocError::Conflict { first, second } => {
-            let file = previous.map_or_else(|| doc.source.display_name(), |l| l.path.display().to_string());
+            let location = previous.map_or_else(|| doc.locate("network"), |l| l.locate(first));
             let mut d = Diagnostic::error(
-                Location {
-                    file,
-                    line: 1,
-                    column: 1,
+                location,
+                if first == second {
+                    format!("the lock file records {first} twice")
+                } else {
+                    format!("the lock file records overlapping allocations {first} and {second}")
                 },
-                format!("the lock file records overlapping allocations {first} and {second}"),
             )
             .with_help("restore the lock file from version control, or delete it to re-plan every subnet");
             d.code = Some(codes::OUTSIDE_VPC_OR_OVERLAPPING);
