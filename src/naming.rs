@@ -53,14 +53,46 @@ impl DerivedName {
     }
 }
 
-/// Flow-log group of a blueprint (CloudWatch Logs: at most 512 characters).
-pub fn log_group(plan: &Plan) -> String {
-    fit(&format!("/vpc/{}/flow-logs", plan.name), 512)
+/// The tag cloudwright puts on every resource it generates, valued with the blueprint's name: the
+/// cost-allocation tag a blueprint's budget filters on.
+pub const BLUEPRINT_TAG: &str = "cloudwright:blueprint";
+
+/// A VPC ID as long as AWS makes them (`vpc-` and 17 hex digits), for length checks of names that
+/// embed the VPC's ID to be unique per deployment.
+pub const VPC_ID_EXAMPLE: &str = "vpc-0123456789abcdef0";
+
+/// What follows the VPC ID in the flow-log group's name.
+pub const LOG_GROUP_SUFFIX: &str = "/flow-logs";
+
+/// The start of the flow-log group's name, `/vpc/<blueprint>`: the group is
+/// `/vpc/<blueprint>/<vpc-id>/flow-logs`, so a second deployment of the blueprint in the same
+/// account and region gets a group of its own (CloudWatch Logs: at most 512 characters).
+pub fn log_group_prefix(plan: &Plan) -> String {
+    let room = 512 - VPC_ID_EXAMPLE.len() - LOG_GROUP_SUFFIX.len() - 1;
+    fit(&format!("/vpc/{}", plan.name), room)
 }
 
-/// KMS alias of the flow-log key (at most 256 characters, `alias/` included).
+/// The flow-log group's name with an example VPC ID, as long as it gets.
+pub fn log_group(plan: &Plan) -> String {
+    format!(
+        "{}/{VPC_ID_EXAMPLE}{LOG_GROUP_SUFFIX}",
+        log_group_prefix(plan)
+    )
+}
+
+/// The start of the flow-log key's alias, `alias/<blueprint>`: the alias is
+/// `alias/<blueprint>/<vpc-id>/flow-logs`, unique per deployment (KMS: at most 256 characters).
+pub fn key_alias_prefix(plan: &Plan) -> String {
+    let room = 256 - VPC_ID_EXAMPLE.len() - LOG_GROUP_SUFFIX.len() - 1;
+    fit(&format!("alias/{}", plan.name), room)
+}
+
+/// The flow-log key's alias with an example VPC ID, as long as it gets.
 pub fn key_alias(plan: &Plan) -> String {
-    fit(&format!("alias/{}-flow-logs", plan.name), 256)
+    format!(
+        "{}/{VPC_ID_EXAMPLE}{LOG_GROUP_SUFFIX}",
+        key_alias_prefix(plan)
+    )
 }
 
 /// Terraform `name_prefix` of the flow-log delivery role: IAM allows 38 characters for a prefix
@@ -69,9 +101,17 @@ pub fn role_name_prefix(plan: &Plan) -> String {
     format!("{}-", fit(&format!("{}-flow-logs", plan.name), 37))
 }
 
-/// Name of the monthly budget (AWS Budgets: at most 100 characters, no `:` or `\`).
-pub fn budget(plan: &Plan) -> String {
-    fit(&format!("{}-monthly", plan.name), 100)
+/// Terraform `name_prefix` of the monthly budget, `<blueprint>-<environment>-`: the provider
+/// appends 26 characters to make it unique in the account (AWS Budgets: at most 100 characters,
+/// no `:` or `\`). CloudFormation names the budget itself.
+pub fn budget_prefix(plan: &Plan) -> String {
+    format!(
+        "{}-",
+        fit(
+            &format!("{}-{}", plan.name, plan.environment.as_str()),
+            100 - 26 - 1
+        )
+    )
 }
 
 /// `Name` tag of a subnet (tag values: at most 256 characters).
@@ -122,9 +162,9 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
     }
     if plan.budget.is_some() {
         push(
-            "AWS Budgets budget name",
-            budget(plan),
-            100,
+            "AWS Budgets budget name prefix",
+            budget_prefix(plan),
+            100 - 26,
             "-_.",
             "name".into(),
         );

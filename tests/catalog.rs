@@ -378,6 +378,17 @@ fn tf_body(body: &hcl::Body, file: &str, index: &mut TfIndex) {
                             index.declared.insert(format!("local.{}", a.key.as_str()));
                         }
                     }
+                    // An aliased provider configuration is referenced as `aws.<alias>`.
+                    "provider" => {
+                        if let Some(hcl::Expression::String(alias)) = b
+                            .body
+                            .attributes()
+                            .find(|a| a.key.as_str() == "alias")
+                            .map(|a| &a.expr)
+                        {
+                            index.declared.insert(format!("{}.{alias}", label(b, 0)));
+                        }
+                    }
                     _ => {}
                 }
                 tf_body(&b.body, file, index);

@@ -2,6 +2,7 @@
 //! then the checks that span several fields. Every failure is a [`Diagnostic`] with a location.
 
 pub mod model;
+pub mod partition;
 pub mod region;
 pub mod source;
 pub mod types;
@@ -304,6 +305,37 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         }
     }
 
+    if let Some(ie) = &net.interface_endpoints {
+        if !net.tiers.contains_key(&ie.tier) {
+            let names: Vec<&str> = net.tiers.keys().map(|t| t.as_str()).collect();
+            let help = match did_you_mean(ie.tier.as_str(), names.iter().copied()) {
+                Some(t) => format!("did you mean `{t}`?"),
+                None => format!("name one of the tiers: {}", names.join(", ")),
+            };
+            problems.push(doc.error(
+                "network.interface_endpoints.tier",
+                format!("there is no tier `{}`", ie.tier),
+                help,
+            ));
+        }
+        if ie.services.is_empty() {
+            problems.push(doc.error(
+                "network.interface_endpoints.services",
+                "no service is listed",
+                "list the services to reach privately, for example `services: [ecr.api, ecr.dkr, logs]`, or remove `interface_endpoints`",
+            ));
+        }
+        for (i, svc) in ie.services.iter().enumerate() {
+            if ie.services[..i].contains(svc) {
+                problems.push(doc.error(
+                    &format!("network.interface_endpoints.services[{i}]"),
+                    format!("`{}` is listed twice", svc.service()),
+                    "list each service once",
+                ));
+            }
+        }
+    }
+
     if let Azs::Names(names) = &net.azs {
         let region = bp.region.name();
         let mut seen = Vec::new();
@@ -453,17 +485,33 @@ fn check_budget(doc: &Document, budget: &Budget, problems: &mut Vec<Diagnostic>)
             "publish to one topic and subscribe every other endpoint to it",
         ));
     }
-    let partition = doc.blueprint.region.info().partition;
+    // A GovCloud account's budget lives in its linked commercial account, and so must its topic.
+    let region = doc.blueprint.region.info();
+    let (partition, place) = match region.partition().budgets {
+        partition::BudgetHome::SameAccount => (
+            region.partition,
+            format!("deploys to {} in `{}`", region.name, region.partition),
+        ),
+        partition::BudgetHome::LinkedCommercialAccount => (
+            partition::AWS.name,
+            format!(
+                "keeps its budget in the commercial account {} is linked to, in `{}`",
+                region.name,
+                partition::AWS.name
+            ),
+        ),
+    };
     for (i, topic) in budget.sns_topics.iter().enumerate() {
         if topic.partition() != partition {
             problems.push(doc.error(
                 &format!("budget.sns_topics[{i}]"),
                 format!(
-                    "the SNS topic `{topic}` is in partition `{}`, but the blueprint deploys to {} in `{partition}`",
+                    "the SNS topic `{topic}` is in partition `{}`, but the blueprint {place}",
                     topic.partition(),
-                    doc.blueprint.region.name()
                 ),
-                "name a topic in the blueprint's partition, in the account the budget belongs to",
+                format!(
+                    "name a topic in partition `{partition}`, in the account the budget belongs to"
+                ),
             ));
         }
     }

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::types::{
-    Azs, Cidr, Description, Email, Environment, GatewayEndpoint, HELP_SEPARATOR, Internet,
-    MIN_PREFIX, Name, Nat, Percent, Prefix, Reason, Region, RetentionDays, SnsTopicArn, Spend,
-    TagKey, TagValue, TierName, Traffic, Usd, VALUE_SEPARATOR, VpcCidr, usable_addresses,
+    Azs, Cidr, Description, Email, Environment, GatewayEndpoint, HELP_SEPARATOR, InterfaceService,
+    Internet, MIN_PREFIX, Name, Nat, Percent, Prefix, Reason, Region, RetentionDays, SnsTopicArn,
+    Spend, TagKey, TagValue, TierName, Traffic, Usd, VALUE_SEPARATOR, VpcCidr, usable_addresses,
 };
 
 /// A whole blueprint (format v1).
@@ -60,8 +60,19 @@ pub struct Network {
     pub reserved: Vec<Cidr>,
     #[serde(default)]
     pub endpoints: Vec<GatewayEndpoint>,
+    /// Interface endpoints (PrivateLink), with their network interfaces in one tier.
+    #[serde(default)]
+    pub interface_endpoints: Option<InterfaceEndpoints>,
     #[serde(default)]
     pub flow_logs: FlowLogs,
+}
+
+/// Interface endpoints: which services, and the tier whose subnets (one per AZ) hold them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterfaceEndpoints {
+    pub tier: TierName,
+    pub services: Vec<InterfaceService>,
 }
 
 /// One tier: its subnet size and its routing. Each tier has one subnet per AZ.
@@ -191,7 +202,7 @@ impl Default for FlowLogs {
     }
 }
 
-/// A monthly cost budget for the whole account, with alerts by email and SNS.
+/// A monthly cost budget, with alerts by email and SNS.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
@@ -205,6 +216,21 @@ pub struct Budget {
     /// Which SNS topics every alert publishes to.
     #[serde(default)]
     pub sns_topics: Vec<SnsTopicArn>,
+    /// What the budget counts: this blueprint's resources (the default) or the whole account.
+    #[serde(default)]
+    pub scope: BudgetScope,
+}
+
+/// What a budget counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BudgetScope {
+    /// The spend of resources tagged `cloudwright:blueprint: <name>`, which cloudwright puts on
+    /// every resource it generates (a cost-allocation tag, activated once per account).
+    #[default]
+    Blueprint,
+    /// The spend of the whole account.
+    Account,
 }
 
 /// One alert: a threshold in per cent of the limit, of actual or forecasted spend.

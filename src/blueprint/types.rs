@@ -248,6 +248,16 @@ pub enum Environment {
     Development,
 }
 
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::Staging => "staging",
+            Environment::Development => "development",
+        }
+    }
+}
+
 /// An AWS region that exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region(&'static RegionInfo);
@@ -478,6 +488,76 @@ impl GatewayEndpoint {
         match self {
             GatewayEndpoint::S3 => "s3",
             GatewayEndpoint::Dynamodb => "dynamodb",
+        }
+    }
+}
+
+/// An AWS service reached through an interface endpoint (PrivateLink) in the VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub enum InterfaceService {
+    #[serde(rename = "athena")]
+    Athena,
+    #[serde(rename = "ec2")]
+    Ec2,
+    #[serde(rename = "ecr.api")]
+    EcrApi,
+    #[serde(rename = "ecr.dkr")]
+    EcrDkr,
+    #[serde(rename = "ecs")]
+    Ecs,
+    #[serde(rename = "events")]
+    Events,
+    #[serde(rename = "execute-api")]
+    ExecuteApi,
+    #[serde(rename = "glue")]
+    Glue,
+    #[serde(rename = "kms")]
+    Kms,
+    #[serde(rename = "lambda")]
+    Lambda,
+    #[serde(rename = "logs")]
+    Logs,
+    #[serde(rename = "monitoring")]
+    Monitoring,
+    #[serde(rename = "secretsmanager")]
+    SecretsManager,
+    #[serde(rename = "sns")]
+    Sns,
+    #[serde(rename = "sqs")]
+    Sqs,
+    #[serde(rename = "ssm")]
+    Ssm,
+    #[serde(rename = "ssmmessages")]
+    SsmMessages,
+    #[serde(rename = "states")]
+    States,
+    #[serde(rename = "sts")]
+    Sts,
+}
+
+impl InterfaceService {
+    /// The service part of the endpoint's service name.
+    pub fn service(self) -> &'static str {
+        match self {
+            InterfaceService::Athena => "athena",
+            InterfaceService::Ec2 => "ec2",
+            InterfaceService::EcrApi => "ecr.api",
+            InterfaceService::EcrDkr => "ecr.dkr",
+            InterfaceService::Ecs => "ecs",
+            InterfaceService::Events => "events",
+            InterfaceService::ExecuteApi => "execute-api",
+            InterfaceService::Glue => "glue",
+            InterfaceService::Kms => "kms",
+            InterfaceService::Lambda => "lambda",
+            InterfaceService::Logs => "logs",
+            InterfaceService::Monitoring => "monitoring",
+            InterfaceService::SecretsManager => "secretsmanager",
+            InterfaceService::Sns => "sns",
+            InterfaceService::Sqs => "sqs",
+            InterfaceService::Ssm => "ssm",
+            InterfaceService::SsmMessages => "ssmmessages",
+            InterfaceService::States => "states",
+            InterfaceService::Sts => "sts",
         }
     }
 }

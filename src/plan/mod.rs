@@ -10,9 +10,10 @@ use std::path::PathBuf;
 
 use ipnet::Ipv4Net;
 
+use crate::blueprint::model::BudgetScope;
 use crate::blueprint::source::SourceIndex;
 use crate::blueprint::types::{
-    Azs, Environment, GatewayEndpoint, Internet, Nat, Spend, Traffic, Usd,
+    Azs, Environment, GatewayEndpoint, InterfaceService, Internet, Nat, Spend, Traffic, Usd,
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
 use crate::diagnostics::{Diagnostic, Location};
@@ -113,6 +114,7 @@ pub struct BudgetPlan {
     pub alerts: Vec<(u16, Spend)>,
     pub emails: Vec<String>,
     pub sns_topics: Vec<String>,
+    pub scope: BudgetScope,
 }
 
 /// How much more the address space holds.
@@ -143,6 +145,8 @@ pub struct Plan {
     /// AZs (indexes into `azs`) that get a NAT gateway.
     pub nat_azs: Vec<usize>,
     pub endpoints: Vec<GatewayEndpoint>,
+    /// Interface endpoints: the tier whose subnets hold their interfaces, and the services.
+    pub interface_endpoints: Option<(String, Vec<InterfaceService>)>,
     pub flow_logs: Option<FlowLogPlan>,
     pub budget: Option<BudgetPlan>,
     pub allocation: Allocation,
@@ -250,6 +254,10 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
         nat: net.nat,
         nat_azs,
         endpoints: net.endpoints.clone(),
+        interface_endpoints: net
+            .interface_endpoints
+            .as_ref()
+            .map(|ie| (ie.tier.to_string(), ie.services.clone())),
         flow_logs: net.flow_logs.enabled.then_some(FlowLogPlan {
             retention_days: net.flow_logs.retention_days.0,
             traffic: net.flow_logs.traffic,
@@ -259,6 +267,7 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
             alerts: b.alerts.iter().map(|a| (a.percent.0, a.of)).collect(),
             emails: b.emails.iter().map(ToString::to_string).collect(),
             sns_topics: b.sns_topics.iter().map(ToString::to_string).collect(),
+            scope: b.scope,
         }),
         allocation,
         headroom,

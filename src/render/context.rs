@@ -7,6 +7,8 @@
 use serde::Serialize;
 
 use super::escape;
+use crate::blueprint::model::BudgetScope;
+use crate::blueprint::partition::{BUDGETS_HOME_REGION, BudgetHome};
 use crate::blueprint::types::Internet;
 use crate::naming::{self, pascal_case};
 use crate::plan::{Az, Plan, thousands};
@@ -50,6 +52,9 @@ pub struct Subnet {
     pub route_table_key: String,
     pub name: String,
     pub comment: String,
+    pub output_description: String,
+    /// `!Sub` body of the subnet's export name, `${AWS::StackName}-<logical ID>`.
+    pub export_sub: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +68,8 @@ pub struct RouteTable {
     /// Logical ID and key of the NAT gateway the default route uses.
     pub nat_id: Option<String>,
     pub nat_key: Option<String>,
+    pub output_description: String,
+    pub export_sub: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +81,9 @@ pub struct NatGateway {
     pub subnet_key: String,
     pub name: String,
     pub comment: String,
+    /// Logical ID and description of the output with its Elastic IP's address.
+    pub ip_output_id: String,
+    pub ip_description: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,18 +91,51 @@ pub struct Endpoint {
     pub id: String,
     pub key: String,
     pub service: String,
-    /// `!Sub` body of the service name: `com.amazonaws.${AWS::Region}.s3`.
-    pub service_sub: String,
+    /// The service name in the plan's region: `com.amazonaws.us-east-1.s3`.
+    pub service_name: String,
     pub name: String,
     pub comment: String,
+}
+
+/// One interface endpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterfaceEndpoint {
+    pub id: String,
+    pub key: String,
+    pub service_name: String,
+    pub name: String,
+    pub comment: String,
+    /// `ecr.api: about 21.90 USD a month`.
+    pub cost: String,
+}
+
+/// The interface endpoints, their subnets and their security group.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterfaceEndpoints {
+    pub endpoints: Vec<InterfaceEndpoint>,
+    /// Logical IDs and Terraform keys of the subnets that hold the endpoints' interfaces.
+    pub subnet_ids: Vec<String>,
+    pub subnet_keys: Vec<String>,
+    pub comment: String,
+    pub cost_comment: String,
+    pub security_group_name: String,
+    pub security_group_name_prefix: String,
+    pub security_group_description: String,
+    pub key_width: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FlowLogs {
     pub retention_days: u32,
     pub traffic: &'static str,
-    pub log_group_name: String,
-    pub key_alias: String,
+    /// `/vpc/<blueprint>`: the group is `<prefix>/<vpc-id>/flow-logs`, one per deployment.
+    pub log_group_prefix: String,
+    /// `!Sub` body of the log group's name.
+    pub log_group_name_sub: String,
+    /// `alias/<blueprint>`: the alias is `<prefix>/<vpc-id>/flow-logs`, one per deployment.
+    pub key_alias_prefix: String,
+    /// `!Sub` body of the key's alias.
+    pub key_alias_sub: String,
     pub key_description: String,
     pub role_description: String,
     /// Terraform `name_prefix` of the delivery role: at most 38 characters.
@@ -110,11 +153,36 @@ pub struct FlowLogs {
 #[derive(Debug, Clone, Serialize)]
 pub struct TierOutput {
     pub id: String,
-    pub key: String,
+    pub name: String,
+    /// `tier app, in AZ order (a, b)`.
     pub description: String,
+    pub ids_description: String,
+    pub cidrs_description: String,
+    pub block_description: String,
+    pub block_export_sub: String,
+    /// Names of the Terraform outputs: `<tier>_subnet_ids`, `_subnet_cidr_blocks`, `_tier_cidr_block`.
+    pub ids_output: String,
+    pub cidrs_output: String,
+    pub block_output: String,
     pub subnet_ids: Vec<String>,
     pub subnet_keys: Vec<String>,
-    pub export_sub: String,
+    /// The tier's subnets' CIDRs, in AZ order, comma-joined (CloudFormation) and listed.
+    pub cidrs_joined: String,
+    pub cidrs: Vec<String>,
+    /// The block that summarises the tier, when its subnets share one.
+    pub block: Option<String>,
+}
+
+/// One AZ of the plan, for the outputs that name its zone: read from a subnet of the AZ, so the
+/// output is the zone AWS placed it in.
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneOutput {
+    /// Logical ID of the CloudFormation output, `ZoneA`.
+    pub id: String,
+    pub description: String,
+    pub label: String,
+    pub subnet_id: String,
+    pub subnet_key: String,
 }
 
 /// Everything the network templates need.
@@ -123,10 +191,16 @@ pub struct Network {
     pub name: String,
     pub description: String,
     pub region: &'static str,
+    pub partition: &'static str,
     pub vpc_cidr: String,
     pub vpc_comment: String,
-    /// The blueprint's own tags, in its order.
+    /// The tags of every resource after its Name: cloudwright's own `cloudwright:blueprint`
+    /// (the budget's cost-allocation tag), then the blueprint's, in its order.
     pub tags: Vec<Tag>,
+    /// The blueprint's own tags only: the Terraform `tags` variable's default.
+    pub user_tags: Vec<Tag>,
+    /// cloudwright's own tag, which Terraform merges over the variable.
+    pub blueprint_tag: Tag,
     pub internet_gateway: bool,
     /// Whether any AZ is given as a position (needs `Fn::GetAZs` / the AZ data source).
     pub azs_by_index: bool,
@@ -134,8 +208,10 @@ pub struct Network {
     pub route_tables: Vec<RouteTable>,
     pub nat_gateways: Vec<NatGateway>,
     pub endpoints: Vec<Endpoint>,
+    pub interface_endpoints: Option<InterfaceEndpoints>,
     pub flow_logs: Option<FlowLogs>,
     pub outputs: Vec<TierOutput>,
+    pub zones: Vec<ZoneOutput>,
     pub default_sg_name: String,
     /// Widths of the quoted keys of each HCL map, so `=` signs line up as `terraform fmt` wants.
     pub tag_key_width: usize,
@@ -159,6 +235,12 @@ fn route_table_for(internet: Internet, az: &str) -> (String, String) {
     }
 }
 
+/// Hours in an average month, as AWS prices them.
+const HOURS_A_MONTH: u64 = 730;
+
+/// What an interface endpoint costs an hour in each AZ, in US cents (us-east-1).
+const INTERFACE_ENDPOINT_CENTS_AN_HOUR: u64 = 1;
+
 /// Builds the view of `plan`'s network.
 pub fn network(plan: &Plan) -> Network {
     let bp = &plan.name;
@@ -167,8 +249,14 @@ pub fn network(plan: &Plan) -> Network {
         for s in &tier.subnets {
             let az = &plan.azs[s.az];
             let (route_table_id, route_table_key) = route_table_for(tier.internet, &az.label);
+            let id = format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label));
             subnets.push(Subnet {
-                id: format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label)),
+                output_description: format!(
+                    "ID of the subnet of tier {} in AZ {}, {}",
+                    tier.name, az.label, s.cidr
+                ),
+                export_sub: format!("${{AWS::StackName}}-{id}"),
+                id,
                 key: format!("{}-{}", tier.name, az.label),
                 tier: tier.name.clone(),
                 az: az.into(),
@@ -194,6 +282,8 @@ pub fn network(plan: &Plan) -> Network {
         route_tables.push(RouteTable {
             id: "RouteTableInternet".into(),
             key: "internet".into(),
+            output_description: "ID of route table internet".into(),
+            export_sub: "${AWS::StackName}-RouteTableInternet".into(),
             name: format!("{bp}-internet"),
             comment: "Routes the tiers with inbound internet access to the internet gateway."
                 .into(),
@@ -209,8 +299,11 @@ pub fn network(plan: &Plan) -> Network {
             } else {
                 plan.nat_azs.first().map(|n| &plan.azs[*n])
             };
+            let id = format!("RouteTableEgress{}", upper(&az.label));
             route_tables.push(RouteTable {
-                id: format!("RouteTableEgress{}", upper(&az.label)),
+                output_description: format!("ID of route table egress-{}", az.label),
+                export_sub: format!("${{AWS::StackName}}-{id}"),
+                id,
                 key: format!("egress-{}", az.label),
                 name: format!("{bp}-egress-{}", az.label),
                 comment: match nat {
@@ -233,6 +326,8 @@ pub fn network(plan: &Plan) -> Network {
         route_tables.push(RouteTable {
             id: "RouteTableIsolated".into(),
             key: "isolated".into(),
+            output_description: "ID of route table isolated".into(),
+            export_sub: "${AWS::StackName}-RouteTableIsolated".into(),
             name: format!("{bp}-isolated"),
             comment: "Isolated tiers: no route to or from the internet.".into(),
             via_internet_gateway: false,
@@ -255,6 +350,11 @@ pub fn network(plan: &Plan) -> Network {
                 subnet_id: format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label)),
                 subnet_key: format!("{}-{}", tier.name, az.label),
                 name: format!("{bp}-nat-{}", az.label),
+                ip_output_id: format!("NatPublicIp{}", upper(&az.label)),
+                ip_description: format!(
+                    "Public IP of the NAT gateway in AZ {}, for allow-lists",
+                    az.label
+                ),
                 comment: format!(
                     "NAT gateway for the egress tiers, in tier {} of AZ {}.",
                     tier.name, az.label
@@ -272,29 +372,82 @@ pub fn network(plan: &Plan) -> Network {
                 id: format!("Endpoint{}", pascal_case(service)),
                 key: service.to_string(),
                 service: service.to_string(),
-                service_sub: format!("com.amazonaws.${{AWS::Region}}.{service}"),
+                service_name: plan.region.endpoint_service_name(service, false),
                 name: format!("{bp}-{service}"),
                 comment: format!("Gateway endpoint for {service}: free, and keeps its traffic off the NAT gateways."),
             }
         })
         .collect();
 
+    let interface_endpoints = plan.interface_endpoints.as_ref().and_then(|(tier, services)| {
+        let tier = plan.tiers.iter().find(|t| &t.name == tier)?;
+        let labels: Vec<&str> = tier
+            .subnets
+            .iter()
+            .map(|s| plan.azs[s.az].label.as_str())
+            .collect();
+        let azs = labels.len();
+        let endpoints: Vec<InterfaceEndpoint> = services
+            .iter()
+            .map(|svc| {
+                let service = svc.service();
+                InterfaceEndpoint {
+                    id: format!("Endpoint{}", pascal_case(&service.replace('.', "-"))),
+                    key: service.to_string(),
+                    service_name: plan.region.endpoint_service_name(service, true),
+                    name: format!("{bp}-{}", service.replace('.', "-")),
+                    comment: format!(
+                        "Interface endpoint for {service}, private DNS on, in {azs} AZ(s): about {} a month",
+                        usd(HOURS_A_MONTH * INTERFACE_ENDPOINT_CENTS_AN_HOUR * azs as u64)
+                    ),
+                    cost: format!(
+                        "{service}: about {} a month",
+                        usd(HOURS_A_MONTH * INTERFACE_ENDPOINT_CENTS_AN_HOUR * azs as u64)
+                    ),
+                }
+            })
+            .collect();
+        Some(InterfaceEndpoints {
+            key_width: hcl_key_width(endpoints.iter().map(|e| e.key.as_str())),
+            endpoints,
+            subnet_ids: labels
+                .iter()
+                .map(|l| format!("Subnet{}{}", pascal_case(&tier.name), upper(l)))
+                .collect(),
+            subnet_keys: labels.iter().map(|l| format!("{}-{l}", tier.name)).collect(),
+            comment: format!(
+                "Interface endpoints, with their network interfaces in tier {} (one per AZ).",
+                tier.name
+            ),
+            cost_comment: "Fixed hourly charges (0.01 USD an hour per AZ at us-east-1 prices), plus data processed:".into(),
+            security_group_name: format!("{bp}-endpoints"),
+            security_group_name_prefix: format!("{}-", naming::fit(&format!("{bp}-endpoints"), 100)),
+            security_group_description: format!(
+                "Interface endpoints of {bp}: HTTPS from inside the VPC only"
+            ),
+        })
+    });
+
     let flow_logs = plan.flow_logs.map(|f| {
-        let log_group_name = naming::log_group(plan);
+        let log_group_prefix = naming::log_group_prefix(plan);
+        let log_group_name_sub = format!("{log_group_prefix}/${{Vpc}}{}", naming::LOG_GROUP_SUFFIX);
+        let key_alias_prefix = naming::key_alias_prefix(plan);
         FlowLogs {
             retention_days: f.retention_days,
             traffic: f.traffic.as_aws(),
-            key_alias: naming::key_alias(plan),
+            key_alias_sub: format!("{key_alias_prefix}/${{Vpc}}{}", naming::LOG_GROUP_SUFFIX),
+            key_alias_prefix,
             key_description: format!("Encrypts the VPC flow logs of {bp}"),
             role_description: format!("Lets VPC Flow Logs deliver the flow logs of {bp} to CloudWatch Logs"),
             name: format!("{bp}-flow-logs"),
             role_name_prefix: naming::role_name_prefix(plan),
             log_group_arn_sub: format!(
-                "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name}"
+                "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name_sub}"
             ),
             log_groups_arn_sub: "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*".into(),
             flow_log_arn_sub: "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*".into(),
-            log_group_name,
+            log_group_prefix,
+            log_group_name_sub,
         }
     });
 
@@ -302,19 +455,28 @@ pub fn network(plan: &Plan) -> Network {
         .tiers
         .iter()
         .map(|tier| {
-            let id = format!("{}SubnetIds", pascal_case(&tier.name));
             let labels: Vec<&str> = tier
                 .subnets
                 .iter()
                 .map(|s| plan.azs[s.az].label.as_str())
                 .collect();
+            let cidrs: Vec<String> = tier.subnets.iter().map(|s| s.cidr.to_string()).collect();
+            let id = pascal_case(&tier.name);
+            let description = format!("tier {}, in AZ order ({})", tier.name, labels.join(", "));
             TierOutput {
-                key: format!("{}_subnet_ids", tier.name.replace('-', "_")),
-                description: format!(
-                    "IDs of the subnets of tier {}, in AZ order ({})",
-                    tier.name,
-                    labels.join(", ")
+                ids_description: format!("IDs of the subnets of {description}"),
+                cidrs_description: format!("CIDR blocks of the subnets of {description}"),
+                block_description: format!(
+                    "The block that holds every subnet of tier {}, and its free slots",
+                    tier.name
                 ),
+                block_export_sub: format!("${{AWS::StackName}}-{id}TierCidr"),
+                id,
+                ids_output: format!("{}_subnet_ids", tier.name.replace('-', "_")),
+                cidrs_output: format!("{}_subnet_cidr_blocks", tier.name.replace('-', "_")),
+                block_output: format!("{}_tier_cidr_block", tier.name.replace('-', "_")),
+                name: tier.name.clone(),
+                description,
                 subnet_ids: labels
                     .iter()
                     .map(|l| format!("Subnet{}{}", pascal_case(&tier.name), upper(l)))
@@ -323,13 +485,33 @@ pub fn network(plan: &Plan) -> Network {
                     .iter()
                     .map(|l| format!("{}-{l}", tier.name))
                     .collect(),
-                export_sub: format!("${{AWS::StackName}}-{id}"),
-                id,
+                cidrs_joined: cidrs.join(","),
+                cidrs,
+                block: tier.block.map(|b| b.to_string()),
             }
         })
         .collect();
+    let zones = plan
+        .tiers
+        .first()
+        .map(|tier| {
+            tier.subnets
+                .iter()
+                .map(|s| {
+                    let label = &plan.azs[s.az].label;
+                    ZoneOutput {
+                        id: format!("Zone{}", upper(label)),
+                        description: format!("Availability Zone of AZ {label}"),
+                        label: label.clone(),
+                        subnet_id: format!("Subnet{}{}", pascal_case(&tier.name), upper(label)),
+                        subnet_key: format!("{}-{label}", tier.name),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
 
-    let tags: Vec<Tag> = plan
+    let user_tags: Vec<Tag> = plan
         .tags
         .iter()
         .map(|(k, v)| Tag {
@@ -337,8 +519,15 @@ pub fn network(plan: &Plan) -> Network {
             value: v.clone(),
         })
         .collect();
+    let blueprint_tag = Tag {
+        key: naming::BLUEPRINT_TAG.into(),
+        value: bp.clone(),
+    };
+    let tags: Vec<Tag> = std::iter::once(blueprint_tag.clone())
+        .chain(user_tags.iter().cloned())
+        .collect();
     Network {
-        tag_key_width: hcl_key_width(tags.iter().map(|t| t.key.as_str())),
+        tag_key_width: hcl_key_width(user_tags.iter().map(|t| t.key.as_str())),
         route_table_key_width: hcl_key_width(route_tables.iter().map(|r| r.key.as_str())),
         nat_key_width: hcl_key_width(nat_gateways.iter().map(|n: &NatGateway| n.key.as_str())),
         endpoint_key_width: hcl_key_width(endpoints.iter().map(|e: &Endpoint| e.key.as_str())),
@@ -346,17 +535,22 @@ pub fn network(plan: &Plan) -> Network {
         name: bp.clone(),
         description: plan.description.clone(),
         region: plan.region.name,
+        partition: plan.region.partition,
         vpc_cidr: plan.vpc.to_string(),
         vpc_comment: format!("The VPC: {}, with DNS support and DNS hostnames.", plan.vpc),
         tags,
+        user_tags,
+        blueprint_tag,
         internet_gateway: has(Internet::Inbound),
         azs_by_index: plan.azs.iter().any(|a| a.name.is_none()),
         subnets,
         route_tables,
         nat_gateways,
         endpoints,
+        interface_endpoints,
         flow_logs,
         outputs,
+        zones,
     }
 }
 
@@ -395,16 +589,32 @@ pub struct BudgetNotification {
 /// The monthly cost budget.
 #[derive(Debug, Clone, Serialize)]
 pub struct Budget {
-    /// `<blueprint>-monthly` ([`naming::budget`]): kebab-case within the 100 characters AWS
-    /// allows, never a `:` or `\`, which budget names cannot hold.
-    pub name: String,
+    /// Terraform `name_prefix`, `<blueprint>-<environment>-` ([`naming::budget_prefix`]);
+    /// CloudFormation lets the budget be named for the stack.
+    pub name_prefix: String,
     /// The limit as AWS takes it: `2000`, `1500.50`.
     pub amount: String,
     pub unit: &'static str,
     pub comment: String,
+    /// What the budget counts, for its comment, one line each.
+    pub scope_comment: Vec<String>,
+    /// The standalone template's description.
+    pub description: String,
+    /// The cost filter on cloudwright's tag, `user:cloudwright:blueprint$<name>`; none when the
+    /// budget counts the whole account.
+    pub tag_filter: Option<String>,
     pub notifications: Vec<BudgetNotification>,
     /// Whether any notification publishes to SNS (the topic's policy must allow it).
     pub sns: bool,
+    /// Whether CloudFormation and SAM put the budget in a template of its own, `budget.yaml`,
+    /// because the blueprint's region has no `AWS::Budgets::Budget`.
+    pub own_template: bool,
+    /// Where that template is deployed, for its first line.
+    pub deploy_comment: String,
+    /// Whether the budget belongs to another account (GovCloud's linked commercial account), so
+    /// Terraform manages it through a provider of its own.
+    pub other_account: bool,
+    pub home_region: &'static str,
 }
 
 /// `2000` cents → `20 USD`; `150050` → `1,500.50 USD`.
@@ -448,16 +658,58 @@ pub fn budget(plan: &Plan) -> Option<Budget> {
             sns_topics: b.sns_topics.clone(),
         })
         .collect();
+    let region = plan.region;
+    let other_account = region.partition().budgets == BudgetHome::LinkedCommercialAccount;
+    let own_template = other_account || !region.has_budget_resource();
+    let deploy_comment = if other_account {
+        format!(
+            "Deploy in region: {BUDGETS_HOME_REGION}, in the commercial account this {} account is linked to, which pays its bills: AWS Budgets does not exist in {}.",
+            region.partition, region.partition
+        )
+    } else if own_template {
+        format!(
+            "Deploy in region: {BUDGETS_HOME_REGION}, in the same account: {} has no AWS::Budgets::Budget, and the budget counts every region.",
+            region.name
+        )
+    } else {
+        String::new()
+    };
+    let (scope_comment, tag_filter) = match b.scope {
+        BudgetScope::Blueprint => (
+            vec![
+                format!(
+                    "It counts the spend of resources tagged {}={}, which cloudwright puts on",
+                    naming::BLUEPRINT_TAG,
+                    plan.name
+                ),
+                "every resource it generates. Activate the tag once per account as a cost-allocation".into(),
+                "tag (Billing console, Cost allocation tags, or `aws ce update-cost-allocation-tags-status`):".into(),
+                "until then the budget counts nothing. `scope: account` counts the whole account instead.".into(),
+            ],
+            Some(format!("user:{}${}", naming::BLUEPRINT_TAG, plan.name)),
+        ),
+        BudgetScope::Account => (
+            vec!["No cost filters (`scope: account`): it counts the spend of the whole account.".to_string()],
+            None,
+        ),
+    };
     Some(Budget {
-        name: naming::budget(plan),
+        name_prefix: naming::budget_prefix(plan),
         amount: b.limit.amount(),
         unit: "USD",
         comment: format!(
             "Cost budget: {} a month, with an alert at each threshold below.",
             usd(b.limit.cents())
         ),
+        scope_comment,
+        description: format!("Monthly cost budget of blueprint {}", plan.name),
+        tag_filter,
         notifications,
         sns: !b.sns_topics.is_empty(),
+        own_template,
+        deploy_comment,
+        other_account,
+        home_region: BUDGETS_HOME_REGION,
     })
 }
 
@@ -486,8 +738,13 @@ mod tests {
             "budget:\n  monthly_usd: 0.99\n  alerts: [{ percent: 1000, of: forecasted }]\n  sns_topics: [arn:aws:sns:us-east-1:123456789012:t]\n",
         ))
         .unwrap();
-        assert_eq!(view.name, format!("{longest}-monthly"));
-        assert!(view.name.len() <= 100 && !view.name.contains([':', '\\']));
+        assert_eq!(view.name_prefix, format!("{longest}-development-"));
+        assert!(view.name_prefix.len() + 26 <= 100 && !view.name_prefix.contains([':', '\\']));
+        assert_eq!(
+            view.tag_filter.as_deref(),
+            Some(format!("user:cloudwright:blueprint${longest}").as_str())
+        );
+        assert!(!view.own_template);
         assert_eq!(view.amount, "0.99");
         let n = &view.notifications[0];
         assert_eq!((n.notification_type, n.threshold), ("FORECASTED", 1000));
@@ -518,11 +775,15 @@ pub struct AcceptedFinding {
     pub comment: String,
 }
 
-/// The blueprint's suppressions that matched, as the output carries them: a list for reviewers,
-/// and checkov skips on the resources each rule's checkov counterpart looks at.
+/// The blueprint's suppressions that matched, and the rules its environment turns off, as the
+/// output carries them: lists for reviewers, and checkov skips on the Terraform resources each
+/// rule's checkov counterpart looks at (checkov runs those checks on Terraform only, so
+/// CloudFormation carries no skips for them).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct AcceptedView {
     pub findings: Vec<AcceptedFinding>,
+    /// Rules that are off in the blueprint's environment but whose checkov counterpart would fail.
+    pub off: Vec<AcceptedFinding>,
     pub vpc: Vec<Skip>,
     pub subnets: Vec<Skip>,
     pub flow_log_group: Vec<Skip>,
@@ -542,13 +803,19 @@ pub fn accepted(accepted: &[Accepted]) -> AcceptedView {
     let mut view = AcceptedView::default();
     for a in accepted {
         let reason = one_line(&a.reason);
-        view.findings.push(AcceptedFinding {
+        let finding = AcceptedFinding {
             comment: format!("{} {}: {reason}", a.rule.id, a.rule.name),
-        });
+        };
+        if a.by_environment {
+            view.off.push(finding);
+        } else {
+            view.findings.push(finding);
+        }
         for d in a.rule.checkov {
+            let verdict = if a.by_environment { "off" } else { "accepted" };
             let skip = Skip {
                 id: d.id,
-                reason: format!("{} accepted: {reason}", a.rule.id),
+                reason: format!("{} {verdict}: {reason}", a.rule.id),
             };
             match d.on {
                 Resource::Vpc => view.vpc.push(skip),

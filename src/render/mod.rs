@@ -14,10 +14,11 @@ use crate::validate::Accepted;
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Target {
-    /// One CloudFormation template, `template.yaml`.
+    /// One CloudFormation template, `template.yaml`, and `budget.yaml` where the region has no
+    /// `AWS::Budgets::Budget`.
     #[value(name = "cloudformation")]
     CloudFormation,
-    /// One AWS SAM template, `template.yaml`.
+    /// One AWS SAM template, `template.yaml`, and `budget.yaml` as for CloudFormation.
     Sam,
     /// A Terraform root module: `versions.tf`, `providers.tf`, `variables.tf`, one file per
     /// component, `outputs.tf`.
@@ -38,9 +39,18 @@ impl Target {
     /// Output file → template that renders it, for `plan`: a component's file only when the
     /// blueprint has that component.
     fn files(self, plan: &Plan) -> Vec<(&'static str, &'static str)> {
+        let budget_template = context::budget(plan)
+            .is_some_and(|b| b.own_template)
+            .then_some(("budget.yaml", "cloudformation/budget-template.yaml.j2"));
         match self {
-            Target::CloudFormation => vec![("template.yaml", "cloudformation/template.yaml.j2")],
-            Target::Sam => vec![("template.yaml", "sam/template.yaml.j2")],
+            Target::CloudFormation => {
+                std::iter::once(("template.yaml", "cloudformation/template.yaml.j2"))
+                    .chain(budget_template)
+                    .collect()
+            }
+            Target::Sam => std::iter::once(("template.yaml", "sam/template.yaml.j2"))
+                .chain(budget_template)
+                .collect(),
             Target::Terraform => {
                 let mut files = vec![
                     ("versions.tf", "terraform/versions.tf.j2"),

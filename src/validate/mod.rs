@@ -9,7 +9,6 @@ pub mod rule;
 mod rules;
 
 use crate::blueprint::Document;
-use crate::blueprint::types::Environment;
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::plan::Plan;
 use rule::{Component, Finding, Rule};
@@ -22,19 +21,19 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     pub fn environment_name(&self) -> &'static str {
-        match self.plan.environment {
-            Environment::Production => "production",
-            Environment::Staging => "staging",
-            Environment::Development => "development",
-        }
+        self.plan.environment.as_str()
     }
 }
 
-/// A suppression that matched at least one finding: the rule and the reason the team gave.
+/// A finding the output carries as a skip of the other tools' matching checks: a suppression
+/// that matched, with the reason the team gave, or a rule that is off in the blueprint's
+/// environment and would fire elsewhere, with that as the reason.
 #[derive(Debug, Clone)]
 pub struct Accepted {
     pub rule: &'static Rule,
     pub reason: String,
+    /// Whether the rule is off in the blueprint's environment (no suppression was needed).
+    pub by_environment: bool,
 }
 
 /// The validator's verdict.
@@ -112,11 +111,22 @@ pub fn run(doc: &Document, plan: &Plan) -> Outcome {
 
     let ctx = Context { doc, plan };
     for rule in registry::RULES {
-        let Some(severity) = rule.levels.for_environment(plan.environment) else {
-            continue;
-        };
         let mut findings: Vec<Finding> = Vec::new();
         (rule.check)(&ctx, &mut findings);
+        let Some(severity) = rule.levels.for_environment(plan.environment) else {
+            // Off here, yet the downstream scanners do not know environments: tell them why.
+            if !findings.is_empty() && !rule.checkov.is_empty() {
+                outcome.accepted.push(Accepted {
+                    rule,
+                    reason: format!(
+                        "the rule is off in {}, the blueprint's environment",
+                        ctx.environment_name()
+                    ),
+                    by_environment: true,
+                });
+            }
+            continue;
+        };
         for finding in findings {
             let suppression = active
                 .iter_mut()
@@ -138,6 +148,7 @@ pub fn run(doc: &Document, plan: &Plan) -> Outcome {
             outcome.accepted.push(Accepted {
                 rule: a.rule,
                 reason: a.reason,
+                by_environment: false,
             });
         } else {
             let mut d = doc.error(

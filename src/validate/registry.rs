@@ -3,8 +3,8 @@
 
 use super::rule::Rule;
 use super::rules::{
-    availability_zones_exist, flow_log_retention_too_short, flow_logs_disabled,
-    hard_coded_credentials, load_balancer_tier_too_small, names_within_limits,
+    availability_zones_exist, elastic_ips_over_default_quota, flow_log_retention_too_short,
+    flow_logs_disabled, hard_coded_credentials, load_balancer_tier_too_small, names_within_limits,
     nat_single_point_of_failure, no_budget, public_ips_on_launch, reserved_range_overlapped,
     single_az_in_production, subnets_do_not_fit, subnets_outside_vpc_or_overlapping,
     vpc_prefix_out_of_range,
@@ -24,6 +24,7 @@ pub static RULES: &[&Rule] = &[
     &reserved_range_overlapped::RESERVED_RANGE_OVERLAPPED,
     &subnets_do_not_fit::SUBNETS_DO_NOT_FIT,
     &vpc_prefix_out_of_range::VPC_PREFIX_OUT_OF_RANGE,
+    &elastic_ips_over_default_quota::ELASTIC_IPS_OVER_DEFAULT_QUOTA,
     &availability_zones_exist::AVAILABILITY_ZONES_EXIST,
     &hard_coded_credentials::HARD_CODED_CREDENTIALS,
 ];

@@ -1,6 +1,7 @@
 //! One file per rule, named for what it checks.
 
 pub mod availability_zones_exist;
+pub mod elastic_ips_over_default_quota;
 pub mod flow_log_retention_too_short;
 pub mod flow_logs_disabled;
 pub mod hard_coded_credentials;
