@@ -8,16 +8,17 @@ mod report;
 
 use std::path::PathBuf;
 
+use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 
 use crate::blueprint::source::SourceIndex;
 use crate::blueprint::types::{
-    Azs, Environment, GatewayEndpoint, Internet, Nat, Spend, Traffic, Usd,
+    Azs, Environment, GatewayEndpoint, Internet, Nat, Spend, Traffic, Usd, is_zone_id,
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
 use crate::diagnostics::{Diagnostic, Location};
-use crate::naming::az_letter;
-use alloc::{AllocError, Allocation, FreeSpace, MoveReason, Request, TierRequest};
+use crate::naming::{az_letter, pascal_case};
+use alloc::{AllocError, Allocation, FreeSpace, MoveReason, Request, Retired, TierRequest};
 
 /// Rule IDs of the planner's own refusals; each is documented in the validator's registry, whose
 /// rules also re-check the finished plan for the same properties.
@@ -28,6 +29,8 @@ pub mod codes {
     pub const RESERVED_RANGE_OVERLAPPED: &str = "NET006";
     /// The subnets do not fit in the VPC.
     pub const SUBNETS_DO_NOT_FIT: &str = "NET007";
+    /// Zones the region does not have.
+    pub const AZS_DO_NOT_EXIST: &str = "REG001";
 }
 
 /// The smallest prefix length AWS accepts for a VPC.
@@ -36,16 +39,24 @@ pub const MIN_VPC_PREFIX: u8 = 16;
 /// The most AZ labels the headroom report counts up to.
 const MAX_AZ_LABELS: usize = 26;
 
-/// A previous allocation and the lock file it came from.
+/// A previous plan and the lock file it came from.
 #[derive(Debug, Clone)]
 pub struct Locked {
     pub path: PathBuf,
-    pub allocation: Allocation,
+    /// The lock file's format version (1 is read and upgraded on the next write).
+    pub version: u32,
+    pub record: lock::Record,
     /// Where each entry stands in the lock file's text.
     pub index: SourceIndex,
 }
 
 impl Locked {
+    /// Drops every retired range (`--reclaim`): their subnets are gone from AWS, so the space may
+    /// be allocated again. Returns what was dropped.
+    pub fn reclaim(&mut self) -> Vec<Retired> {
+        std::mem::take(&mut self.record.allocation.retired)
+    }
+
     /// The location of the lock-file entry that records `cidr` (the last, when several do: the
     /// one that conflicts with an earlier entry).
     fn locate(&self, cidr: Ipv4Net) -> Location {
@@ -56,6 +67,11 @@ impl Locked {
             .filter(|(_, value)| *value == text)
             .last()
             .map_or("", |(path, _)| path);
+        self.locate_key(path)
+    }
+
+    /// The location of the key at `path` (`zones.b`) in the lock file.
+    fn locate_key(&self, path: &str) -> Location {
         let pos = self.index.key(path);
         Location {
             file: self.path.display().to_string(),
@@ -65,21 +81,59 @@ impl Locked {
     }
 }
 
+/// Where an AZ is: a zone name, which can map to a different physical zone in each account, or
+/// an AZ ID, the same physical zone everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Zone {
+    /// `us-east-1a`: rendered as `AvailabilityZone` / `availability_zone`.
+    Name(String),
+    /// `use1-az4`: rendered as `AvailabilityZoneId` / `availability_zone_id`.
+    Id(String),
+}
+
+impl Zone {
+    /// A zone as the lock file writes it: an AZ ID by its shape, a name otherwise.
+    pub fn parse(text: &str) -> Zone {
+        if is_zone_id(text) {
+            Zone::Id(text.to_string())
+        } else {
+            Zone::Name(text.to_string())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Zone::Name(s) | Zone::Id(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An Availability Zone of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Az {
-    /// `a`, `b`, `c`: the label in logical IDs, names and the lock file.
+    /// The label in logical IDs, names and the lock file: the zone's letter for a listed name
+    /// (`us-east-1c` → `c`), the ID's `az` part for a listed AZ ID (`use1-az4` → `az4`), and
+    /// `a`, `b`, `c` by position for `azs: N`.
     pub label: String,
-    /// Position among the region's zones, for `Fn::GetAZs` and the Terraform data source.
-    pub index: usize,
-    /// The zone's name when the blueprint lists zones explicitly.
-    pub name: Option<String>,
+    /// The zone, resolved when the plan is made and recorded in the lock file.
+    pub zone: Zone,
 }
 
 /// One tier, resolved.
 #[derive(Debug, Clone)]
 pub struct PlannedTier {
     pub name: String,
+    /// The stem of its resources' logical IDs (`Database` → `SubnetDatabaseA`): from the tier's
+    /// name when it was first planned, recorded in the lock file and kept across renames.
+    pub logical_id: String,
+    /// The name the tier had before, while the blueprint says `renamed_from`.
+    pub renamed_from: Option<String>,
     pub internet: Internet,
     pub public_ips: bool,
     pub prefix: u8,
@@ -118,7 +172,7 @@ pub struct BudgetPlan {
 /// How much more the address space holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Headroom {
-    /// Unused addresses outside every tier block and subnet.
+    /// Unused addresses outside every tier block, subnet and retired range.
     pub free: Vec<Ipv4Net>,
     pub free_addresses: u64,
     /// How many more AZs every tier can get without moving a subnet.
@@ -139,6 +193,8 @@ pub struct Plan {
     pub azs: Vec<Az>,
     pub tiers: Vec<PlannedTier>,
     pub reserved: Vec<Ipv4Net>,
+    /// Ranges of subnets that left the blueprint, kept unused until `--reclaim`.
+    pub retired: Vec<Retired>,
     pub nat: Nat,
     /// AZs (indexes into `azs`) that get a NAT gateway.
     pub nat_azs: Vec<usize>,
@@ -162,30 +218,32 @@ impl Plan {
     pub fn report(&self) -> String {
         report::render(self)
     }
+
+    /// What the lock file records of this plan.
+    pub fn record(&self) -> lock::Record {
+        lock::Record {
+            allocation: self.allocation.clone(),
+            zones: self
+                .azs
+                .iter()
+                .map(|az| (az.label.clone(), az.zone.clone()))
+                .collect(),
+            ids: self
+                .tiers
+                .iter()
+                .map(|t| (t.name.clone(), t.logical_id.clone()))
+                .collect(),
+        }
+    }
 }
 
-/// Plans the blueprint's network, keeping every subnet `previous` records where it is.
+/// Plans the blueprint's network, keeping every subnet, zone and logical ID `previous` records.
 pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagnostic>> {
     let bp = &doc.blueprint;
     let net = &bp.network;
-    let azs: Vec<Az> = match &net.azs {
-        Azs::Count(n) => (0..usize::from(*n))
-            .map(|i| Az {
-                label: az_letter(i),
-                index: i,
-                name: None,
-            })
-            .collect(),
-        Azs::Names(names) => names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| Az {
-                label: name[bp.region.name().len()..].to_string(),
-                index: i,
-                name: Some(name.clone()),
-            })
-            .collect(),
-    };
+    let azs = zones(doc, previous)?;
+    let renames = renames(doc, previous)?;
+    let recorded = previous.map(|l| renamed(&l.record.allocation, &renames));
     let reserved: Vec<Ipv4Net> = net.reserved.iter().map(|c| c.0).collect();
     let request = Request {
         vpc: net.cidr.0,
@@ -200,15 +258,19 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
             })
             .collect(),
     };
-    let allocation = alloc::allocate(&request, previous.map(|l| &l.allocation))
+    let allocation = alloc::allocate(&request, recorded.as_ref())
         .map_err(|e| diagnostics(doc, previous, &request, e))?;
+    let ids = logical_ids(doc, previous, &renames)?;
 
     let tiers: Vec<PlannedTier> = net
         .tiers
         .iter()
         .zip(allocation.tiers.values())
-        .map(|((name, tier), a)| PlannedTier {
+        .zip(ids)
+        .map(|(((name, tier), a), logical_id)| PlannedTier {
             name: name.to_string(),
+            logical_id,
+            renamed_from: tier.renamed_from.as_ref().map(ToString::to_string),
             internet: tier.internet,
             public_ips: tier.public_ips,
             prefix: a.prefix,
@@ -247,6 +309,7 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
         azs,
         tiers,
         reserved,
+        retired: allocation.retired.clone(),
         nat: net.nat,
         nat_azs,
         endpoints: net.endpoints.clone(),
@@ -265,8 +328,229 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
     })
 }
 
+fn lock_name(previous: Option<&Locked>) -> String {
+    previous.map_or_else(
+        || "the lock file".to_string(),
+        |l| l.path.display().to_string(),
+    )
+}
+
+/// The AZs of the plan, each with its zone: what the lock file records for its label, else what
+/// the blueprint asks for (`azs: N` takes the region's first zones that no recorded label holds).
+/// A listed zone that differs from the one recorded for its label is refused: the subnets of that
+/// label would be replaced.
+fn zones(doc: &Document, previous: Option<&Locked>) -> Result<Vec<Az>, Vec<Diagnostic>> {
+    let bp = &doc.blueprint;
+    let region = bp.region.info();
+    let recorded = |label: &str| previous.and_then(|l| l.record.zones.get(label));
+    let azs: Vec<Az> = match &bp.network.azs {
+        Azs::Count(n) => {
+            let n = usize::from(*n);
+            if n > usize::from(region.azs) {
+                let mut d = doc.error(
+                    "network.azs",
+                    format!(
+                        "`azs: {n}` asks for more zones than {} offers ({}: {})",
+                        region.name,
+                        region.azs,
+                        region.zone_names().collect::<Vec<_>>().join(", ")
+                    ),
+                    format!("use at most {} AZs, or a region with more", region.azs),
+                );
+                d.code = Some(codes::AZS_DO_NOT_EXIST);
+                return Err(vec![d]);
+            }
+            let labels: Vec<String> = (0..n).map(az_letter).collect();
+            let kept: Vec<Option<Zone>> = labels.iter().map(|l| recorded(l).cloned()).collect();
+            let taken: Vec<String> = kept.iter().flatten().map(|z| z.to_string()).collect();
+            let mut fresh = region.zone_names().filter(|z| !taken.contains(z));
+            let mut azs = Vec::with_capacity(n);
+            for (label, zone) in labels.into_iter().zip(kept) {
+                let Some(zone) = zone.or_else(|| fresh.next().map(Zone::Name)) else {
+                    let mut d = doc.error(
+                        "network.azs",
+                        format!("{} has no zone left for AZ `{label}`", region.name),
+                        "use fewer AZs",
+                    );
+                    d.code = Some(codes::AZS_DO_NOT_EXIST);
+                    return Err(vec![d]);
+                };
+                azs.push(Az { label, zone });
+            }
+            azs
+        }
+        Azs::Names(names) => names
+            .iter()
+            .map(|name| Az {
+                label: name[region.name.len().min(name.len())..].to_string(),
+                zone: Zone::Name(name.clone()),
+            })
+            .collect(),
+        Azs::Ids(ids) => ids
+            .iter()
+            .map(|id| Az {
+                label: id.rsplit('-').next().unwrap_or(id).to_string(),
+                zone: Zone::Id(id.clone()),
+            })
+            .collect(),
+    };
+    let mut problems = Vec::new();
+    if !matches!(bp.network.azs, Azs::Count(_)) {
+        for (i, az) in azs.iter().enumerate() {
+            let Some(was) = recorded(&az.label).filter(|was| **was != az.zone) else {
+                continue;
+            };
+            problems.push(doc.error(
+                &format!("network.azs[{i}]"),
+                format!(
+                    "AZ `{}` is zone {}, but {} records it as {was}: its subnets would be replaced in place, on their own addresses",
+                    az.label,
+                    az.zone,
+                    lock_name(previous)
+                ),
+                format!(
+                    "list {was} to keep them; to move AZ `{}`, plan once without it (its subnets are retired), then add the new zone",
+                    az.label
+                ),
+            ));
+        }
+    }
+    let by_id = azs.iter().filter(|a| matches!(a.zone, Zone::Id(_))).count();
+    if by_id != 0 && by_id != azs.len() {
+        problems.push(doc.error(
+            "network.azs",
+            format!(
+                "{} records zone names for some AZs and AZ IDs for others",
+                lock_name(previous)
+            ),
+            "list the zones by name or by AZ ID, as the lock file's `zones` does",
+        ));
+    }
+    if problems.is_empty() {
+        Ok(azs)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The tiers the blueprint renames, former name → new name, for those the lock file still records
+/// under the former name. A `renamed_from` whose rename is already recorded (the lock file has the
+/// new name) needs nothing more.
+fn renames(
+    doc: &Document,
+    previous: Option<&Locked>,
+) -> Result<IndexMap<String, String>, Vec<Diagnostic>> {
+    let recorded = previous.map(|l| &l.record.allocation.tiers);
+    let has = |name: &str| recorded.is_some_and(|t| t.contains_key(name));
+    let mut renames = IndexMap::new();
+    let mut problems = Vec::new();
+    for (name, tier) in &doc.blueprint.network.tiers {
+        let Some(old) = &tier.renamed_from else {
+            continue;
+        };
+        let (name, old) = (name.as_str(), old.as_str());
+        let path = format!("network.tiers.{name}.renamed_from");
+        match (has(old), has(name)) {
+            (true, false) => {
+                renames.insert(old.to_string(), name.to_string());
+            }
+            (false, true) => {}
+            (true, true) => problems.push(doc.error(
+                &path,
+                format!(
+                    "tier `{name}` is renamed from `{old}`, but {} records both `{old}` and `{name}`",
+                    lock_name(previous)
+                ),
+                format!("restore the lock file from version control, or remove `renamed_from` to plan `{name}` as it is recorded"),
+            )),
+            (false, false) => {
+                let help = match recorded {
+                    None => format!(
+                        "there is no lock file, so there is nothing to take over: remove `renamed_from` to plan `{name}` as a new tier"
+                    ),
+                    Some(tiers) => format!(
+                        "name a tier the lock file records ({}), or remove `renamed_from` to plan `{name}` as a new tier",
+                        tiers
+                            .keys()
+                            .map(|t| format!("`{t}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                problems.push(doc.error(
+                    &path,
+                    format!(
+                        "tier `{name}` is renamed from `{old}`, but {} records no tier `{old}`",
+                        lock_name(previous)
+                    ),
+                    help,
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(renames)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `allocation` with each renamed tier under its new name.
+fn renamed(allocation: &Allocation, renames: &IndexMap<String, String>) -> Allocation {
+    Allocation {
+        tiers: allocation
+            .tiers
+            .iter()
+            .map(|(name, t)| (renames.get(name).unwrap_or(name).clone(), t.clone()))
+            .collect(),
+        ..allocation.clone()
+    }
+}
+
+/// Each tier's logical-ID stem, in blueprint order: the one the lock file records for it (under
+/// its former name, for a renamed tier), else its name in PascalCase. Two tiers with one stem
+/// would share logical IDs, and are refused.
+fn logical_ids(
+    doc: &Document,
+    previous: Option<&Locked>,
+    renames: &IndexMap<String, String>,
+) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let mut ids: Vec<(String, String)> = Vec::new();
+    let mut problems = Vec::new();
+    for name in doc.blueprint.network.tiers.keys() {
+        let name = name.as_str();
+        let source = renames
+            .iter()
+            .find(|(_, new)| *new == name)
+            .map_or(name, |(old, _)| old.as_str());
+        let id = previous
+            .and_then(|l| l.record.ids.get(source))
+            .cloned()
+            .unwrap_or_else(|| pascal_case(name));
+        if let Some((other, _)) = ids.iter().find(|(_, i)| *i == id) {
+            problems.push(doc.error(
+                &format!("network.tiers.{name}"),
+                format!(
+                    "tiers `{other}` and `{name}` would both be named `{id}` in the generated code ({} records `{id}` for the tier it names first)",
+                    lock_name(previous)
+                ),
+                format!("give tier `{name}` a name that is not `{}` in PascalCase", id),
+            ));
+        }
+        ids.push((name.to_string(), id));
+    }
+    if problems.is_empty() {
+        Ok(ids.into_iter().map(|(_, id)| id).collect())
+    } else {
+        Err(problems)
+    }
+}
+
 fn headroom(request: &Request, allocation: &Allocation) -> Headroom {
     let mut free = FreeSpace::new(request.vpc, &request.reserved);
+    for r in &allocation.retired {
+        free.remove(r.cidr);
+    }
     for tier in allocation.tiers.values() {
         if let Some(block) = tier.block {
             free.remove(block);
@@ -328,10 +612,7 @@ fn diagnostics(
     request: &Request,
     error: AllocError,
 ) -> Vec<Diagnostic> {
-    let lock_name = previous.map_or_else(
-        || "the lock file".to_string(),
-        |l| l.path.display().to_string(),
-    );
+    let lock_name = lock_name(previous);
     match error {
         AllocError::WouldMove(moves) => moves
             .into_iter()
@@ -393,6 +674,7 @@ fn diagnostics(
             demand,
             smallest_vpc,
             fits_without_lock,
+            fits_if_reclaimed,
         } => {
             let needed: u64 = demand.iter().map(|(n, p)| *n as u64 * alloc::addresses(*p)).sum();
             let terms: Vec<String> = demand.iter().map(|(n, p)| format!("{n} × /{p}")).collect();
@@ -414,7 +696,11 @@ fn diagnostics(
                 request.vpc,
                 thousands(alloc::addresses(request.vpc.prefix_len())),
             );
-            let help = if fits_without_lock {
+            let help = if fits_if_reclaimed {
+                format!(
+                    "they would fit in the ranges {lock_name} retires: once the subnets that held them are gone from AWS, plan with --reclaim"
+                )
+            } else if fits_without_lock {
                 format!(
                     "they would fit if existing subnets moved: delete {lock_name} to re-plan every subnet (all are replaced), or make the tiers smaller"
                 )

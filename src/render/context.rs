@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::escape;
 use crate::blueprint::types::Internet;
 use crate::naming::{self, pascal_case};
-use crate::plan::{Az, Plan, thousands};
+use crate::plan::{Az, Plan, Zone, thousands};
 use crate::validate::Accepted;
 use crate::validate::rule::Resource;
 
@@ -20,22 +20,36 @@ pub struct Tag {
     pub value: String,
 }
 
-/// Where a subnet is: a position among the region's zones, or a zone name.
+/// Where a subnet is: a zone name or an AZ ID (exactly one is set), as the lock file fixes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AzRef {
     pub label: String,
-    pub index: usize,
     pub name: Option<String>,
+    pub id: Option<String>,
 }
 
 impl From<&Az> for AzRef {
     fn from(az: &Az) -> Self {
+        let (name, id) = match &az.zone {
+            Zone::Name(n) => (Some(n.clone()), None),
+            Zone::Id(i) => (None, Some(i.clone())),
+        };
         AzRef {
             label: az.label.clone(),
-            index: az.index,
-            name: az.name.clone(),
+            name,
+            id,
         }
     }
+}
+
+/// A Terraform `moved` block's two keys, for a subnet of a renamed tier.
+#[derive(Debug, Clone, Serialize)]
+pub struct Moved {
+    /// `database-a`: the subnet's key under the tier's former name.
+    pub from: String,
+    /// `data-a`.
+    pub to: String,
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,9 +142,11 @@ pub struct Network {
     /// The blueprint's own tags, in its order.
     pub tags: Vec<Tag>,
     pub internet_gateway: bool,
-    /// Whether any AZ is given as a position (needs `Fn::GetAZs` / the AZ data source).
-    pub azs_by_index: bool,
+    /// Whether the zones are AZ IDs (`availability_zone_id`) rather than names.
+    pub zone_ids: bool,
     pub subnets: Vec<Subnet>,
+    /// Terraform `moved` blocks for the subnets of renamed tiers.
+    pub moved: Vec<Moved>,
     pub route_tables: Vec<RouteTable>,
     pub nat_gateways: Vec<NatGateway>,
     pub endpoints: Vec<Endpoint>,
@@ -163,12 +179,23 @@ fn route_table_for(internet: Internet, az: &str) -> (String, String) {
 pub fn network(plan: &Plan) -> Network {
     let bp = &plan.name;
     let mut subnets = Vec::new();
+    let mut moved = Vec::new();
     for tier in &plan.tiers {
         for s in &tier.subnets {
             let az = &plan.azs[s.az];
             let (route_table_id, route_table_key) = route_table_for(tier.internet, &az.label);
+            if let Some(old) = &tier.renamed_from {
+                moved.push(Moved {
+                    from: format!("{old}-{}", az.label),
+                    to: format!("{}-{}", tier.name, az.label),
+                    comment: format!(
+                        "Tier {} was {old}: its subnet in AZ {} keeps its ID and address.",
+                        tier.name, az.label
+                    ),
+                });
+            }
             subnets.push(Subnet {
-                id: format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label)),
+                id: format!("Subnet{}{}", tier.logical_id, upper(&az.label)),
                 key: format!("{}-{}", tier.name, az.label),
                 tier: tier.name.clone(),
                 az: az.into(),
@@ -252,7 +279,7 @@ pub fn network(plan: &Plan) -> Network {
                 id: format!("NatGateway{}", upper(&az.label)),
                 eip_id: format!("NatEip{}", upper(&az.label)),
                 key: az.label.clone(),
-                subnet_id: format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label)),
+                subnet_id: format!("Subnet{}{}", tier.logical_id, upper(&az.label)),
                 subnet_key: format!("{}-{}", tier.name, az.label),
                 name: format!("{bp}-nat-{}", az.label),
                 comment: format!(
@@ -302,7 +329,7 @@ pub fn network(plan: &Plan) -> Network {
         .tiers
         .iter()
         .map(|tier| {
-            let id = format!("{}SubnetIds", pascal_case(&tier.name));
+            let id = format!("{}SubnetIds", tier.logical_id);
             let labels: Vec<&str> = tier
                 .subnets
                 .iter()
@@ -317,7 +344,7 @@ pub fn network(plan: &Plan) -> Network {
                 ),
                 subnet_ids: labels
                     .iter()
-                    .map(|l| format!("Subnet{}{}", pascal_case(&tier.name), upper(l)))
+                    .map(|l| format!("Subnet{}{}", tier.logical_id, upper(l)))
                     .collect(),
                 subnet_keys: labels
                     .iter()
@@ -350,8 +377,9 @@ pub fn network(plan: &Plan) -> Network {
         vpc_comment: format!("The VPC: {}, with DNS support and DNS hostnames.", plan.vpc),
         tags,
         internet_gateway: has(Internet::Inbound),
-        azs_by_index: plan.azs.iter().any(|a| a.name.is_none()),
+        zone_ids: plan.azs.iter().any(|a| matches!(a.zone, Zone::Id(_))),
         subnets,
+        moved,
         route_tables,
         nat_gateways,
         endpoints,
