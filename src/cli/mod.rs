@@ -148,6 +148,8 @@ fn load_and_plan(arg: &str, locked: bool, reclaim: bool) -> Result<Planned, Fail
         Some(path) => lock::read(path)?,
         None => None,
     };
+    // What the lock file says now, to tell whether the plan changes it (reclaiming does).
+    let recorded = previous.as_ref().map(|p| (p.version, p.record.clone()));
     let reclaimed = match (&mut previous, reclaim) {
         (Some(previous), true) => previous.reclaim().len(),
         _ => 0,
@@ -155,10 +157,7 @@ fn load_and_plan(arg: &str, locked: bool, reclaim: bool) -> Result<Planned, Fail
     let plan = crate::plan::plan(&doc, previous.as_ref())?;
     let record = plan.record();
     let lock_update = match lock_path {
-        Some(path)
-            if previous.as_ref().map(|p| (p.version, &p.record))
-                != Some((lock::VERSION, &record)) =>
-        {
+        Some(path) if recorded.as_ref() != Some(&(lock::VERSION, record.clone())) => {
             if locked {
                 let what = if previous.is_some() {
                     "would change"

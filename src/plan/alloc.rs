@@ -283,15 +283,14 @@ pub fn allocate(
     request: &Request,
     previous: Option<&Allocation>,
 ) -> Result<Allocation, AllocError> {
-    let (drafts, free) = place_recorded(request, previous)?;
-    let retired: Vec<Ipv4Net> = previous
-        .iter()
-        .flat_map(|p| &p.retired)
-        .map(|r| r.cidr)
-        .collect();
+    // Both the previous tombstones and the subnets this allocation retires are off-limits: the
+    // latter most of all, as they still exist when the new subnets are created.
+    let tombstones = retire(request, previous);
+    let retired: Vec<Ipv4Net> = tombstones.iter().map(|r| r.cidr).collect();
+    let (drafts, free) = place_recorded(request, previous, &retired)?;
     for level in [Level::Roomy, Level::Tight, Level::Loose] {
         if let Some(mut done) = place_new(request, &drafts, &free, &retired, level) {
-            done.retired = retire(request, previous);
+            done.retired = tombstones;
             return Ok(done);
         }
     }
@@ -324,6 +323,7 @@ fn retire(request: &Request, previous: Option<&Allocation>) -> Vec<Retired> {
 fn place_recorded(
     request: &Request,
     previous: Option<&Allocation>,
+    retired: &[Ipv4Net],
 ) -> Result<(Vec<Draft>, FreeSpace), AllocError> {
     let mut free = FreeSpace::new(request.vpc, &request.reserved);
     let mut moves = Vec::new();
@@ -419,8 +419,8 @@ fn place_recorded(
     }
     // Retired ranges are occupied. Those inside a recorded tier block are already out of the free
     // space; `place_new` skips them when it hands out the block's slots.
-    for r in previous.iter().flat_map(|p| &p.retired) {
-        free.remove(r.cidr);
+    for r in retired {
+        free.remove(*r);
     }
     Ok((drafts, free))
 }
@@ -545,7 +545,7 @@ fn does_not_fit(request: &Request, previous: Option<&Allocation>) -> AllocError 
             vpc,
             ..request.clone()
         };
-        place_recorded(&fresh, None)
+        place_recorded(&fresh, None, &[])
             .ok()
             .and_then(|(drafts, free)| place_new(&fresh, &drafts, &free, &[], Level::Loose))
             .is_some()
