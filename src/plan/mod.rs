@@ -581,12 +581,13 @@ fn headroom(request: &Request, allocation: &Allocation) -> Headroom {
             .tiers
             .iter()
             .map(|(name, t)| {
-                let in_block = t.slots().saturating_sub(
-                    t.subnets
-                        .values()
-                        .filter(|s| t.block.is_some_and(|b| b.contains(*s)))
-                        .count() as u64,
-                );
+                let taken = t
+                    .subnets
+                    .values()
+                    .chain(allocation.retired.iter().map(|r| &r.cidr))
+                    .filter(|s| t.block.is_some_and(|b| b.contains(*s)))
+                    .count() as u64;
+                let in_block = t.slots().saturating_sub(taken);
                 (name.clone(), in_block, free.fits(t.prefix))
             })
             .collect(),
@@ -717,5 +718,351 @@ fn diagnostics(
             d.code = Some(codes::SUBNETS_DO_NOT_FIT);
             vec![d]
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::{Origin, Source, load};
+
+    fn doc(region: &str, azs: &str, tiers: &str) -> Document {
+        let text = format!(
+            "name: t\ndescription: x\nenvironment: development\nregion: {region}\nnetwork:\n  cidr: 10.0.0.0/16\n  azs: {azs}\n  tiers:\n{tiers}  nat: none\n"
+        );
+        load(Source {
+            origin: Origin::Catalog("t".into()),
+            text,
+        })
+        .unwrap_or_else(|d| panic!("{d:#?}"))
+    }
+
+    const TIERS: &str =
+        "    public: { size: /24, internet: inbound }\n    app: { size: /22, internet: none }\n";
+
+    /// `plan`'s lock file, read back as the next run reads it.
+    fn locked(plan: &Plan) -> Locked {
+        let text = lock::render(&plan.name, &plan.record());
+        locked_text(&text)
+    }
+
+    fn locked_text(text: &str) -> Locked {
+        let path = PathBuf::from("t.lock.yaml");
+        Locked {
+            version: if text.contains("version: 1") { 1 } else { 2 },
+            record: lock::parse(&path, text).unwrap_or_else(|d| panic!("{d}")),
+            index: SourceIndex::build(text),
+            path,
+        }
+    }
+
+    fn zones(plan: &Plan) -> Vec<(String, String)> {
+        plan.azs
+            .iter()
+            .map(|a| (a.label.clone(), a.zone.to_string()))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    fn cidrs(plan: &Plan, tier: &str) -> IndexMap<String, Ipv4Net> {
+        plan.allocation.tiers[tier].subnets.clone()
+    }
+
+    #[test]
+    fn a_count_resolves_to_the_regions_first_zones_and_the_lock_records_them() {
+        let first = plan(&doc("ap-northeast-1", "3", TIERS), None).unwrap();
+        assert_eq!(
+            zones(&first),
+            pairs(&[
+                ("a", "ap-northeast-1a"),
+                ("b", "ap-northeast-1c"),
+                ("c", "ap-northeast-1d")
+            ])
+        );
+        let text = lock::render("t", &first.record());
+        assert!(
+            text.contains(
+                "zones:\n  a: ap-northeast-1a\n  b: ap-northeast-1c\n  c: ap-northeast-1d\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn recorded_zones_are_kept_and_new_labels_take_the_first_free_zone() {
+        // A lock file whose labels hold other zones than a fresh plan would pick.
+        let first = plan(&doc("ap-northeast-1", "2", TIERS), None).unwrap();
+        let text = lock::render("t", &first.record())
+            .replace("a: ap-northeast-1a", "a: ap-northeast-1d")
+            .replace("b: ap-northeast-1c", "b: ap-northeast-1a");
+        let previous = locked_text(&text);
+        let again = plan(&doc("ap-northeast-1", "2", TIERS), Some(&previous)).unwrap();
+        assert_eq!(
+            zones(&again),
+            pairs(&[("a", "ap-northeast-1d"), ("b", "ap-northeast-1a")])
+        );
+        let grown = plan(&doc("ap-northeast-1", "3", TIERS), Some(&previous)).unwrap();
+        assert_eq!(grown.azs[2].zone, Zone::Name("ap-northeast-1c".into()));
+    }
+
+    #[test]
+    fn a_version_1_lock_is_read_and_upgraded_keeping_every_subnet() {
+        let first = plan(&doc("us-east-1", "2", TIERS), None).unwrap();
+        let mut v1 = format!("version: 1\nvpc: {}\ntiers:\n", first.vpc);
+        for (name, t) in &first.allocation.tiers {
+            v1.push_str(&format!("  {name}:\n    prefix: {}\n", t.prefix));
+            if let Some(b) = t.block {
+                v1.push_str(&format!("    block: {b}\n"));
+            }
+            v1.push_str("    subnets:\n");
+            for (az, cidr) in &t.subnets {
+                v1.push_str(&format!("      {az}: {cidr}\n"));
+            }
+        }
+        let previous = locked_text(&v1);
+        assert_eq!(previous.version, 1);
+        assert!(previous.record.zones.is_empty());
+        let next = plan(&doc("us-east-1", "2", TIERS), Some(&previous)).unwrap();
+        assert_eq!(next.allocation, first.allocation);
+        assert_eq!(
+            zones(&next),
+            pairs(&[("a", "us-east-1a"), ("b", "us-east-1b")])
+        );
+        assert_eq!(next.tiers[0].logical_id, "Public");
+        let upgraded = lock::render("t", &next.record());
+        assert!(
+            upgraded.contains("version: 2\n") && upgraded.contains("zones:\n  a: us-east-1a\n")
+        );
+        assert_ne!(
+            next.record(),
+            previous.record,
+            "so the lock file is written"
+        );
+    }
+
+    #[test]
+    fn a_listed_zone_that_differs_from_the_recorded_one_is_refused_where_it_stands() {
+        let first = plan(&doc("ap-northeast-1", "2", TIERS), None).unwrap();
+        let previous = locked(&first);
+        let d = doc(
+            "ap-northeast-1",
+            "[ap-northeast-1a, ap-northeast-1b]",
+            TIERS,
+        );
+        let errors = plan(&d, Some(&previous)).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        let e = &errors[0];
+        assert_eq!(e.field.as_deref(), Some("network.azs[1]"));
+        assert_eq!((e.location.line, e.location.column), (7, 26), "{e}");
+        assert!(
+            e.message.contains(
+                "AZ `b` is zone ap-northeast-1b, but t.lock.yaml records it as ap-northeast-1c"
+            ),
+            "{e}"
+        );
+        assert!(
+            e.help.as_deref().unwrap().contains("list ap-northeast-1c"),
+            "{e}"
+        );
+        // Listed names are labelled by their letter: ap-northeast-1c is label `c`, a new AZ, and
+        // `b` (which held that zone) is retired.
+        let by_name = doc(
+            "ap-northeast-1",
+            "[ap-northeast-1a, ap-northeast-1c]",
+            TIERS,
+        );
+        let next = plan(&by_name, Some(&previous)).unwrap();
+        assert_eq!(next.azs[1].label, "c");
+        assert!(next.retired.iter().all(|r| r.az == "b"));
+    }
+
+    #[test]
+    fn az_ids_are_labelled_by_their_number_and_recorded() {
+        let p = plan(&doc("us-east-1", "[use1-az4, use1-az1]", TIERS), None).unwrap();
+        assert_eq!(
+            zones(&p),
+            pairs(&[("az4", "use1-az4"), ("az1", "use1-az1")])
+        );
+        assert_eq!(p.azs[0].zone, Zone::Id("use1-az4".into()));
+        let again = plan(
+            &doc("us-east-1", "[use1-az4, use1-az1]", TIERS),
+            Some(&locked(&p)),
+        )
+        .unwrap();
+        assert_eq!(again.record(), p.record());
+    }
+
+    #[test]
+    fn a_freed_range_is_retired_not_reused_until_reclaimed() {
+        let two = "[us-east-1a, us-east-1b]";
+        let first = plan(&doc("us-east-1", two, TIERS), None).unwrap();
+        let moved = doc("us-east-1", "[us-east-1b, us-east-1d]", TIERS);
+        let second = plan(&moved, Some(&locked(&first))).unwrap();
+        for tier in ["public", "app"] {
+            let (was, now) = (cidrs(&first, tier), cidrs(&second, tier));
+            assert_eq!(now["b"], was["b"], "{tier}-b stays");
+            assert_ne!(
+                now["d"], was["a"],
+                "{tier}-d must not take the range {tier}-a frees"
+            );
+            assert!(second.retired.contains(&Retired {
+                tier: tier.into(),
+                az: "a".into(),
+                cidr: was["a"]
+            }));
+        }
+        assert_eq!(second.retired.len(), 2);
+        assert!(
+            second
+                .report()
+                .contains("Retired (not reused until `--reclaim`): public-a ")
+        );
+
+        // The tombstones survive the next plans; a third zone still does not get them.
+        let mut previous = locked(&second);
+        assert_eq!(previous.record.allocation.retired, second.retired);
+        let three = doc("us-east-1", "[us-east-1b, us-east-1d, us-east-1e]", TIERS);
+        let third = plan(&three, Some(&previous)).unwrap();
+        assert_eq!(third.retired, second.retired);
+        assert_ne!(cidrs(&third, "public")["e"], cidrs(&first, "public")["a"]);
+
+        // Reclaimed, the range is free again: the new zone takes the first free slot, a's.
+        assert_eq!(previous.reclaim().len(), 2);
+        let reclaimed = plan(&three, Some(&previous)).unwrap();
+        assert!(reclaimed.retired.is_empty());
+        assert_eq!(
+            cidrs(&reclaimed, "public")["e"],
+            cidrs(&first, "public")["a"]
+        );
+    }
+
+    #[test]
+    fn a_removed_tier_leaves_its_subnets_retired() {
+        let first = plan(&doc("us-east-1", "2", TIERS), None).unwrap();
+        let only_app =
+            "    app: { size: /22, internet: none }\n    web: { size: /24, internet: none }\n";
+        let next = plan(&doc("us-east-1", "2", only_app), Some(&locked(&first))).unwrap();
+        let gone = cidrs(&first, "public");
+        assert_eq!(
+            next.retired.iter().map(|r| r.cidr).collect::<Vec<_>>(),
+            gone.values().copied().collect::<Vec<_>>()
+        );
+        for cidr in cidrs(&next, "web").values() {
+            assert!(
+                gone.values()
+                    .all(|g| !g.contains(cidr) && !cidr.contains(g))
+            );
+        }
+    }
+
+    const RENAMED: &str = "    public: { size: /24, internet: inbound }\n    data: { size: /22, internet: none, renamed_from: app }\n";
+
+    #[test]
+    fn a_renamed_tier_keeps_its_subnets_and_logical_ids() {
+        let first = plan(&doc("us-east-1", "2", TIERS), None).unwrap();
+        let renamed = plan(&doc("us-east-1", "2", RENAMED), Some(&locked(&first))).unwrap();
+        assert_eq!(cidrs(&renamed, "data"), cidrs(&first, "app"));
+        assert_eq!(
+            renamed.allocation.tiers["data"].block,
+            first.allocation.tiers["app"].block
+        );
+        let data = &renamed.tiers[1];
+        assert_eq!(
+            (data.logical_id.as_str(), data.renamed_from.as_deref()),
+            ("App", Some("app"))
+        );
+        assert!(renamed.retired.is_empty(), "nothing is retired by a rename");
+        let record = renamed.record();
+        assert_eq!(record.ids["data"], "App");
+        assert!(!record.allocation.tiers.contains_key("app"));
+
+        // The next run finds the rename done, still says `renamed_from`, and changes nothing.
+        let again = plan(&doc("us-east-1", "2", RENAMED), Some(&locked(&renamed))).unwrap();
+        assert_eq!(again.record(), record);
+        assert_eq!(again.tiers[1].logical_id, "App");
+        // Without `renamed_from` the stem stays too: it is recorded.
+        let plain = RENAMED.replace(", renamed_from: app", "");
+        let later = plan(&doc("us-east-1", "2", &plain), Some(&locked(&renamed))).unwrap();
+        assert_eq!(later.tiers[1].logical_id, "App");
+    }
+
+    #[test]
+    fn rename_errors_are_located_with_help() {
+        let first = plan(&doc("us-east-1", "2", TIERS), None).unwrap();
+        let previous = locked(&first);
+        let unknown = RENAMED.replace("renamed_from: app", "renamed_from: apps");
+        let e = &plan(&doc("us-east-1", "2", &unknown), Some(&previous)).unwrap_err()[0];
+        assert_eq!(e.field.as_deref(), Some("network.tiers.data.renamed_from"));
+        assert_eq!(e.location.line, 10, "{e}");
+        assert!(
+            e.message.contains("t.lock.yaml records no tier `apps`"),
+            "{e}"
+        );
+        assert!(
+            e.help.as_deref().unwrap().contains("(`public`, `app`)"),
+            "{e}"
+        );
+        let e = &plan(&doc("us-east-1", "2", RENAMED), None).unwrap_err()[0];
+        assert!(
+            e.help
+                .as_deref()
+                .unwrap()
+                .starts_with("there is no lock file"),
+            "{e}"
+        );
+
+        // A new tier that takes the name a renamed tier's logical IDs still carry.
+        let renamed = plan(&doc("us-east-1", "2", RENAMED), Some(&previous)).unwrap();
+        let clash = format!("{RENAMED}    app: {{ size: /24, internet: none }}\n")
+            .replace(", renamed_from: app", "");
+        let e = &plan(&doc("us-east-1", "2", &clash), Some(&locked(&renamed))).unwrap_err()[0];
+        assert_eq!(e.field.as_deref(), Some("network.tiers.app"));
+        assert!(
+            e.message
+                .contains("tiers `data` and `app` would both be named `App`"),
+            "{e}"
+        );
+    }
+
+    fn load_error(tiers: &str) -> Diagnostic {
+        let text = format!(
+            "name: t\ndescription: x\nenvironment: development\nregion: us-east-1\nnetwork:\n  cidr: 10.0.0.0/16\n  azs: 2\n  tiers:\n{tiers}  nat: none\n"
+        );
+        load(Source {
+            origin: Origin::Catalog("t".into()),
+            text,
+        })
+        .unwrap_err()
+        .remove(0)
+    }
+
+    #[test]
+    fn renaming_from_a_present_tier_or_twice_from_one_is_refused_when_loading() {
+        let e = load_error(
+            "    app: { size: /24, internet: none }\n    data: { size: /24, internet: none, renamed_from: app }\n",
+        );
+        assert_eq!(e.field.as_deref(), Some("network.tiers.data.renamed_from"));
+        assert!(
+            e.message.contains("tier `app` is still in the blueprint"),
+            "{e}"
+        );
+        assert!(e.help.is_some());
+        let e = load_error(
+            "    data: { size: /24, internet: none, renamed_from: app }\n    db: { size: /24, internet: none, renamed_from: app }\n",
+        );
+        assert_eq!(e.field.as_deref(), Some("network.tiers.db.renamed_from"));
+        assert_eq!(e.location.line, 10, "{e}");
+        assert!(
+            e.message
+                .contains("tiers `data` and `db` are both renamed from `app`"),
+            "{e}"
+        );
+        let e = load_error("    data: { size: /24, internet: none, renamed_from: data }\n");
+        assert!(e.message.contains("renamed from itself"), "{e}");
     }
 }
