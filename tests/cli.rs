@@ -527,3 +527,142 @@ fn write_flags_that_make_no_sense_together_are_refused() {
         assert!(r.stderr.starts_with("error: "), "{args:?}: {}", r.stderr);
     }
 }
+
+// The lock file across changes: retired ranges and --reclaim, tier renames.
+
+fn lock_yaml(dir: &Path) -> serde_yaml::Value {
+    serde_yaml::from_str(&std::fs::read_to_string(dir.join("demo.lock.yaml")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_swapped_zone_never_gets_the_range_just_freed_until_reclaimed() {
+    let dir = project();
+    let blueprint = dir.path().join("demo.yaml");
+    assert_eq!(run(dir.path(), &["plan", "demo.yaml"]).code, 0);
+    let before = subnets(&dir.path().join("demo.lock.yaml"));
+    assert_eq!(
+        lock_yaml(dir.path())["zones"]["a"].as_str(),
+        Some("eu-west-1a")
+    );
+
+    edit(&blueprint, "azs: 2", "azs: [eu-west-1b, eu-west-1c]");
+    let r = run(dir.path(), &["plan", "demo.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    settings().bind(|| insta::assert_snapshot!("cli.retired", r.transcript()));
+    let after = subnets(&dir.path().join("demo.lock.yaml"));
+    let freed: Vec<&String> = before
+        .iter()
+        .filter(|(_, az, _)| az == "a")
+        .map(|(_, _, cidr)| cidr)
+        .collect();
+    for (tier, az, cidr) in &after {
+        assert!(!freed.contains(&cidr), "{tier}-{az} takes the freed {cidr}");
+    }
+    let retired = lock_yaml(dir.path())["retired"]
+        .as_sequence()
+        .unwrap()
+        .len();
+    assert_eq!(retired, 2);
+
+    // --locked refuses to reclaim, since that changes the lock file; --reclaim drops them.
+    let r = run(dir.path(), &["plan", "demo.yaml", "--locked", "--reclaim"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let r = run(dir.path(), &["plan", "demo.yaml", "--reclaim"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("lock file demo.lock.yaml: updated (2 retired ranges reclaimed)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("Retired"), "{}", r.stdout);
+    assert!(lock_yaml(dir.path())["retired"].is_null());
+    assert_eq!(subnets(&dir.path().join("demo.lock.yaml")), after);
+    // Reclaimed, a new zone may take the range again.
+    edit(
+        &blueprint,
+        "[eu-west-1b, eu-west-1c]",
+        "[eu-west-1b, eu-west-1c, eu-west-1a]",
+    );
+    assert_eq!(run(dir.path(), &["plan", "demo.yaml"]).code, 0);
+    let reused = subnets(&dir.path().join("demo.lock.yaml"));
+    assert!(reused.iter().any(|(_, _, cidr)| freed.contains(&cidr)));
+    let r = run(dir.path(), &["render", "--help"]);
+    assert!(r.stdout.contains("--reclaim"));
+}
+
+#[test]
+fn a_renamed_tier_keeps_its_subnets_logical_ids_and_terraform_state() {
+    let dir = project();
+    let blueprint = dir.path().join("demo.yaml");
+    let cloudformation = [
+        "render",
+        "demo.yaml",
+        "--target",
+        "cloudformation",
+        "--out-dir",
+        "cfn",
+    ];
+    assert_eq!(run(dir.path(), &TERRAFORM).code, 0);
+    assert_eq!(run(dir.path(), &cloudformation).code, 0);
+    let before = subnets(&dir.path().join("demo.lock.yaml"));
+    let template = std::fs::read_to_string(dir.path().join("cfn/template.yaml")).unwrap();
+
+    edit(
+        &blueprint,
+        "app: { size: /22, internet: outbound }",
+        "backend: { size: /22, internet: outbound, renamed_from: app }",
+    );
+    let r = run(dir.path(), &TERRAFORM);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let r = run(dir.path(), &cloudformation);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let after = subnets(&dir.path().join("demo.lock.yaml"));
+    let renamed: Vec<_> = before
+        .iter()
+        .map(|(t, az, c)| (t.replace("app", "backend"), az.clone(), c.clone()))
+        .collect();
+    assert_eq!(after, renamed, "same CIDRs under the new name");
+    let lock = lock_yaml(dir.path());
+    assert_eq!(lock["tiers"]["backend"]["id"].as_str(), Some("App"));
+    assert!(lock["retired"].is_null(), "a rename retires nothing");
+
+    // CloudFormation: the same logical IDs; only the Name tag changes.
+    let renamed_template = std::fs::read_to_string(dir.path().join("cfn/template.yaml")).unwrap();
+    let changed: Vec<&str> = renamed_template
+        .lines()
+        .zip(template.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.trim())
+        .collect();
+    assert!(renamed_template.contains("  SubnetAppA:\n"));
+    assert!(
+        changed.iter().all(|l| l.starts_with("# cloudwright-digest")
+            || l.starts_with("Value: demo-backend-")
+            || l.starts_with("Value: \"demo-backend-")
+            || l.starts_with("# Tier backend")
+            || (l.starts_with("Description: \"") && l.contains("tier backend"))),
+        "{changed:#?}"
+    );
+
+    // Terraform: keys follow the new name, and moved blocks carry the state over.
+    let network = std::fs::read_to_string(dir.path().join("infra/network.tf")).unwrap();
+    assert!(network.contains("\"backend-a\" = {"));
+    assert!(network.contains(
+        "moved {\n  from = aws_subnet.this[\"app-a\"]\n  to   = aws_subnet.this[\"backend-a\"]\n}\n"
+    ));
+    assert!(network.contains(
+        "moved {\n  from = aws_route_table_association.this[\"app-b\"]\n  to   = aws_route_table_association.this[\"backend-b\"]\n}\n"
+    ));
+
+    // A second run with `renamed_from` still there changes nothing.
+    let r = run(dir.path(), &with(&TERRAFORM, &["--check"]));
+    assert_eq!(r.code, 0, "{}", r.transcript());
+
+    // Renaming from a tier the lock file does not record is a located error.
+    edit(&blueprint, "backend: {", "middle: {");
+    edit(&blueprint, "renamed_from: app", "renamed_from: apps");
+    let r = run(dir.path(), &["plan", "demo.yaml"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    settings().bind(|| insta::assert_snapshot!("cli.rename-unknown", r.transcript()));
+}

@@ -297,6 +297,62 @@ proptest! {
     }
 }
 
+/// No subnet of `a` overlaps any of `retired`.
+fn check_avoids(a: &Allocation, retired: &[Ipv4Net]) -> Result<(), TestCaseError> {
+    for (name, t) in &a.tiers {
+        for (az, cidr) in &t.subnets {
+            for r in retired {
+                prop_assert!(
+                    !overlaps(*cidr, *r),
+                    "{name}-{az} {cidr} reuses retired {r}"
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// An AZ is swapped for a new one: the subnets it frees are retired, and neither the new AZ
+    /// nor a further one takes their ranges, until they are reclaimed.
+    #[test]
+    fn retired_ranges_are_never_reused_unless_reclaimed(
+        ((req, previous), which) in (allocated_request(), any::<prop::sample::Index>()),
+    ) {
+        let mut swapped = req.clone();
+        let gone = swapped.azs.remove(which.index(req.azs.len()));
+        swapped.azs.push(az_letter(req.azs.len()));
+        let next = match alloc::allocate(&swapped, Some(&previous)) {
+            Ok(next) => next,
+            Err(AllocError::DoesNotFit { .. }) => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(format!("swapping an AZ failed: {e:?}"))),
+        };
+        check_allocation(&swapped, &next)?;
+        check_kept(&swapped, &previous, &next)?;
+        let retired: Vec<Ipv4Net> = next.retired.iter().map(|r| r.cidr).collect();
+        for (name, t) in &previous.tiers {
+            prop_assert!(retired.contains(&t.subnets[&gone]), "{name}-{gone} is retired");
+        }
+        check_avoids(&next, &retired)?;
+
+        let mut grown = swapped.clone();
+        grown.azs.push(az_letter(req.azs.len() + 1));
+        if let Ok(after) = alloc::allocate(&grown, Some(&next)) {
+            check_allocation(&grown, &after)?;
+            check_avoids(&after, &retired)?;
+            prop_assert_eq!(&after.retired, &next.retired, "tombstones are kept");
+        }
+        let reclaimed = Allocation { retired: vec![], ..next.clone() };
+        if let Ok(after) = alloc::allocate(&grown, Some(&reclaimed)) {
+            check_allocation(&grown, &after)?;
+            check_kept(&grown, &reclaimed, &after)?;
+            prop_assert!(after.retired.is_empty());
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Escaping
 // ---------------------------------------------------------------------------------------------

@@ -336,28 +336,87 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         }
     }
 
-    if let Azs::Names(names) = &net.azs {
-        let region = bp.region.name();
-        let mut seen = Vec::new();
-        for (i, az) in names.iter().enumerate() {
-            let path = format!("network.azs[{i}]");
-            let letter = az.strip_prefix(region).unwrap_or("");
-            let well_formed = letter.len() == 1 && letter.chars().all(|c| c.is_ascii_lowercase());
-            if !well_formed {
-                problems.push(doc.error(
-                    &path,
-                    format!("`{az}` is not an Availability Zone of {region}"),
-                    format!("name zones of the blueprint's region, such as `{region}a`, or give a count: `azs: 3`"),
-                ));
-            } else if seen.contains(&letter) {
-                problems.push(doc.error(
-                    &path,
-                    format!("`{az}` is listed twice"),
-                    "list each zone once",
-                ));
-            } else {
-                seen.push(letter);
+    match &net.azs {
+        Azs::Count(_) => {}
+        Azs::Names(names) => {
+            let region = bp.region.name();
+            for (i, az) in names.iter().enumerate() {
+                let path = format!("network.azs[{i}]");
+                let letter = az.strip_prefix(region).unwrap_or("");
+                let well_formed =
+                    letter.len() == 1 && letter.chars().all(|c| c.is_ascii_lowercase());
+                if !well_formed {
+                    problems.push(doc.error(
+                        &path,
+                        format!("`{az}` is not an Availability Zone of {region}"),
+                        format!("name zones of the blueprint's region, such as `{region}a`, or give a count: `azs: 3`"),
+                    ));
+                } else if names[..i].contains(az) {
+                    problems.push(doc.error(
+                        &path,
+                        format!("`{az}` is listed twice"),
+                        "list each zone once",
+                    ));
+                }
             }
+        }
+        Azs::Ids(ids) => {
+            let info = bp.region.info();
+            for (i, id) in ids.iter().enumerate() {
+                let path = format!("network.azs[{i}]");
+                let prefix = id.split_once("-az").map_or("", |(p, _)| p);
+                if prefix != info.id_prefix {
+                    problems.push(doc.error(
+                        &path,
+                        format!(
+                            "`{id}` is not an AZ ID of {}: its AZ IDs start with `{}-az`",
+                            info.name, info.id_prefix
+                        ),
+                        format!(
+                            "use AZ IDs of the blueprint's region, such as `{}-az1`, or zone names such as `{}a`",
+                            info.id_prefix, info.name
+                        ),
+                    ));
+                } else if ids[..i].contains(id) {
+                    problems.push(doc.error(
+                        &path,
+                        format!("`{id}` is listed twice"),
+                        "list each zone once",
+                    ));
+                }
+            }
+        }
+    }
+
+    for (name, tier) in &net.tiers {
+        let Some(old) = &tier.renamed_from else {
+            continue;
+        };
+        let path = format!("network.tiers.{name}.renamed_from");
+        if old == name {
+            problems.push(doc.error(
+                &path,
+                format!("tier `{name}` is renamed from itself"),
+                "remove `renamed_from`, or name the tier's former name",
+            ));
+        } else if net.tiers.contains_key(old) {
+            problems.push(doc.error(
+                &path,
+                format!("tier `{name}` is renamed from `{old}`, but tier `{old}` is still in the blueprint"),
+                format!("remove tier `{old}` to rename it, or remove `renamed_from` to keep both tiers"),
+            ));
+        } else if let Some(first) = net
+            .tiers
+            .iter()
+            .take_while(|(n, _)| *n != name)
+            .find(|(_, t)| t.renamed_from.as_ref() == Some(old))
+            .map(|(n, _)| n)
+        {
+            problems.push(doc.error(
+                &path,
+                format!("tiers `{first}` and `{name}` are both renamed from `{old}`"),
+                format!("only one tier can take over the subnets of `{old}`: remove `renamed_from` from the other, which is then a new tier"),
+            ));
         }
     }
 

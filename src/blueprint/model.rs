@@ -82,6 +82,9 @@ pub struct Tier {
     pub internet: Internet,
     /// Whether instances launched in the tier's subnets get a public IPv4 address.
     pub public_ips: bool,
+    /// The tier's former name: the planner takes its lock-file entry (same CIDRs, same logical
+    /// IDs), so renaming a tier replaces no subnet.
+    pub renamed_from: Option<TierName>,
 }
 
 /// A tier's subnet size as the user gave it, resolved to a prefix length.
@@ -110,6 +113,8 @@ struct TierSpec {
     internet: Internet,
     #[serde(default)]
     public_ips: bool,
+    #[serde(default)]
+    renamed_from: Option<TierName>,
 }
 
 /// Deserializes the tiers one by one, so that a tier that is not right (both `size` and `hosts`,
@@ -172,6 +177,7 @@ impl TryFrom<TierSpec> for Tier {
             size,
             internet: spec.internet,
             public_ips: spec.public_ips,
+            renamed_from: spec.renamed_from,
         })
     }
 }

@@ -384,11 +384,27 @@ pub fn usable_addresses(prefix: u8) -> u64 {
     (1u64 << (32 - u32::from(prefix))).saturating_sub(AWS_RESERVED_PER_SUBNET)
 }
 
-/// Availability Zones: a count (the region's first N) or explicit zone names.
+/// Availability Zones: a count (the region's first N zones), zone names (`us-east-1a`) or AZ IDs
+/// (`use1-az1`, the same physical zone in every account).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Azs {
     Count(u8),
     Names(Vec<String>),
+    Ids(Vec<String>),
+}
+
+/// Whether `zone` has the shape of an AZ ID: letters, a number, `-az` and a number (`use1-az4`,
+/// `cnnw1-az1`). Whether the region has it is checked later, against the region table.
+pub fn is_zone_id(zone: &str) -> bool {
+    let Some((prefix, number)) = zone.split_once("-az") else {
+        return false;
+    };
+    let letters = prefix.trim_end_matches(|c: char| c.is_ascii_digit());
+    !letters.is_empty()
+        && letters.len() < prefix.len()
+        && letters.chars().all(|c| c.is_ascii_lowercase())
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The most AZs any region has.
@@ -403,7 +419,7 @@ impl<'de> Deserialize<'de> for Azs {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(
                     f,
-                    "a number of AZs from 1 to {MAX_AZS}, or a list of AZ names"
+                    "a number of AZs from 1 to {MAX_AZS}, or a list of AZ names or AZ IDs"
                 )
             }
 
@@ -440,7 +456,14 @@ impl<'de> Deserialize<'de> for Azs {
                         "name at least one AZ, or give a count such as `azs: 3`",
                     ));
                 }
-                Ok(Azs::Names(names))
+                match names.iter().filter(|n| is_zone_id(n)).count() {
+                    0 => Ok(Azs::Names(names)),
+                    n if n == names.len() => Ok(Azs::Ids(names)),
+                    _ => Err(invalid(
+                        "the list of AZs mixes zone names and AZ IDs",
+                        "list zone names (`us-east-1a`) or AZ IDs (`use1-az1`), not both",
+                    )),
+                }
             }
         }
         deserializer.deserialize_any(AzsVisitor)

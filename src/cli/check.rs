@@ -54,7 +54,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         }
         print(&text)
     };
-    let planned = match load_and_plan(&args.blueprint, args.locked) {
+    let planned = match load_and_plan(&args.blueprint, args.locked, false) {
         Ok(p) => p,
         Err(Failure::Input(diagnostics)) => {
             let source = blueprint::resolve(&args.blueprint)

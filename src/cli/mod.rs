@@ -128,24 +128,36 @@ struct Planned {
     doc: Document,
     plan: Plan,
     lock_update: Option<(PathBuf, String)>,
+    /// How many retired ranges `--reclaim` dropped.
+    reclaimed: usize,
 }
 
 /// Loads and plans `arg` (a path or a catalog name). For a blueprint file, the lock file next to
 /// it is honoured; with `locked`, a lock file that is missing or would change is an error.
-fn load_and_plan(arg: &str, locked: bool) -> Result<Planned, Failure> {
+///
+/// With `reclaim`, the retired ranges the lock file records are dropped first (`--reclaim`): the
+/// subnets that held them are gone, so their space may be allocated again.
+fn load_and_plan(arg: &str, locked: bool, reclaim: bool) -> Result<Planned, Failure> {
     let source = blueprint::resolve(arg).map_err(|e| Failure::Tool(e.to_string()))?;
     let doc = blueprint::load(source)?;
     let lock_path = match &doc.source.origin {
         Origin::File(path) => Some(lock::path_for(path)),
         Origin::Catalog(_) => None,
     };
-    let previous = match &lock_path {
+    let mut previous = match &lock_path {
         Some(path) => lock::read(path)?,
         None => None,
     };
+    // What the lock file says now, to tell whether the plan changes it (reclaiming does).
+    let recorded = previous.as_ref().map(|p| (p.version, p.record.clone()));
+    let reclaimed = match (&mut previous, reclaim) {
+        (Some(previous), true) => previous.reclaim().len(),
+        _ => 0,
+    };
     let plan = crate::plan::plan(&doc, previous.as_ref())?;
+    let record = plan.record();
     let lock_update = match lock_path {
-        Some(path) if previous.as_ref().map(|p| &p.allocation) != Some(&plan.allocation) => {
+        Some(path) if recorded.as_ref() != Some(&(lock::VERSION, record.clone())) => {
             if locked {
                 let what = if previous.is_some() {
                     "would change"
@@ -163,7 +175,7 @@ fn load_and_plan(arg: &str, locked: bool) -> Result<Planned, Failure> {
                     )
                     .into());
             }
-            let text = lock::render(&plan.name, &plan.allocation);
+            let text = lock::render(&plan.name, &record);
             Some((path, text))
         }
         _ => None,
@@ -172,6 +184,7 @@ fn load_and_plan(arg: &str, locked: bool) -> Result<Planned, Failure> {
         doc,
         plan,
         lock_update,
+        reclaimed,
     })
 }
 
@@ -180,8 +193,9 @@ fn load_and_plan(arg: &str, locked: bool) -> Result<Planned, Failure> {
 fn load_plan_and_validate(
     arg: &str,
     locked: bool,
+    reclaim: bool,
 ) -> Result<(Planned, validate::Outcome), Failure> {
-    let planned = load_and_plan(arg, locked)?;
+    let planned = load_and_plan(arg, locked, reclaim)?;
     let outcome = validate::run(&planned.doc, &planned.plan);
     if outcome.fails(Severity::Error) {
         return Err(Failure::Input(outcome.diagnostics));
@@ -194,16 +208,27 @@ fn load_plan_and_validate(
 }
 
 /// Writes the lock file if the plan changed it, and says so on stderr.
-fn save_lock(update: Option<(PathBuf, String)>) -> Result<(), Failure> {
-    if let Some((path, text)) = update {
+fn save_lock(planned: &Planned) -> Result<(), Failure> {
+    if let Some((path, text)) = &planned.lock_update {
         let status =
-            crate::write::write_file(&path, &text).map_err(|e| Failure::Tool(e.to_string()))?;
+            crate::write::write_file(path, text).map_err(|e| Failure::Tool(e.to_string()))?;
+        let reclaimed = match planned.reclaimed {
+            0 => String::new(),
+            1 => " (1 retired range reclaimed)".to_string(),
+            n => format!(" ({n} retired ranges reclaimed)"),
+        };
         let _ = writeln!(
             std::io::stderr(),
-            "lock file {}: {}",
+            "lock file {}: {}{reclaimed}",
             path.display(),
             status.as_str()
         );
     }
     Ok(())
 }
+
+/// The help of `--reclaim`, shared by `plan` and `render`.
+const RECLAIM_HELP: &str = "Allocate the retired ranges again: drop every tombstone the lock file records. \
+A subnet that leaves the blueprint keeps its range retired, so that no new subnet takes it while \
+the old one still exists (CloudFormation creates new subnets before it deletes old ones). Use it \
+once the old subnets are gone from AWS.";

@@ -1,6 +1,6 @@
 //! `cloudwright plan`: the address plan.
 
-use super::{Failure, load_and_plan, print, save_lock};
+use super::{Failure, RECLAIM_HELP, load_and_plan, print, save_lock};
 
 /// Print the address plan: every subnet, the reserved ranges, the free space and the headroom.
 ///
@@ -8,7 +8,7 @@ use super::{Failure, load_and_plan, print, save_lock};
 /// plans keep every recorded subnet where it is.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  cloudwright plan ha-vpc\n  cloudwright plan network/core.yaml --locked"
+    after_help = "Examples:\n  cloudwright plan ha-vpc\n  cloudwright plan network/core.yaml --locked\n  cloudwright plan network/core.yaml --reclaim   # the retired subnets are gone from AWS"
 )]
 pub struct Args {
     /// A blueprint file, or the name of a catalog blueprint (see `cloudwright list`).
@@ -16,10 +16,12 @@ pub struct Args {
     /// Fail instead of creating or changing the lock file (for CI).
     #[arg(long)]
     locked: bool,
+    #[arg(long, help = RECLAIM_HELP)]
+    reclaim: bool,
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let planned = load_and_plan(&args.blueprint, args.locked)?;
+    let planned = load_and_plan(&args.blueprint, args.locked, args.reclaim)?;
     print(&planned.plan.report())?;
-    save_lock(planned.lock_update)
+    save_lock(&planned)
 }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use super::{Failure, load_plan_and_validate, print, save_lock};
+use super::{Failure, RECLAIM_HELP, load_plan_and_validate, print, save_lock};
 use crate::render::{self, Target};
 use crate::write::{self, Action, Entry, Mode, Refusal, Report};
 
@@ -61,6 +61,8 @@ pub struct Args {
     /// Fail instead of creating or changing the lock file (for CI).
     #[arg(long)]
     locked: bool,
+    #[arg(long, help = RECLAIM_HELP)]
+    reclaim: bool,
     /// Write nothing; list every file (and the lock file) that differs from what the blueprint
     /// generates, and exit 1 if there is one (for CI).
     #[arg(long, conflicts_with = "stdout")]
@@ -81,7 +83,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (planned, outcome) = load_plan_and_validate(&args.blueprint, args.locked)?;
+    let (planned, outcome) = load_plan_and_validate(&args.blueprint, args.locked, args.reclaim)?;
     let rendered = render::render(&planned.plan, &outcome.accepted, args.target)
         .map_err(|e| Failure::Tool(e.to_string()))?;
     let name = planned.doc.blueprint.name.as_str();
@@ -101,7 +103,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                 )));
             }
         }
-        return save_lock(planned.lock_update);
+        return save_lock(&planned);
     };
 
     let mode = match (args.check, args.dry_run) {
@@ -126,7 +128,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             return Err(Failure::Tool(refusal(&report)));
         }
         print(&listing(&report, false))?;
-        return save_lock(planned.lock_update);
+        return save_lock(&planned);
     }
 
     print(&listing(&report, args.diff))?;

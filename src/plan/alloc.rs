@@ -25,9 +25,20 @@
 //! are still asked for keeps its exact CIDR, and every recorded tier block stays reserved for its
 //! tier. Only what is new takes free space: a new AZ takes the next free slot of its tier's block
 //! (or, when the block is full, free space elsewhere), a new tier gets a new block. A subnet that is
-//! no longer asked for frees its space and nothing else moves. When keeping a recorded subnet is
+//! no longer asked for moves nothing else, and its space is **retired**, not freed: see below.
+//! When keeping a recorded subnet is
 //! impossible (its tier changed size, it left the VPC, it now overlaps a reserved range), the
 //! allocator refuses and names every subnet that would move.
+//!
+//! # Retired ranges
+//!
+//! A recorded subnet that is no longer asked for (its AZ or its whole tier left the blueprint)
+//! leaves a tombstone, [`Retired`], in the allocation, and every tombstone of the previous
+//! allocation is carried over. Tombstones are occupied space: no new subnet, slot or block ever
+//! takes a retired range. CloudFormation creates a stack's new resources before it deletes the old
+//! ones, so a new subnet on the CIDR an old one is about to give up would overlap it and fail the
+//! update. The user drops tombstones explicitly (`--reclaim`) once the old subnets are gone; the
+//! allocator itself never does.
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
@@ -53,11 +64,25 @@ pub struct TierRequest {
     pub prefix: u8,
 }
 
-/// Where everything went. This is what the lock file records.
+/// Where everything went. This is what the lock file records of the address space.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
     pub vpc: Ipv4Net,
     pub tiers: IndexMap<String, TierAllocation>,
+    /// Ranges of subnets that are gone from the blueprint but maybe not yet from AWS: never
+    /// allocated again until reclaimed.
+    pub retired: Vec<Retired>,
+}
+
+/// A tombstone: the CIDR of a subnet that was recorded and is no longer asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retired {
+    /// The tier it belonged to, by the name it had then.
+    pub tier: String,
+    /// Its AZ label.
+    pub az: String,
+    pub cidr: Ipv4Net,
 }
 
 /// One tier's block (absent when its subnets had to be placed one by one) and subnets by AZ.
@@ -110,6 +135,9 @@ pub enum AllocError {
         smallest_vpc: Option<u8>,
         /// Whether a fresh plan (ignoring the lock file) would fit the current VPC.
         fits_without_lock: bool,
+        /// Whether it would fit, keeping every recorded subnet, once the retired ranges are
+        /// reclaimed.
+        fits_if_reclaimed: bool,
     },
 }
 
@@ -255,19 +283,47 @@ pub fn allocate(
     request: &Request,
     previous: Option<&Allocation>,
 ) -> Result<Allocation, AllocError> {
-    let (drafts, free) = place_recorded(request, previous)?;
+    // Both the previous tombstones and the subnets this allocation retires are off-limits: the
+    // latter most of all, as they still exist when the new subnets are created.
+    let tombstones = retire(request, previous);
+    let retired: Vec<Ipv4Net> = tombstones.iter().map(|r| r.cidr).collect();
+    let (drafts, free) = place_recorded(request, previous, &retired)?;
     for level in [Level::Roomy, Level::Tight, Level::Loose] {
-        if let Some(done) = place_new(request, &drafts, &free, level) {
+        if let Some(mut done) = place_new(request, &drafts, &free, &retired, level) {
+            done.retired = tombstones;
             return Ok(done);
         }
     }
-    Err(does_not_fit(request, previous.is_some()))
+    Err(does_not_fit(request, previous))
+}
+
+/// The tombstones of the next allocation: the previous ones, then every recorded subnet whose tier
+/// or AZ is no longer asked for.
+fn retire(request: &Request, previous: Option<&Allocation>) -> Vec<Retired> {
+    let Some(previous) = previous else {
+        return Vec::new();
+    };
+    let mut retired = previous.retired.clone();
+    for (name, tier) in &previous.tiers {
+        let wanted = request.tiers.iter().any(|t| &t.name == name);
+        for (az, cidr) in &tier.subnets {
+            if (!wanted || !request.azs.contains(az)) && !retired.iter().any(|r| r.cidr == *cidr) {
+                retired.push(Retired {
+                    tier: name.clone(),
+                    az: az.clone(),
+                    cidr: *cidr,
+                });
+            }
+        }
+    }
+    retired
 }
 
 /// Keeps everything the previous allocation recorded that is still asked for.
 fn place_recorded(
     request: &Request,
     previous: Option<&Allocation>,
+    retired: &[Ipv4Net],
 ) -> Result<(Vec<Draft>, FreeSpace), AllocError> {
     let mut free = FreeSpace::new(request.vpc, &request.reserved);
     let mut moves = Vec::new();
@@ -361,6 +417,11 @@ fn place_recorded(
             }
         }
     }
+    // Retired ranges are occupied. Those inside a recorded tier block are already out of the free
+    // space; `place_new` skips them when it hands out the block's slots.
+    for r in retired {
+        free.remove(*r);
+    }
     Ok((drafts, free))
 }
 
@@ -369,6 +430,7 @@ fn place_new(
     request: &Request,
     drafts: &[Draft],
     free: &FreeSpace,
+    retired: &[Ipv4Net],
     level: Level,
 ) -> Option<Allocation> {
     let mut free = free.clone();
@@ -388,7 +450,7 @@ fn place_new(
                     let slots = 1u64 << (draft.prefix - b.prefix_len());
                     (0..slots)
                         .map(|i| slot(b, draft.prefix, i))
-                        .find(|s| !used.contains(s))
+                        .find(|s| !used.contains(s) && !retired.iter().any(|r| overlaps(*r, *s)))
                 });
                 match free_slot {
                     Some(s) => {
@@ -468,10 +530,11 @@ fn place_new(
     Some(Allocation {
         vpc: request.vpc,
         tiers,
+        retired: Vec::new(),
     })
 }
 
-fn does_not_fit(request: &Request, had_previous: bool) -> AllocError {
+fn does_not_fit(request: &Request, previous: Option<&Allocation>) -> AllocError {
     let demand = request
         .tiers
         .iter()
@@ -482,9 +545,9 @@ fn does_not_fit(request: &Request, had_previous: bool) -> AllocError {
             vpc,
             ..request.clone()
         };
-        place_recorded(&fresh, None)
+        place_recorded(&fresh, None, &[])
             .ok()
-            .and_then(|(drafts, free)| place_new(&fresh, &drafts, &free, Level::Loose))
+            .and_then(|(drafts, free)| place_new(&fresh, &drafts, &free, &[], Level::Loose))
             .is_some()
     };
     let smallest_vpc = (super::MIN_VPC_PREFIX..request.vpc.prefix_len())
@@ -493,7 +556,16 @@ fn does_not_fit(request: &Request, had_previous: bool) -> AllocError {
     AllocError::DoesNotFit {
         demand,
         smallest_vpc,
-        fits_without_lock: had_previous && fits(request.vpc),
+        fits_without_lock: previous.is_some() && fits(request.vpc),
+        fits_if_reclaimed: previous.is_some_and(|p| {
+            !p.retired.is_empty() && {
+                let reclaimed = Allocation {
+                    retired: Vec::new(),
+                    ..p.clone()
+                };
+                allocate(request, Some(&reclaimed)).is_ok()
+            }
+        }),
     }
 }
 

@@ -1,5 +1,27 @@
-//! The lock file: every subnet's address, recorded next to the blueprint and meant to be
-//! committed, like `Cargo.lock`. Re-planning keeps what it records (see [`super::alloc`]).
+//! The lock file: every subnet's address, the zone of every AZ label, the logical-ID stem of
+//! every tier and the retired ranges, recorded next to the blueprint and meant to be committed,
+//! like `Cargo.lock`. Re-planning keeps what it records (see [`super::alloc`] and [`super::plan`]).
+//!
+//! Version 2 (this build writes it):
+//!
+//! ```yaml
+//! version: 2
+//! vpc: 10.0.0.0/16
+//! zones:              # AZ label -> zone name (us-east-1a) or AZ ID (use1-az1)
+//!   a: us-east-1a
+//!   b: us-east-1b
+//! tiers:
+//!   data:
+//!     id: Database    # logical-ID stem (SubnetDatabaseA), kept when the tier is renamed
+//!     prefix: 24
+//!     block: 10.0.0.0/22
+//!     subnets: { a: 10.0.0.0/24, b: 10.0.1.0/24 }
+//! retired:            # ranges of subnets that left the blueprint; never reused until reclaimed
+//!   - { tier: public, az: c, cidr: 10.0.10.0/24 }
+//! ```
+//!
+//! Version 1 had no `zones`, `id` or `retired`; it is still read (zones are then resolved as the
+//! blueprint says, stems come from the tier names) and the next write upgrades it to version 2.
 
 use std::path::{Path, PathBuf};
 
@@ -8,20 +30,50 @@ use serde::{Deserialize, Serialize};
 use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 
-use super::Locked;
-use super::alloc::{Allocation, TierAllocation};
+use super::alloc::{Allocation, Retired, TierAllocation};
+use super::{Locked, Zone};
 use crate::blueprint::source::SourceIndex;
 use crate::diagnostics::{Diagnostic, Location};
+use crate::naming::pascal_case;
 
-/// The lock file format version this build reads and writes.
-pub const VERSION: u32 = 1;
+/// The lock file format version this build writes.
+pub const VERSION: u32 = 2;
+
+/// Every version this build reads.
+const READS: [u32; 2] = [1, VERSION];
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LockFile {
     version: u32,
     vpc: Ipv4Net,
-    tiers: IndexMap<String, TierAllocation>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    zones: IndexMap<String, String>,
+    tiers: IndexMap<String, LockTier>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    retired: Vec<Retired>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LockTier {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    prefix: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    block: Option<Ipv4Net>,
+    subnets: IndexMap<String, Ipv4Net>,
+}
+
+/// What a lock file records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Every tier's block and subnets, and the retired ranges.
+    pub allocation: Allocation,
+    /// AZ label → zone.
+    pub zones: IndexMap<String, Zone>,
+    /// Tier name → logical-ID stem (`database` → `Database`).
+    pub ids: IndexMap<String, String>,
 }
 
 /// `net/ha-vpc.yaml` → `net/ha-vpc.lock.yaml`.
@@ -47,16 +99,21 @@ pub fn read(path: &Path) -> Result<Option<Locked>, Box<Diagnostic>> {
             ));
         }
     };
-    let allocation = parse(path, &text)?;
+    let (version, record) = parse_versioned(path, &text)?;
     Ok(Some(Locked {
         path: path.to_path_buf(),
-        allocation,
+        version,
+        record,
         index: SourceIndex::build(&text),
     }))
 }
 
 /// Parses lock-file text; errors name the lock file, line and column.
-pub fn parse(path: &Path, text: &str) -> Result<Allocation, Box<Diagnostic>> {
+pub fn parse(path: &Path, text: &str) -> Result<Record, Box<Diagnostic>> {
+    parse_versioned(path, text).map(|(_, record)| record)
+}
+
+fn parse_versioned(path: &Path, text: &str) -> Result<(u32, Record), Box<Diagnostic>> {
     let lock: LockFile = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = e.to_string();
@@ -73,19 +130,72 @@ pub fn parse(path: &Path, text: &str) -> Result<Allocation, Box<Diagnostic>> {
             "restore it from version control, or delete it to plan every subnet afresh",
         )
     })?;
-    if lock.version != VERSION {
+    let index = SourceIndex::build(text);
+    let at = |field: &str| index.value(field);
+    if !READS.contains(&lock.version) {
+        let pos = at("version");
         return Err(lock_error(
             path,
-            1,
-            1,
+            pos.line,
+            pos.column,
             format!("lock file version {} is not supported", lock.version),
-            format!("this cloudwright reads version {VERSION}; upgrade cloudwright"),
+            format!("this cloudwright reads versions 1 and {VERSION}; upgrade cloudwright"),
         ));
     }
-    Ok(Allocation {
-        vpc: lock.vpc,
-        tiers: lock.tiers,
-    })
+    let mut tiers = IndexMap::with_capacity(lock.tiers.len());
+    let mut ids = IndexMap::with_capacity(lock.tiers.len());
+    for (name, tier) in lock.tiers {
+        let id = match tier.id {
+            Some(id) if is_stem(&id) => id,
+            Some(id) => {
+                let pos = at(&format!("tiers.{name}.id"));
+                return Err(lock_error(
+                    path,
+                    pos.line,
+                    pos.column,
+                    format!(
+                        "the lock file gives tier `{name}` the logical-ID stem `{id}`, which is not letters and digits starting with a capital"
+                    ),
+                    format!(
+                        "restore it from version control; the tier's generated resources are named `Subnet{id}A` and so on"
+                    ),
+                ));
+            }
+            None => pascal_case(&name),
+        };
+        ids.insert(name.clone(), id);
+        tiers.insert(
+            name,
+            TierAllocation {
+                prefix: tier.prefix,
+                block: tier.block,
+                subnets: tier.subnets,
+            },
+        );
+    }
+    let zones = lock
+        .zones
+        .into_iter()
+        .map(|(label, zone)| (label, Zone::parse(&zone)))
+        .collect();
+    Ok((
+        lock.version,
+        Record {
+            allocation: Allocation {
+                vpc: lock.vpc,
+                tiers,
+                retired: lock.retired,
+            },
+            zones,
+            ids,
+        },
+    ))
+}
+
+/// Whether `id` can start a CloudFormation logical ID: ASCII letters and digits, a capital first.
+fn is_stem(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_uppercase())
+        && id.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn lock_error(
@@ -108,17 +218,46 @@ fn lock_error(
     )
 }
 
-/// The lock file's text for `allocation` of blueprint `name`.
-pub fn render(name: &str, allocation: &Allocation) -> String {
+/// The lock file's text for `record` of blueprint `name`.
+pub fn render(name: &str, record: &Record) -> String {
+    let tiers = record
+        .allocation
+        .tiers
+        .iter()
+        .map(|(tier, a)| {
+            (
+                tier.clone(),
+                LockTier {
+                    id: Some(
+                        record
+                            .ids
+                            .get(tier)
+                            .cloned()
+                            .unwrap_or_else(|| pascal_case(tier)),
+                    ),
+                    prefix: a.prefix,
+                    block: a.block,
+                    subnets: a.subnets.clone(),
+                },
+            )
+        })
+        .collect();
     let body = serde_yaml::to_string(&LockFile {
         version: VERSION,
-        vpc: allocation.vpc,
-        tiers: allocation.tiers.clone(),
+        vpc: record.allocation.vpc,
+        zones: record
+            .zones
+            .iter()
+            .map(|(label, zone)| (label.clone(), zone.as_str().to_string()))
+            .collect(),
+        tiers,
+        retired: record.allocation.retired.clone(),
     })
     .unwrap_or_default();
     format!(
-        "# cloudwright lock file for blueprint {name}: the address of every subnet.\n\
-         # Commit it. Re-planning keeps every subnet recorded here exactly where it is.\n{body}"
+        "# cloudwright lock file for blueprint {name}: the address of every subnet, the zone of\n\
+         # every AZ, the logical-ID stem of every tier, and retired ranges that are not reused.\n\
+         # Commit it. Re-planning keeps everything recorded here exactly where it is.\n{body}"
     )
 }
 
@@ -132,5 +271,41 @@ mod tests {
             path_for(Path::new("net/ha-vpc.yaml")),
             PathBuf::from("net/ha-vpc.lock.yaml")
         );
+    }
+
+    const V2: &str = "version: 2\nvpc: 10.0.0.0/16\nzones:\n  a: us-east-1a\n  az4: use1-az4\ntiers:\n  data:\n    id: Database\n    prefix: 24\n    block: 10.0.0.0/22\n    subnets:\n      a: 10.0.0.0/24\n      az4: 10.0.1.0/24\nretired:\n- tier: public\n  az: c\n  cidr: 10.0.9.0/24\n";
+
+    #[test]
+    fn version_2_round_trips() {
+        let record = parse(Path::new("x.lock.yaml"), V2).unwrap();
+        assert_eq!(record.zones["a"], Zone::Name("us-east-1a".into()));
+        assert_eq!(record.zones["az4"], Zone::Id("use1-az4".into()));
+        assert_eq!(record.ids["data"], "Database");
+        assert_eq!(record.allocation.retired[0].az, "c");
+        let text = render("x", &record);
+        assert!(text.ends_with(V2), "{text}");
+        assert_eq!(parse(Path::new("x.lock.yaml"), &text).unwrap(), record);
+    }
+
+    #[test]
+    fn version_1_reads_with_stems_from_tier_names_and_no_zones() {
+        let v1 = "version: 1\nvpc: 10.0.0.0/16\ntiers:\n  app-db:\n    prefix: 24\n    subnets:\n      a: 10.0.0.0/24\n";
+        let record = parse(Path::new("x.lock.yaml"), v1).unwrap();
+        assert!(record.zones.is_empty() && record.allocation.retired.is_empty());
+        assert_eq!(record.ids["app-db"], "AppDb");
+    }
+
+    #[test]
+    fn a_broken_tombstone_or_stem_is_located() {
+        let broken = V2.replace("  cidr: 10.0.9.0/24", "  cidr: 10.0.9.0/33");
+        let d = parse(Path::new("x.lock.yaml"), &broken).unwrap_err();
+        assert_eq!((d.location.line, d.location.column), (17, 9), "{d}");
+        let broken = V2.replace("  az: c\n", "  zone: c\n");
+        let d = parse(Path::new("x.lock.yaml"), &broken).unwrap_err();
+        assert!(d.message.contains("unknown field `zone`"), "{d}");
+        assert_eq!(d.location.line, 16, "{d}");
+        let broken = V2.replace("id: Database", "id: data-base");
+        let d = parse(Path::new("x.lock.yaml"), &broken).unwrap_err();
+        assert_eq!((d.location.line, d.location.column), (8, 9), "{d}");
     }
 }

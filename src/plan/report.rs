@@ -10,10 +10,7 @@ pub(super) fn render(plan: &Plan) -> String {
     let az_list: Vec<String> = plan
         .azs
         .iter()
-        .map(|az| match &az.name {
-            Some(name) => name.clone(),
-            None => format!("{} (zone {} of the region)", az.label, az.index + 1),
-        })
+        .map(|az| format!("{} {}", az.label, az.zone))
         .collect();
     let _ = writeln!(
         out,
@@ -116,6 +113,18 @@ pub(super) fn render(plan: &Plan) -> String {
     } else {
         let list: Vec<String> = plan.reserved.iter().map(ToString::to_string).collect();
         let _ = writeln!(out, "Reserved: {}", list.join(", "));
+    }
+    if !plan.retired.is_empty() {
+        let list: Vec<String> = plan
+            .retired
+            .iter()
+            .map(|r| format!("{}-{} {}", r.tier, r.az, r.cidr))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Retired (not reused until `--reclaim`): {}",
+            list.join(", ")
+        );
     }
     let h = &plan.headroom;
     let free: Vec<String> = h.free.iter().map(ToString::to_string).collect();

@@ -11,7 +11,7 @@ use crate::blueprint::model::BudgetScope;
 use crate::blueprint::partition::{BUDGETS_HOME_REGION, BudgetHome};
 use crate::blueprint::types::Internet;
 use crate::naming::{self, pascal_case};
-use crate::plan::{Az, Plan, thousands};
+use crate::plan::{Az, Plan, Zone, thousands};
 use crate::validate::Accepted;
 use crate::validate::rule::Resource;
 
@@ -22,22 +22,36 @@ pub struct Tag {
     pub value: String,
 }
 
-/// Where a subnet is: a position among the region's zones, or a zone name.
+/// Where a subnet is: a zone name or an AZ ID (exactly one is set), as the lock file fixes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AzRef {
     pub label: String,
-    pub index: usize,
     pub name: Option<String>,
+    pub id: Option<String>,
 }
 
 impl From<&Az> for AzRef {
     fn from(az: &Az) -> Self {
+        let (name, id) = match &az.zone {
+            Zone::Name(n) => (Some(n.clone()), None),
+            Zone::Id(i) => (None, Some(i.clone())),
+        };
         AzRef {
             label: az.label.clone(),
-            index: az.index,
-            name: az.name.clone(),
+            name,
+            id,
         }
     }
+}
+
+/// A Terraform `moved` block's two keys, for a subnet of a renamed tier.
+#[derive(Debug, Clone, Serialize)]
+pub struct Moved {
+    /// `database-a`: the subnet's key under the tier's former name.
+    pub from: String,
+    /// `data-a`.
+    pub to: String,
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,9 +216,11 @@ pub struct Network {
     /// cloudwright's own tag, which Terraform merges over the variable.
     pub blueprint_tag: Tag,
     pub internet_gateway: bool,
-    /// Whether any AZ is given as a position (needs `Fn::GetAZs` / the AZ data source).
-    pub azs_by_index: bool,
+    /// Whether the zones are AZ IDs (`availability_zone_id`) rather than names.
+    pub zone_ids: bool,
     pub subnets: Vec<Subnet>,
+    /// Terraform `moved` blocks for the subnets of renamed tiers.
+    pub moved: Vec<Moved>,
     pub route_tables: Vec<RouteTable>,
     pub nat_gateways: Vec<NatGateway>,
     pub endpoints: Vec<Endpoint>,
@@ -245,11 +261,22 @@ const INTERFACE_ENDPOINT_CENTS_AN_HOUR: u64 = 1;
 pub fn network(plan: &Plan) -> Network {
     let bp = &plan.name;
     let mut subnets = Vec::new();
+    let mut moved = Vec::new();
     for tier in &plan.tiers {
         for s in &tier.subnets {
             let az = &plan.azs[s.az];
             let (route_table_id, route_table_key) = route_table_for(tier.internet, &az.label);
-            let id = format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label));
+            if let Some(old) = &tier.renamed_from {
+                moved.push(Moved {
+                    from: format!("{old}-{}", az.label),
+                    to: format!("{}-{}", tier.name, az.label),
+                    comment: format!(
+                        "Tier {} was {old}: its subnet in AZ {} keeps its ID and address.",
+                        tier.name, az.label
+                    ),
+                });
+            }
+            let id = format!("Subnet{}{}", tier.logical_id, upper(&az.label));
             subnets.push(Subnet {
                 output_description: format!(
                     "ID of the subnet of tier {} in AZ {}, {}",
@@ -347,7 +374,7 @@ pub fn network(plan: &Plan) -> Network {
                 id: format!("NatGateway{}", upper(&az.label)),
                 eip_id: format!("NatEip{}", upper(&az.label)),
                 key: az.label.clone(),
-                subnet_id: format!("Subnet{}{}", pascal_case(&tier.name), upper(&az.label)),
+                subnet_id: format!("Subnet{}{}", tier.logical_id, upper(&az.label)),
                 subnet_key: format!("{}-{}", tier.name, az.label),
                 name: format!("{bp}-nat-{}", az.label),
                 ip_output_id: format!("NatPublicIp{}", upper(&az.label)),
@@ -412,7 +439,7 @@ pub fn network(plan: &Plan) -> Network {
             endpoints,
             subnet_ids: labels
                 .iter()
-                .map(|l| format!("Subnet{}{}", pascal_case(&tier.name), upper(l)))
+                .map(|l| format!("Subnet{}{}", tier.logical_id, upper(l)))
                 .collect(),
             subnet_keys: labels.iter().map(|l| format!("{}-{l}", tier.name)).collect(),
             comment: format!(
@@ -461,7 +488,7 @@ pub fn network(plan: &Plan) -> Network {
                 .map(|s| plan.azs[s.az].label.as_str())
                 .collect();
             let cidrs: Vec<String> = tier.subnets.iter().map(|s| s.cidr.to_string()).collect();
-            let id = pascal_case(&tier.name);
+            let id = tier.logical_id.clone();
             let description = format!("tier {}, in AZ order ({})", tier.name, labels.join(", "));
             TierOutput {
                 ids_description: format!("IDs of the subnets of {description}"),
@@ -479,7 +506,7 @@ pub fn network(plan: &Plan) -> Network {
                 description,
                 subnet_ids: labels
                     .iter()
-                    .map(|l| format!("Subnet{}{}", pascal_case(&tier.name), upper(l)))
+                    .map(|l| format!("Subnet{}{}", tier.logical_id, upper(l)))
                     .collect(),
                 subnet_keys: labels
                     .iter()
@@ -503,7 +530,7 @@ pub fn network(plan: &Plan) -> Network {
                         id: format!("Zone{}", upper(label)),
                         description: format!("Availability Zone of AZ {label}"),
                         label: label.clone(),
-                        subnet_id: format!("Subnet{}{}", pascal_case(&tier.name), upper(label)),
+                        subnet_id: format!("Subnet{}{}", tier.logical_id, upper(label)),
                         subnet_key: format!("{}-{label}", tier.name),
                     }
                 })
@@ -542,8 +569,9 @@ pub fn network(plan: &Plan) -> Network {
         user_tags,
         blueprint_tag,
         internet_gateway: has(Internet::Inbound),
-        azs_by_index: plan.azs.iter().any(|a| a.name.is_none()),
+        zone_ids: plan.azs.iter().any(|a| matches!(a.zone, Zone::Id(_))),
         subnets,
+        moved,
         route_tables,
         nat_gateways,
         endpoints,

@@ -1,29 +1,31 @@
 use crate::blueprint::types::Azs;
 use crate::diagnostics::Severity::Error;
+use crate::plan::Zone;
 use crate::validate::Context;
 use crate::validate::rule::{Component, Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a blueprint that asks for more Availability Zones than its region offers: an error
-    /// in every environment.
+    /// Flags a blueprint whose zones its region does not have: more AZs than the region offers,
+    /// a zone letter it lacks (`us-east-1g`), or an AZ ID it lacks (`usw1-az2`). An error in
+    /// every environment. The zones are checked against cloudwright's region table, which lists
+    /// each region's zone letters and AZ IDs.
     ///
     /// ## Why is this bad?
-    /// The deployment fails: `Fn::GetAZs` and the Terraform `aws_availability_zones` data source
-    /// return fewer zones than the subnets need.
+    /// The deployment fails: a subnet cannot be created in a zone that does not exist.
     ///
     /// ## Example
     /// ```yaml
     /// region: us-west-1
     /// network:
-    ///   azs: 3
+    ///   azs: [us-west-1b, us-west-1d]
     /// ```
     ///
     /// Use instead:
     /// ```yaml
     /// region: us-west-1
     /// network:
-    ///   azs: 2
+    ///   azs: [us-west-1b, us-west-1c]
     /// ```
     ///
     /// ## References
@@ -32,7 +34,7 @@ declare_rule! {
     pub static AVAILABILITY_ZONES_EXIST = {
         id: "REG001",
         name: "availability-zones-exist",
-        summary: "the region offers fewer Availability Zones than the network asks for",
+        summary: "the network asks for zones its region does not have",
         component: Component::Network,
         levels: [Some(Error), Some(Error), Some(Error)],
         checkov: &[],
@@ -42,11 +44,13 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let region = ctx.plan.region;
+    let azs = &ctx.doc.blueprint.network.azs;
     let asked = ctx.plan.azs.len();
     if asked > usize::from(region.azs) {
-        let how = match ctx.doc.blueprint.network.azs {
+        let how = match azs {
             Azs::Count(_) => format!("`azs: {asked}`"),
             Azs::Names(_) => format!("{asked} zone names"),
+            Azs::Ids(_) => format!("{asked} AZ IDs"),
         };
         findings.push(Finding {
             field: "network.azs".into(),
@@ -55,6 +59,36 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
                 region.name, region.azs
             ),
             help: format!("use at most {} AZs, or a region with more", region.azs),
+        });
+    }
+    for (i, az) in ctx.plan.azs.iter().enumerate() {
+        let (exists, has) = match &az.zone {
+            Zone::Name(name) => (
+                region.has_zone_name(name),
+                region.zone_names().collect::<Vec<_>>(),
+            ),
+            Zone::Id(id) => (
+                region.has_zone_id(id),
+                region.zone_ids().collect::<Vec<_>>(),
+            ),
+        };
+        if exists {
+            continue;
+        }
+        let field = match azs {
+            Azs::Count(_) => "network.azs".to_string(),
+            Azs::Names(_) | Azs::Ids(_) => format!("network.azs[{i}]"),
+        };
+        findings.push(Finding {
+            field,
+            message: format!(
+                "{} has no zone `{}` (AZ `{}`); it has {}",
+                region.name,
+                az.zone,
+                az.label,
+                has.join(", ")
+            ),
+            help: format!("use one of {}'s zones", region.name),
         });
     }
 }
