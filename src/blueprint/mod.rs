@@ -305,6 +305,21 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         }
     }
 
+    if bp
+        .tags
+        .keys()
+        .any(|k| k.as_str() == crate::naming::BLUEPRINT_TAG)
+    {
+        problems.push(doc.error(
+            &format!("tags.{}", crate::naming::BLUEPRINT_TAG),
+            format!(
+                "the tag `{}` is cloudwright's own: it puts it on every resource, valued with the blueprint's name",
+                crate::naming::BLUEPRINT_TAG
+            ),
+            "remove it; the budget of a blueprint counts what carries it",
+        ));
+    }
+
     if let Some(ie) = &net.interface_endpoints {
         if !net.tiers.contains_key(&ie.tier) {
             let names: Vec<&str> = net.tiers.keys().map(|t| t.as_str()).collect();
