@@ -827,7 +827,13 @@ fn one_line(text: &str) -> String {
 }
 
 /// Builds the view of the accepted findings.
-pub fn accepted(accepted: &[Accepted]) -> AcceptedView {
+pub fn accepted(plan: &Plan, accepted: &[Accepted]) -> AcceptedView {
+    let public_ip_tiers: Vec<&str> = plan
+        .tiers
+        .iter()
+        .filter(|t| t.public_ips)
+        .map(|t| t.name.as_str())
+        .collect();
     let mut view = AcceptedView::default();
     for a in accepted {
         let reason = one_line(&a.reason);
@@ -847,7 +853,14 @@ pub fn accepted(accepted: &[Accepted]) -> AcceptedView {
             };
             match d.on {
                 Resource::Vpc => view.vpc.push(skip),
-                Resource::Subnets => view.subnets.push(skip),
+                Resource::PublicIpSubnets => view.subnets.push(Skip {
+                    reason: format!(
+                        "{} {verdict} for tier {}: {reason}",
+                        a.rule.id,
+                        public_ip_tiers.join(", ")
+                    ),
+                    ..skip
+                }),
                 Resource::FlowLogGroup => view.flow_log_group.push(skip),
             }
         }

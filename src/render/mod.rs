@@ -98,7 +98,7 @@ pub fn render(
     let ctx = context! {
         network => context::network(plan),
         budget => context::budget(plan),
-        accepted => context::accepted(accepted),
+        accepted => context::accepted(plan, accepted),
     };
     target
         .files(plan)

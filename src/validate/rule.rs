@@ -85,7 +85,9 @@ pub struct CheckovSkip {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
     Vpc,
-    Subnets,
+    /// The subnets of the tiers that hand out public IPs (one `for_each` resource in Terraform
+    /// with every subnet, so the skip's reason names the tiers it is meant for).
+    PublicIpSubnets,
     FlowLogGroup,
 }
 

@@ -35,7 +35,7 @@ declare_rule! {
         summary: "a tier hands out public IPv4 addresses",
         component: Component::Network,
         levels: [Some(Error), Some(Warning), Some(Warning)],
-        checkov: &[CheckovSkip { id: "CKV_AWS_130", on: Resource::Subnets }],
+        checkov: &[CheckovSkip { id: "CKV_AWS_130", on: Resource::PublicIpSubnets }],
         check: check,
     };
 }
