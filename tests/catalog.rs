@@ -625,6 +625,15 @@ fn terraform_survives_a_second_apply_and_any_partition() {
                             Some("30"),
                             "{name}: {ty}"
                         );
+                        let protected = block
+                            .body
+                            .blocks()
+                            .filter(|b| b.identifier.as_str() == "lifecycle")
+                            .flat_map(|b| b.body.attributes())
+                            .any(|a| {
+                                a.key.as_str() == "prevent_destroy" && a.expr.to_string() == "true"
+                            });
+                        assert!(protected, "{name}: {ty} must outlive `terraform destroy`");
                     }
                     "aws_kms_alias" => {
                         let n = attr("name").unwrap_or_default();

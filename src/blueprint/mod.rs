@@ -485,6 +485,45 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
 
 /// The budget's checks: alerts that AWS Budgets accepts, and someone to tell.
 fn check_budget(doc: &Document, budget: &Budget, problems: &mut Vec<Diagnostic>) {
+    // AWS China bills in yuan; the other partitions in US dollars.
+    let china = doc.blueprint.region.info().partition().name == partition::AWS_CN.name;
+    match (budget.monthly_usd, budget.monthly_cny, china) {
+        (Some(_), None, false) | (None, Some(_), true) => {}
+        (None, None, _) => problems.push(doc.error(
+            "budget",
+            "the budget has no limit",
+            if china {
+                "add `monthly_cny: 10000`: AWS China bills in yuan"
+            } else {
+                "add `monthly_usd: 2000`, the most the account may spend in a month"
+            },
+        )),
+        (Some(_), Some(_), _) => problems.push(doc.error(
+            "budget.monthly_cny",
+            "the budget gives both `monthly_usd` and `monthly_cny`",
+            if china {
+                "keep `monthly_cny`: AWS China bills in yuan"
+            } else {
+                "keep `monthly_usd`: only AWS China bills in yuan"
+            },
+        )),
+        (Some(_), None, true) => problems.push(doc.error(
+            "budget.monthly_usd",
+            format!(
+                "{} bills in Chinese yuan, not US dollars",
+                doc.blueprint.region.name()
+            ),
+            "give the limit as `monthly_cny:`",
+        )),
+        (None, Some(_), false) => problems.push(doc.error(
+            "budget.monthly_cny",
+            format!(
+                "only AWS China bills in yuan; {} bills in US dollars",
+                doc.blueprint.region.name()
+            ),
+            "give the limit as `monthly_usd:`",
+        )),
+    }
     if budget.alerts.is_empty() {
         problems.push(doc.error(
             "budget.alerts",

@@ -212,8 +212,12 @@ impl Default for FlowLogs {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
-    /// The monthly cost limit.
-    pub monthly_usd: Usd,
+    /// The monthly cost limit in US dollars, the currency of the aws and aws-us-gov partitions.
+    #[serde(default)]
+    pub monthly_usd: Option<Usd>,
+    /// The monthly cost limit in Chinese yuan, the currency AWS China bills in (aws-cn).
+    #[serde(default)]
+    pub monthly_cny: Option<Usd>,
     /// When to alert, in the user's order.
     pub alerts: Vec<BudgetAlert>,
     /// Who every alert emails.

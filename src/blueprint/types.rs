@@ -651,7 +651,8 @@ impl<'de> Deserialize<'de> for RetentionDays {
 /// every amount up to it is exact to the cent in the `f64` YAML numbers arrive as.
 pub const MAX_USD: u64 = 1_000_000_000_000;
 
-/// An amount of US dollars, more than zero, exact to the cent (`2000`, `1500.50`).
+/// An amount of money, more than zero, exact to the cent (`2000`, `1500.50`): US dollars, or
+/// yuan in AWS China (`monthly_cny`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Usd {
     cents: u64,

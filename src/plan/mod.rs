@@ -165,6 +165,8 @@ pub struct FlowLogPlan {
 #[derive(Debug, Clone)]
 pub struct BudgetPlan {
     pub limit: Usd,
+    /// `USD`, or `CNY` in AWS China.
+    pub currency: &'static str,
     /// Each alert's threshold, in per cent of the limit, and the spend it watches.
     pub alerts: Vec<(u16, Spend)>,
     pub emails: Vec<String>,
@@ -326,12 +328,19 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
             retention_days: net.flow_logs.retention_days.0,
             traffic: net.flow_logs.traffic,
         }),
-        budget: bp.budget.as_ref().map(|b| BudgetPlan {
-            limit: b.monthly_usd,
-            alerts: b.alerts.iter().map(|a| (a.percent.0, a.of)).collect(),
-            emails: b.emails.iter().map(ToString::to_string).collect(),
-            sns_topics: b.sns_topics.iter().map(ToString::to_string).collect(),
-            scope: b.scope,
+        budget: bp.budget.as_ref().and_then(|b| {
+            Some(BudgetPlan {
+                limit: b.monthly_usd.or(b.monthly_cny)?,
+                currency: if b.monthly_cny.is_some() {
+                    "CNY"
+                } else {
+                    "USD"
+                },
+                alerts: b.alerts.iter().map(|a| (a.percent.0, a.of)).collect(),
+                emails: b.emails.iter().map(ToString::to_string).collect(),
+                sns_topics: b.sns_topics.iter().map(ToString::to_string).collect(),
+                scope: b.scope,
+            })
         }),
         allocation,
         headroom,

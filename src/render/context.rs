@@ -155,7 +155,8 @@ pub struct FlowLogs {
     /// Terraform `name_prefix` of the delivery role: at most 38 characters.
     pub role_name_prefix: String,
     pub name: String,
-    /// `!Sub` body of the log group's ARN, for the key policy's encryption-context condition.
+    /// `!Sub` body matching the ARN of this blueprint's flow-log groups, for the key policy's
+    /// encryption-context condition: the current one and any a replaced VPC left behind.
     pub log_group_arn_sub: String,
     /// `!Sub` body matching every log group of the account and region (for DescribeLogGroups).
     pub log_groups_arn_sub: String,
@@ -173,7 +174,6 @@ pub struct TierOutput {
     pub ids_description: String,
     pub cidrs_description: String,
     pub block_description: String,
-    pub block_export_sub: String,
     /// Names of the Terraform outputs: `<tier>_subnet_ids`, `_subnet_cidr_blocks`, `_tier_cidr_block`.
     pub ids_output: String,
     pub cidrs_output: String,
@@ -424,7 +424,7 @@ pub fn network(plan: &Plan) -> Network {
                     service_name: plan.region.endpoint_service_name(service, true),
                     name: format!("{bp}-{}", service.replace('.', "-")),
                     comment: format!(
-                        "Interface endpoint for {service}, private DNS on, in {azs} AZ(s): about {} a month",
+                        "Interface endpoint for {service}, private DNS on, in {azs} AZ(s): about {} a month at us-east-1 prices, plus data processed.",
                         usd(HOURS_A_MONTH * INTERFACE_ENDPOINT_CENTS_AN_HOUR * azs as u64)
                     ),
                     cost: format!(
@@ -469,7 +469,8 @@ pub fn network(plan: &Plan) -> Network {
             name: format!("{bp}-flow-logs"),
             role_name_prefix: naming::role_name_prefix(plan),
             log_group_arn_sub: format!(
-                "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_name_sub}"
+                "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_prefix}/vpc-*{}",
+                naming::LOG_GROUP_SUFFIX
             ),
             log_groups_arn_sub: "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*".into(),
             flow_log_arn_sub: "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*".into(),
@@ -497,7 +498,6 @@ pub fn network(plan: &Plan) -> Network {
                     "The block that holds every subnet of tier {}, and its free slots",
                     tier.name
                 ),
-                block_export_sub: format!("${{AWS::StackName}}-{id}TierCidr"),
                 id,
                 ids_output: format!("{}_subnet_ids", tier.name.replace('-', "_")),
                 cidrs_output: format!("{}_subnet_cidr_blocks", tier.name.replace('-', "_")),
@@ -647,9 +647,14 @@ pub struct Budget {
 
 /// `2000` cents → `20 USD`; `150050` → `1,500.50 USD`.
 fn usd(cents: u64) -> String {
+    money(cents, "USD")
+}
+
+/// `150050` cents of `CNY` → `1,500.50 CNY`.
+fn money(cents: u64, currency: &str) -> String {
     match cents % 100 {
-        0 => format!("{} USD", thousands(cents / 100)),
-        c => format!("{}.{c:02} USD", thousands(cents / 100)),
+        0 => format!("{} {currency}", thousands(cents / 100)),
+        c => format!("{}.{c:02} {currency}", thousands(cents / 100)),
     }
 }
 
@@ -675,7 +680,7 @@ pub fn budget(plan: &Plan) -> Option<Budget> {
             comment: format!(
                 "Alert when {} spend passes {percent}% of the limit ({}).",
                 of.as_str(),
-                usd(b.limit.percent(*percent).cents())
+                money(b.limit.percent(*percent).cents(), b.currency)
             ),
             notification_type: of.as_aws(),
             comparison: "GREATER_THAN",
@@ -710,9 +715,10 @@ pub fn budget(plan: &Plan) -> Option<Budget> {
                     naming::BLUEPRINT_TAG,
                     plan.name
                 ),
-                "every resource it generates. Activate the tag once per account as a cost-allocation".into(),
-                "tag (Billing console, Cost allocation tags, or `aws ce update-cost-allocation-tags-status`):".into(),
-                "until then the budget counts nothing. `scope: account` counts the whole account instead.".into(),
+                "every resource it generates. Activate it as a cost-allocation tag once, in the account".into(),
+                "that pays the bill (an organization's management account): Billing console, Cost".into(),
+                "allocation tags, or `aws ce update-cost-allocation-tags-status`. Until then the budget".into(),
+                "counts nothing. `scope: account` counts the whole account instead.".into(),
             ],
             Some(format!("user:{}${}", naming::BLUEPRINT_TAG, plan.name)),
         ),
@@ -724,10 +730,10 @@ pub fn budget(plan: &Plan) -> Option<Budget> {
     Some(Budget {
         name_prefix: naming::budget_prefix(plan),
         amount: b.limit.amount(),
-        unit: "USD",
+        unit: b.currency,
         comment: format!(
             "Cost budget: {} a month, with an alert at each threshold below.",
-            usd(b.limit.cents())
+            money(b.limit.cents(), b.currency)
         ),
         scope_comment,
         description: format!("Monthly cost budget of blueprint {}", plan.name),
