@@ -618,7 +618,7 @@ pub struct BudgetNotification {
 #[derive(Debug, Clone, Serialize)]
 pub struct Budget {
     /// Terraform `name_prefix`, `<blueprint>-<environment>-` ([`naming::budget_prefix`]);
-    /// CloudFormation lets the budget be named for the stack.
+    /// CloudFormation generates the name.
     pub name_prefix: String,
     /// The limit as AWS takes it: `2000`, `1500.50`.
     pub amount: String,
