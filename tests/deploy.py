@@ -108,8 +108,14 @@ def load_gaps() -> list[dict]:
     return yaml.safe_load(GAPS_FILE.read_text()) or []
 
 
+GAPS_APPLIED: dict[str, int] = {}
+
+
 def gap_line(gap: dict, where: str) -> str:
-    return f"  GAP {gap['id']} ({where}): {gap['why']} Harness: {gap['harness']}"
+    """One line where a gap is applied; the reasons are printed once, in the summary."""
+    with print_lock:
+        GAPS_APPLIED[gap["id"]] = GAPS_APPLIED.get(gap["id"], 0) + 1
+    return f"  GAP {gap['id']} ({where}): {gap['harness']}"
 
 
 class Accounts:
@@ -127,6 +133,11 @@ class Accounts:
 
 def role_arn(account: str, region: str) -> str:
     return f"arn:{partition(region)}:iam::{account}:role/cloudwright-deploy"
+
+
+def summarize(failures: list[str]) -> str:
+    more = f" (and {len(failures) - 2} more above)" if len(failures) > 2 else ""
+    return "; ".join(failures[:2]) + more
 
 
 # ---- CloudFormation and SAM -------------------------------------------------------------------
@@ -318,8 +329,9 @@ def deploy_cloudformation(name, blueprint, target, endpoint, accounts, gaps):
                     shared = []
                 if shared:
                     lines.append(f"    names fixed in the template, already taken by {first_copy[path.name]}: {'; '.join(shared)}")
+                    failures.append(f"names fixed in the template: {'; '.join(shared)}")
     if failures:
-        return lines, False, f"{label}: {failures[0]}" + (f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""), stacks, resources
+        return lines, False, f"{label}: {summarize(failures)}", stacks, resources
     return lines, True, f"{label}: {stacks} stacks, {resources} resources created", stacks, resources
 
 
@@ -346,9 +358,13 @@ def tf_errors(out: str) -> list[str]:
     errors, lines = [], out.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("Error:"):
-            where = [l.strip() for l in lines[i + 1:i + 6] if re.match(r"^\s+(with|on) ", l)]
+            where = []
+            for follow in lines[i + 1:i + 6]:
+                match = re.match(r"^\s+(?:with ([^,]+),|on (\S+ line \d+))", follow)
+                if match:
+                    where.append(match.group(1) or match.group(2))
             text = re.sub(r"RequestID: [^,]+, ", "", line)
-            errors.append(text + (f" [{'; '.join(where)}]" if where else ""))
+            errors.append(text + (f" [{', '.join(where)}]" if where else ""))
     return errors or out.strip().splitlines()[-3:]
 
 
@@ -481,7 +497,7 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
             counts["destroyed"] += int(match.group(1))
             lines.append(f"  {step}: destroy {match.group(1)} destroyed")
     if failures:
-        return lines, False, f"{label}: {failures[0]}" + (f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""), len(dirs), counts["added"]
+        return lines, False, f"{label}: {summarize(failures)}", len(dirs), counts["added"]
     twice = f"{len(copies)} copies, " if len(copies) > 1 else ""
     return lines, True, f"{label}: {twice}apply {counts['added']} added, plan no changes, destroy {counts['destroyed']} destroyed", len(dirs), counts["added"]
 
@@ -526,8 +542,12 @@ def main_run(args) -> int:
                 record(*future.result())
     else:
         say(["--- deploy terraform: no terraform or provider mirror (see the terraform step)"])
+    gaps_by_id = {g["id"]: g for g in gaps}
+    print("\nemulator gaps applied (tests/emulator_gaps.yaml):" if GAPS_APPLIED else "\nno emulator gap applied")
+    for gap_id, count in sorted(GAPS_APPLIED.items()):
+        print(f"  {gap_id} ({count}x): {gaps_by_id[gap_id]['why']}")
     print(
-        f"\ndeploy summary: {totals['passed']} passed, {totals['failed']} failed; "
+        f"deploy summary: {totals['passed']} passed, {totals['failed']} failed; "
         f"{totals['files']} stacks and terraform copies deployed, {totals['resources']} resources created; "
         f"CloudFormation/SAM {cfn_time:.0f} s, Terraform {time.monotonic() - started - cfn_time:.0f} s"
     )
