@@ -3,16 +3,22 @@
 #   1. formatting and lints (cargo fmt --check, clippy with warnings denied);
 #   2. the Rust tests: unit, snapshot (insta), property (proptest) and CLI tests;
 #   3. the third-party validators over every catalog blueprint rendered for every target:
-#      cfn-lint (CloudFormation and SAM), checkov (all three), terraform init/validate/fmt.
+#      cfn-lint (CloudFormation and SAM, each template in its own region), checkov (all three),
+#      terraform init/validate/fmt;
+#   4. the deploy tests (tests/deploy.py): every rendered blueprint is deployed into moto's emulated
+#      AWS on 127.0.0.1 — CloudFormation/SAM stacks created twice, Terraform apply, a second plan
+#      with no changes, destroy. What moto cannot emulate is listed in tests/emulator_gaps.yaml.
 # The validators are installed into a project-local virtualenv, .venv, from tests/requirements.txt.
 # Terraform must be on PATH with a filesystem mirror of the hashicorp/aws provider (a directory
 # holding registry.terraform.io/hashicorp/aws/<version>), found through CLOUDWRIGHT_TF_PLUGIN_DIR
 # or in /opt/tf-plugins; without them the Terraform step is SKIPPED, or fails when CI is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$SECONDS
 
 passed=0
 failed=0
+skipped=0
 step() { printf '\n==> %s\n' "$*"; }
 ok() { passed=$((passed + 1)); printf 'PASSED %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAILED %s\n' "$*"; }
@@ -32,8 +38,11 @@ mkdir -p "$out/fixtures"
 # The fixtures are copied so that their lock files land under target/, not in the tree.
 cp tests/fixtures/render/*.yaml "$out/fixtures/"
 blueprints=""
+# name=blueprint-file:kind for each rendered blueprint, for tests/deploy.py; kind is catalog or fixture.
+declare -A source
 for bp in $("$bin" list | awk '{print $1}'); do
   blueprints="$blueprints $bp"
+  source[$bp]="blueprints/$bp.yaml:catalog"
   for target in cloudformation sam terraform; do
     "$bin" render "$bp" --target "$target" --out-dir "$out/$bp/$target" >/dev/null
   done
@@ -41,6 +50,7 @@ done
 for file in "$out"/fixtures/*.yaml; do
   bp=$(basename "$file" .yaml)
   blueprints="$blueprints $bp"
+  source[$bp]="$file:fixture"
   for target in cloudformation sam terraform; do
     "$bin" render "$file" --target "$target" --out-dir "$out/$bp/$target" >/dev/null 2>&1
   done
@@ -61,12 +71,21 @@ fi
 export CKV_SKIP_PACKAGE_UPDATE_CHECK=true
 for bp in $blueprints; do
   for target in cloudformation sam; do
-    step "cfn-lint $bp/$target"
-    if .venv/bin/cfn-lint --format parseable -- "$out/$bp/$target/template.yaml"; then
-      ok "cfn-lint $bp/$target"
-    else
-      bad "cfn-lint $bp/$target"
-    fi
+    # Every template of the directory, each in its region: a "# Deploy in region: <region>" comment
+    # on its first lines, else the blueprint's `region:`.
+    mapfile -t templates < <(.venv/bin/python tests/deploy.py regions "${source[$bp]%:*}" "$out/$bp/$target")
+    [ "${#templates[@]}" -gt 0 ] || bad "cfn-lint $bp/$target: no *.yaml template"
+    for entry in "${templates[@]}"; do
+      file=${entry%$'\t'*}
+      region=${entry##*$'\t'}
+      name="$bp/$target/$(basename "$file") in $region"
+      step "cfn-lint $name"
+      if .venv/bin/cfn-lint --format parseable --regions "$region" -- "$file"; then
+        ok "cfn-lint $name"
+      else
+        bad "cfn-lint $name"
+      fi
+    done
   done
   for target in cloudformation sam terraform; do
     step "checkov $bp/$target"
@@ -136,6 +155,61 @@ else
   done
 fi
 
+step "deploy into moto (emulated AWS on 127.0.0.1)"
+deploy_started=$SECONDS
+mkdir -p target/deploy
+results=target/deploy/results.tsv
+: > "$results"
+port=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+.venv/bin/moto_server -H 127.0.0.1 -p "$port" > target/deploy/moto.log 2>&1 &
+moto_pid=$!
+trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+endpoint="http://127.0.0.1:$port"
+if .venv/bin/python - "$endpoint" <<'EOF'
+import sys, time, urllib.request
+for _ in range(120):
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/moto-api/", timeout=2)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.5)
+sys.exit(1)
+EOF
+then
+  echo "moto $(.venv/bin/python -c 'import moto; print(moto.__version__)') on $endpoint (log: target/deploy/moto.log)"
+  if [ -n "$missing" ]; then
+    if [ -n "${CI:-}" ]; then
+      bad "deploy terraform: $missing"
+    else
+      echo "SKIPPED deploy terraform: $missing"
+    fi
+  fi
+  specs=()
+  for bp in $blueprints; do
+    specs+=("$bp=${source[$bp]}")
+  done
+  tf_plugins=""
+  [ -z "$missing" ] && tf_plugins=$plugin_dir
+  if ! .venv/bin/python tests/deploy.py run --endpoint "$endpoint" --results "$results" \
+    --plugin-dir "$tf_plugins" --jobs 2 "${specs[@]}"; then
+    bad "deploy: tests/deploy.py stopped with an error"
+  fi
+  echo
+  while IFS=$'\t' read -r verdict message; do
+    case $verdict in
+      PASSED) ok "$message" ;;
+      SKIPPED) skipped=$((skipped + 1)); echo "SKIPPED $message" ;;
+      *) bad "$message" ;;
+    esac
+  done < "$results"
+else
+  bad "deploy: moto did not answer on $endpoint (see target/deploy/moto.log)"
+fi
+kill "$moto_pid" 2>/dev/null || true
+echo "deploy step: $((SECONDS - deploy_started)) s"
+
 echo
-echo "validators: $passed passed, $failed failed"
+echo "test command: $((SECONDS - started)) s"
+echo "validators: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
