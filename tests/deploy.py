@@ -53,6 +53,9 @@ REGION_COMMENT = re.compile(r"^#\s*Deploy in region:\s*([a-z]{2}(?:-[a-z]+)+-\d+
 CFN_TARGETS = ("cloudformation", "sam")
 TF_TIMEOUT = 600  # seconds for each terraform command
 STACK_TIMEOUT = 300  # seconds to wait for a stack to leave *_IN_PROGRESS
+# Resources the output protects with prevent_destroy; the README's teardown removes them from the
+# state before `terraform destroy`.
+PREVENT_DESTROY = {"aws_kms_key.flow_logs"}
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 # The provider's endpoint names, by the prefix of the resource or data source types using them.
@@ -341,8 +344,10 @@ def deploy_cloudformation(name, blueprint, target, endpoint, accounts, gaps):
 
 def run_tf(args: list[str], cwd: Path, env: dict) -> tuple[int, str]:
     """One terraform command, killed with its provider processes after TF_TIMEOUT seconds."""
+    # `terraform state …` takes neither -input nor -no-color.
+    flags = [] if args[0] == "state" else ["-input=false", "-no-color"]
     proc = subprocess.Popen(
-        ["terraform", *args, "-input=false", "-no-color"],
+        ["terraform", *args, *flags],
         cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     try:
@@ -418,6 +423,12 @@ def tf_override(files: dict[str, str], endpoint: str, account: str, region: str)
             + f"  endpoints {{\n{endpoints}\n  }}\n"
             + "}\n"
         )
+    # A variable the operator must give (GovCloud's `billing_profile`) gets a value here; the
+    # provider it feeds is overridden above anyway.
+    for text in files.values():
+        for labels, body in tf_blocks(text, "variable"):
+            if not re.search(r"^\s*default\s*=", body, re.M):
+                blocks.append(f'variable {labels.strip()} {{\n  default = "moto"\n}}\n')
     header = "# Written by tests/deploy.py into the deploy copy only: every endpoint is moto's.\n"
     return header + "\n".join(blocks), unknown
 
@@ -498,6 +509,16 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
         if work not in applied:
             continue
         step = f"copy {copy}" if len(copies) > 1 else "copy 1"
+        # The documented teardown: resources with prevent_destroy leave the state first (they stay
+        # in the account, as the output promises), then everything else is destroyed.
+        rc, out = run_tf(["state", "list"], work, env)
+        kept = [r for r in out.split() if r in PREVENT_DESTROY]
+        if kept:
+            rc, out = run_tf(["state", "rm", *kept], work, env)
+            if rc != 0:
+                failures.append(f"{step} state rm {' '.join(kept)} failed (exit {rc})")
+                continue
+            lines.append(f"  {step}: kept by prevent_destroy, removed from state: {', '.join(kept)}")
         rc, out = run_tf(["destroy", "-auto-approve"], work, env)
         match = re.search(r"Destroy complete! Resources: (\d+) destroyed", out)
         if rc != 0 or not match:
