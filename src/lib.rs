@@ -10,5 +10,6 @@ pub mod diagnostics;
 pub mod naming;
 pub mod plan;
 pub mod render;
+pub mod text;
 pub mod validate;
 pub mod write;

@@ -81,6 +81,8 @@ fn digest(body: &[u8]) -> String {
 
 /// Prefixes `file`'s body with the header naming blueprint `name` from `source_file`.
 pub fn with_header(file: &RenderedFile, name: &str, source_file: &str) -> OutputFile {
+    // The file name comes from the file system: whatever it holds must not end the comment.
+    let source_file = crate::render::escape::comment_text(source_file);
     let contents = format!(
         "{HEADER_START} from blueprint {name} ({source_file}). Do not edit by hand:\n\
          # change the blueprint and run `cloudwright render` again.\n\

@@ -9,6 +9,7 @@ use cloudwright::blueprint::{self, Origin, Source};
 use cloudwright::naming::az_letter;
 use cloudwright::plan::alloc::{self, AllocError, Allocation, Request, TierRequest, addresses};
 use cloudwright::render::{self, Target, escape};
+use cloudwright::text;
 use hcl::eval::{Context, Evaluate};
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
@@ -420,6 +421,17 @@ fn text(max: usize) -> impl Strategy<Value = String> {
     })
 }
 
+/// Text the blueprint accepts in free-text fields: [`text`] without the characters the loader
+/// refuses there (U+2028 and U+2029, which YAML 1.1 takes for line breaks, and the bidirectional
+/// controls); `blueprint_text_is_refused_when_it_breaks_lines` checks the refusal.
+fn free_text(max: usize) -> impl Strategy<Value = String> {
+    text(max).prop_map(|s| {
+        s.chars()
+            .filter(|c| c.is_control() || !(text::breaks_lines(*c) || text::reorders_text(*c)))
+            .collect()
+    })
+}
+
 fn hcl_eval(source: &str) -> Result<hcl::Value, String> {
     let body = hcl::parse(source).map_err(|e| format!("does not parse: {e}"))?;
     let attr = body
@@ -558,7 +570,7 @@ fn check_terraform_tags(body: &str, tag: &str) -> Result<(), TestCaseError> {
 
 /// Text the blueprint accepts as a tag value: [`text`] kept to the tag alphabet.
 fn tag_text(max: usize) -> impl Strategy<Value = String> {
-    text(max).prop_map(|s| s.chars().filter(|c| is_tag_char(*c)).collect())
+    free_text(max).prop_map(|s| s.chars().filter(|c| is_tag_char(*c)).collect())
 }
 
 /// Loads a blueprint whose description and `owner` tag are the given texts, and plans it.
@@ -589,7 +601,7 @@ proptest! {
 
     #[test]
     fn user_text_survives_to_cloudformation_and_sam(
-        description in text(1024),
+        description in free_text(1024),
         tag in tag_text(256),
     ) {
         let plan = planned(&description, &tag)?;
@@ -601,7 +613,7 @@ proptest! {
 
     #[test]
     fn user_text_survives_to_terraform(
-        description in text(1024),
+        description in free_text(1024),
         tag in tag_text(256),
     ) {
         let plan = planned(&description, &tag)?;
@@ -687,5 +699,32 @@ fn yaml_escaping_keeps_spaces_around_line_separators() {
             Ok(serde_yaml::Value::String(s.to_string())),
             "{s:?}"
         );
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Free text holding a character that ends a line for YAML 1.1 (or reorders it on screen) is
+    /// refused at load, located at the field, with a help line: it never reaches a comment.
+    #[test]
+    fn blueprint_text_is_refused_when_it_breaks_lines(
+        before in free_text(100),
+        after in free_text(100),
+        breaker in prop::sample::select(vec!['\u{2028}', '\u{2029}', '\u{202E}', '\u{2066}']),
+    ) {
+        let description = format!("{before}{breaker}{after}");
+        let refused = blueprint::load(Source {
+            origin: Origin::Catalog("t".into()),
+            text: blueprint_text(&description, "x"),
+        });
+        let Err(diagnostics) = refused else {
+            return Err(TestCaseError::fail(format!("{description:?} was accepted")));
+        };
+        prop_assert_eq!(diagnostics.len(), 1);
+        let d = &diagnostics[0];
+        prop_assert_eq!(d.field.as_deref(), Some("description"));
+        prop_assert_eq!((d.location.line, d.location.column), (2, 14));
+        prop_assert!(d.help.is_some());
     }
 }

@@ -14,6 +14,7 @@ use serde::de::{self, Deserialize, Deserializer};
 
 use super::region::{self, RegionInfo};
 use crate::diagnostics::did_you_mean;
+use crate::text;
 
 /// Separates the problem from the suggestion inside a serde error message.
 pub const HELP_SEPARATOR: &str = "\u{1f}help: ";
@@ -148,6 +149,29 @@ fn check_text<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E
             "remove it; only line breaks and tabs are allowed",
         ));
     }
+    if let Some(c) = value
+        .chars()
+        .find(|c| !c.is_control() && text::breaks_lines(*c))
+    {
+        return Err(invalid_value(
+            value,
+            format!(
+                "{what} contains U+{:04X}, which YAML 1.1 readers such as cfn-lint take for a line break",
+                c as u32
+            ),
+            "remove it; write a plain line break (\\n) where a new line is meant",
+        ));
+    }
+    if let Some(c) = value.chars().find(|c| text::reorders_text(*c)) {
+        return Err(invalid_value(
+            value,
+            format!(
+                "{what} contains U+{:04X}, a bidirectional control that makes text display in another order than it reads",
+                c as u32
+            ),
+            "remove it",
+        ));
+    }
     let len = value.chars().count();
     if len > max {
         return Err(invalid_value(
@@ -170,6 +194,14 @@ string_newtype!(
     Reason,
     |v| {
         check_text("the reason", v, 512)?;
+        // The reason is written into a checkov skip comment; it must not add one of its own.
+        if v.to_ascii_lowercase().contains("checkov:skip") {
+            return Err(invalid_value(
+                v,
+                "the reason contains `checkov:skip`, which would read as a second skip on its line",
+                "say why in words; cloudwright writes the skip itself",
+            ));
+        }
         if v.trim().chars().count() < 10 {
             return Err(invalid_value(
                 v,

@@ -6,6 +6,7 @@
 //! Terraform templates use [`hcl_string`]: a double-quoted HCL string with only HCL's escapes,
 //! where `${` and `%{` are doubled so no user text can start an interpolation or a directive.
 
+use crate::text;
 use std::fmt::Write as _;
 
 /// What a format does with one character beyond the escapes both formats share.
@@ -98,9 +99,26 @@ pub fn is_decimal(value: &str) -> bool {
     digits(whole) && digits(fraction)
 }
 
-/// Whether `value` may stand in a `#` comment: one line of printable text.
+/// Whether `value` may stand in a `#` comment: one line of printable text, in YAML 1.1 and 1.2,
+/// HCL and TOML alike.
 pub fn is_comment(value: &str) -> bool {
-    !value.chars().any(char::is_control)
+    !value
+        .chars()
+        .any(|c| text::breaks_lines(c) || text::reorders_text(c))
+}
+
+/// `value` as it may stand in a one-line comment: every character that [`is_comment`] refuses
+/// becomes its `\u{…}` escape, and so does `\` itself, so the text stays readable and unambiguous.
+pub fn comment_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if text::breaks_lines(c) || text::reorders_text(c) || c == '\\' {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -139,6 +157,12 @@ mod tests {
         assert!(is_tf_ident("public-a"));
         assert!(!is_tf_ident("a b"));
         assert!(!is_comment("two\nlines"));
+        for breaker in ['\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{202E}'] {
+            let text = format!("reason{breaker}Transform: x");
+            assert!(!is_comment(&text), "{breaker:?}");
+            assert!(is_comment(&comment_text(&text)), "{breaker:?}");
+        }
+        assert_eq!(comment_text("a\nb\\c"), "a\\u{000A}b\\u{005C}c");
         assert!(is_decimal("2000"));
         assert!(is_decimal("1500.50"));
         assert!(!is_decimal("1500."));
