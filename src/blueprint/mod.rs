@@ -7,7 +7,7 @@ pub mod region;
 pub mod source;
 pub mod types;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use model::{Blueprint, Budget, BudgetAlert, FlowLogs, Network, SubnetSize, Tier};
@@ -177,6 +177,22 @@ pub fn load(source: Source) -> Result<Document, Vec<Diagnostic>> {
     }
 }
 
+/// The items that repeat an earlier one, with their positions: one pass with a hash set, so a
+/// list of any length is checked in linear time.
+fn repeats<T: std::hash::Hash + Eq>(
+    items: impl Iterator<Item = T>,
+) -> impl Iterator<Item = (usize, T)> {
+    let mut seen = HashSet::new();
+    items.enumerate().filter_map(move |(i, item)| {
+        if seen.contains(&item) {
+            Some((i, item))
+        } else {
+            seen.insert(item);
+            None
+        }
+    })
+}
+
 /// Turns a serde_yaml error into a diagnostic: its location, the field path it names, the
 /// problem, and a suggestion for misspelt keys and values.
 fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Error) -> Diagnostic {
@@ -340,8 +356,8 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
                 "list the services to reach privately, for example `services: [ecr.api, ecr.dkr, logs]`, or remove `interface_endpoints`",
             ));
         }
-        for (i, svc) in ie.services.iter().enumerate() {
-            if ie.services[..i].contains(svc) {
+        for (i, svc) in repeats(ie.services.iter()) {
+            {
                 problems.push(doc.error(
                     &format!("network.interface_endpoints.services[{i}]"),
                     format!("`{}` is listed twice", svc.service()),
@@ -355,6 +371,7 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         Azs::Count(_) => {}
         Azs::Names(names) => {
             let region = bp.region.name();
+            let repeated_names: HashSet<usize> = repeats(names.iter()).map(|(i, _)| i).collect();
             for (i, az) in names.iter().enumerate() {
                 let path = format!("network.azs[{i}]");
                 let letter = az.strip_prefix(region).unwrap_or("");
@@ -366,7 +383,7 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
                         format!("`{az}` is not an Availability Zone of {region}"),
                         format!("name zones of the blueprint's region, such as `{region}a`, or give a count: `azs: 3`"),
                     ));
-                } else if names[..i].contains(az) {
+                } else if repeated_names.contains(&i) {
                     problems.push(doc.error(
                         &path,
                         format!("`{az}` is listed twice"),
@@ -377,6 +394,7 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         }
         Azs::Ids(ids) => {
             let info = bp.region.info();
+            let repeated_ids: HashSet<usize> = repeats(ids.iter()).map(|(i, _)| i).collect();
             for (i, id) in ids.iter().enumerate() {
                 let path = format!("network.azs[{i}]");
                 let prefix = id.split_once("-az").map_or("", |(p, _)| p);
@@ -392,7 +410,7 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
                             info.id_prefix, info.name
                         ),
                     ));
-                } else if ids[..i].contains(id) {
+                } else if repeated_ids.contains(&i) {
                     problems.push(doc.error(
                         &path,
                         format!("`{id}` is listed twice"),
@@ -466,8 +484,8 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         }
     }
 
-    for (i, endpoint) in net.endpoints.iter().enumerate() {
-        if net.endpoints[..i].contains(endpoint) {
+    for (i, endpoint) in repeats(net.endpoints.iter()) {
+        {
             problems.push(doc.error(
                 &format!("network.endpoints[{i}]"),
                 format!("endpoint `{}` is listed twice", endpoint.service()),
@@ -575,11 +593,13 @@ fn check_budget(doc: &Document, budget: &Budget, problems: &mut Vec<Diagnostic>)
             "send to a mailing list, or to an SNS topic that people subscribe to",
         ));
     }
-    for (i, email) in budget.emails.iter().enumerate() {
-        let lower = email.as_str().to_lowercase();
-        if budget.emails[..i]
-            .iter()
-            .any(|e| e.as_str().to_lowercase() == lower)
+    let lowered: Vec<String> = budget
+        .emails
+        .iter()
+        .map(|e| e.as_str().to_lowercase())
+        .collect();
+    for (i, _) in repeats(lowered.iter()) {
+        let email = &budget.emails[i];
         {
             problems.push(doc.error(
                 &format!("budget.emails[{i}]"),

@@ -548,7 +548,7 @@ impl GatewayEndpoint {
 }
 
 /// An AWS service reached through an interface endpoint (PrivateLink) in the VPC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, Serialize)]
 pub enum InterfaceService {
     #[serde(rename = "athena")]
     Athena,
