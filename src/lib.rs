@@ -7,6 +7,7 @@
 pub mod blueprint;
 pub mod cli;
 pub mod diagnostics;
+pub mod input;
 pub mod naming;
 pub mod plan;
 pub mod render;

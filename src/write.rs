@@ -133,6 +133,9 @@ pub enum Refusal {
     NotOurs,
     /// It starts with cloudwright's header, but its body no longer matches the digest there.
     EditedByHand,
+    /// A symbolic link, FIFO, device or directory: cloudwright neither reads it nor replaces it,
+    /// not even with `force`.
+    NotRegular,
 }
 
 /// What [`decide`] found for one file.
@@ -201,6 +204,21 @@ pub fn decide(
     let mut decisions = Vec::with_capacity(files.len());
     for file in files {
         let path = out_dir.join(&file.path);
+        // Not followed: a link to a secret or to /dev/zero is neither shown nor read.
+        let regular = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta.file_type().is_file(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(e) => return Err(WriteError::new("read", &path)(e)),
+        };
+        if !regular {
+            decisions.push(Decision {
+                path,
+                change: Change::Refused(Refusal::NotRegular),
+                current: None,
+                generated: Some(file.contents.clone()),
+            });
+            continue;
+        }
         let existing = read_if_exists(&path)?;
         let change = match &existing {
             None => Change::Create,
@@ -319,6 +337,7 @@ impl Action {
             Change::Create => Action::Create,
             Change::Update => Action::Update,
             Change::Unchanged => Action::Unchanged,
+            Change::Refused(Refusal::NotRegular) => Action::Refuse(Refusal::NotRegular),
             Change::Refused(why) if options.force => Action::Overwrite(why),
             Change::Refused(why) => Action::Refuse(why),
             Change::Stale if options.prune => Action::Remove,
@@ -346,7 +365,9 @@ impl Entry {
     pub fn diff(&self, max_lines: usize) -> Option<String> {
         let name = self.path.display().to_string();
         let (old, new, old_name, new_name) = match self.action {
-            Action::Unchanged | Action::KeepStale => return None,
+            Action::Unchanged | Action::KeepStale | Action::Refuse(Refusal::NotRegular) => {
+                return None;
+            }
             Action::Create => ("", self.generated.as_deref()?, "/dev/null", name.as_str()),
             Action::Remove => (self.current.as_deref()?, "", name.as_str(), "/dev/null"),
             Action::Update | Action::Refuse(_) | Action::Overwrite(_) => (

@@ -705,3 +705,92 @@ fn a_file_name_that_breaks_lines_cannot_inject_into_the_header() {
     );
     assert_eq!(r.code, 0, "{}", r.transcript());
 }
+
+/// Inputs that are no blueprint or lock file: each is refused at once with a located error and
+/// a help line, and nothing is written. None of them hangs, eats memory or shows another file.
+#[test]
+fn files_that_are_not_regular_utf8_text_are_refused_without_reading_them() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::create_dir(p.join("dir.yaml")).unwrap();
+    let fifo = std::ffi::CString::new(p.join("fifo.yaml").to_str().unwrap()).unwrap();
+    // SAFETY: `fifo` is a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    std::os::unix::fs::symlink("/dev/zero", p.join("zero.yaml")).unwrap();
+    std::fs::write(p.join("huge.yaml"), vec![b'#'; 5 * 1024 * 1024]).unwrap();
+    std::fs::write(p.join("utf16.yaml"), [0xFF, 0xFE, b'n', 0, b'a', 0]).unwrap();
+    std::fs::write(p.join("latin1.yaml"), b"name: demo\ndescription: caf\xe9\n").unwrap();
+    let mut transcript = String::new();
+    for name in [
+        "dir.yaml",
+        "fifo.yaml",
+        "zero.yaml",
+        "huge.yaml",
+        "utf16.yaml",
+        "latin1.yaml",
+    ] {
+        let r = run(
+            p,
+            &["render", name, "--target", "terraform", "--out-dir", "out"],
+        );
+        assert_eq!(r.code, 1, "{name}: {}", r.transcript());
+        transcript.push_str(&format!("$ render {name}\n{}\n", r.transcript()));
+    }
+    // A lock file that is a link to a device is refused like a blueprint.
+    std::os::unix::fs::symlink("/dev/zero", p.join("demo.lock.yaml")).unwrap();
+    let r = run(p, &["plan", "demo.yaml"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    transcript.push_str(&format!(
+        "$ plan demo.yaml (lock file -> /dev/zero)\n{}",
+        r.transcript()
+    ));
+    assert!(!p.join("out").exists(), "nothing was written");
+    settings().bind(|| insta::assert_snapshot!("cli.not-regular-inputs", transcript));
+}
+
+/// An output file that is a symbolic link (here to a secret) is never read, shown or replaced,
+/// not even with --force, and nothing else is written either.
+#[test]
+fn an_output_file_that_is_a_symlink_is_never_shown_or_replaced() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::write(p.join(".env"), "AWS_SECRET_ACCESS_KEY=do-not-print-me\n").unwrap();
+    std::fs::create_dir(p.join("infra")).unwrap();
+    std::os::unix::fs::symlink("../.env", p.join("infra/network.tf")).unwrap();
+    // --check reports a difference (exit 1); the others refuse to write (exit 2).
+    for (extra, code) in [
+        (&["--dry-run", "--diff"][..], 2),
+        (&["--force"][..], 2),
+        (&["--check", "--diff"][..], 1),
+    ] {
+        let r = run(p, &with(&TERRAFORM, extra));
+        assert_eq!(r.code, code, "{extra:?}: {}", r.transcript());
+        assert!(
+            !r.transcript().contains("do-not-print-me"),
+            "{}",
+            r.transcript()
+        );
+        assert!(
+            r.stderr.contains("infra/network.tf: not a regular file")
+                || r.stdout.contains("infra/network.tf: not a regular file"),
+            "{}",
+            r.transcript()
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(p.join(".env")).unwrap(),
+        "AWS_SECRET_ACCESS_KEY=do-not-print-me\n"
+    );
+    assert!(
+        std::fs::symlink_metadata(p.join("infra/network.tf"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_dir(p.join("infra")).unwrap().count(),
+        1,
+        "nothing else written"
+    );
+    assert!(!p.join("demo.lock.yaml").exists());
+}

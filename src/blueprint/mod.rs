@@ -68,6 +68,9 @@ impl Source {
 pub enum SourceError {
     #[error("cannot read {path}: {error}")]
     Read { path: String, error: std::io::Error },
+    /// The file is there but is no blueprint: not a regular file, too large, not UTF-8.
+    #[error("{0}")]
+    Invalid(Box<Diagnostic>),
     #[error("`{name}` is neither a file nor a blueprint of the catalog{}", suggestion(.closest))]
     Unknown {
         name: String,
@@ -92,15 +95,35 @@ pub fn catalog() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// Resolves what the user typed: an existing file wins, then a catalog name.
 pub fn resolve(arg: &str) -> Result<Source, SourceError> {
     let path = Path::new(arg);
-    if path.is_file() {
-        let text = std::fs::read_to_string(path).map_err(|error| SourceError::Read {
-            path: arg.to_string(),
-            error,
-        })?;
-        return Ok(Source {
-            origin: Origin::File(path.to_path_buf()),
-            text,
-        });
+    match crate::input::read(path) {
+        Ok(text) => {
+            return Ok(Source {
+                origin: Origin::File(path.to_path_buf()),
+                text,
+            });
+        }
+        Err(crate::input::Problem::NotFound) => {}
+        Err(crate::input::Problem::Io(error)) => {
+            return Err(SourceError::Read {
+                path: arg.to_string(),
+                error,
+            });
+        }
+        Err(problem) => {
+            let (message, help) = problem.describe("blueprint");
+            let (line, column) = problem.position();
+            return Err(SourceError::Invalid(Box::new(
+                Diagnostic::error(
+                    Location {
+                        file: arg.to_string(),
+                        line,
+                        column,
+                    },
+                    message,
+                )
+                .with_help(help),
+            )));
+        }
     }
     if let Some((name, text)) = catalog().find(|(name, _)| *name == arg) {
         return Ok(Source {

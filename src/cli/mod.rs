@@ -138,7 +138,10 @@ struct Planned {
 /// With `reclaim`, the retired ranges the lock file records are dropped first (`--reclaim`): the
 /// subnets that held them are gone, so their space may be allocated again.
 fn load_and_plan(arg: &str, locked: bool, reclaim: bool) -> Result<Planned, Failure> {
-    let source = blueprint::resolve(arg).map_err(|e| Failure::Tool(e.to_string()))?;
+    let source = blueprint::resolve(arg).map_err(|e| match e {
+        blueprint::SourceError::Invalid(d) => Failure::Input(vec![*d]),
+        other => Failure::Tool(other.to_string()),
+    })?;
     let doc = blueprint::load(source)?;
     let lock_path = match &doc.source.origin {
         Origin::File(path) => Some(lock::path_for(path)),

@@ -86,17 +86,13 @@ pub fn path_for(blueprint: &Path) -> PathBuf {
 
 /// Reads the lock file at `path`: `Ok(None)` when there is none yet.
 pub fn read(path: &Path) -> Result<Option<Locked>, Box<Diagnostic>> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::input::read(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(lock_error(
-                path,
-                1,
-                1,
-                format!("cannot read the lock file: {e}"),
-                "check its permissions",
-            ));
+        Err(crate::input::Problem::NotFound) => return Ok(None),
+        Err(problem) => {
+            let (message, help) = problem.describe("lock file");
+            let (line, column) = problem.position();
+            return Err(lock_error(path, line, column, message, help));
         }
     };
     let (version, record) = parse_versioned(path, &text)?;
