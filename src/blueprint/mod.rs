@@ -344,6 +344,31 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         }
     }
 
+    if bp.tags.len() > types::MAX_BLUEPRINT_TAGS {
+        let extra = bp
+            .tags
+            .get_index(types::MAX_BLUEPRINT_TAGS)
+            .map_or("", |(k, _)| k.as_str());
+        problems.push(doc.error(
+            &format!("tags.{extra}"),
+            format!(
+                "the blueprint gives {} tags; AWS allows 50 on a resource, and cloudwright adds `Name` and `{}`",
+                bp.tags.len(),
+                crate::naming::BLUEPRINT_TAG
+            ),
+            format!("keep at most {} tags", types::MAX_BLUEPRINT_TAGS),
+        ));
+    }
+    let lowered: Vec<String> = bp.tags.keys().map(|k| k.as_str().to_lowercase()).collect();
+    for (i, _) in repeats(lowered.iter()) {
+        let key = bp.tags.get_index(i).map_or("", |(k, _)| k.as_str());
+        problems.push(doc.error(
+            &format!("tags.{key}"),
+            format!("the tag key `{key}` differs from an earlier one only in case"),
+            "keep one of them: several AWS services treat tag keys without regard to case",
+        ));
+    }
+
     if bp
         .tags
         .keys()

@@ -153,6 +153,11 @@ impl TryFrom<TierSpec> for Tier {
     fn try_from(spec: TierSpec) -> Result<Tier, String> {
         let size = match (spec.size, spec.hosts) {
             (Some(Prefix(p)), None) => SubnetSize::Prefix(p),
+            (None, Some(0)) => {
+                return Err(format!(
+                    "asks for 0 usable addresses{HELP_SEPARATOR}give the addresses the tier needs, for example `hosts: 200`, or a prefix: `size: /24`"
+                ));
+            }
             (None, Some(hosts)) => match Prefix::for_hosts(hosts) {
                 Some(Prefix(prefix)) => SubnetSize::Hosts { hosts, prefix },
                 None => {

@@ -140,6 +140,16 @@ string_newtype!(
 );
 
 fn check_text<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
+    // CloudFormation would read `${…}` as a substitution wherever the text lands in a `!Sub`.
+    if value.contains("${") {
+        return Err(invalid_value(
+            value,
+            format!(
+                "{what} contains `${{`, which CloudFormation reads as the start of a substitution"
+            ),
+            "write it without `${`, for example `$ {` or `{`",
+        ));
+    }
     if let Some(c) = value
         .chars()
         .find(|c| c.is_control() && *c != '\n' && *c != '\t')
@@ -186,7 +196,17 @@ fn check_text<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E
 string_newtype!(
     /// Free text describing the blueprint, at most 1024 characters (the CloudFormation limit).
     Description,
-    |v| check_text("the description", v, 1024)
+    |v| {
+        check_text("the description", v, 1024)?;
+        if v.len() > 1024 {
+            return Err(invalid_value(
+                v,
+                format!("the description is {} bytes long in UTF-8", v.len()),
+                "shorten it: CloudFormation takes at most 1024 bytes",
+            ));
+        }
+        Ok(())
+    }
 );
 
 string_newtype!(
@@ -270,6 +290,10 @@ string_newtype!(
     TagValue,
     |v| check_tag_text("the tag value", v, 256)
 );
+
+/// How many tags of its own a blueprint may give: AWS allows 50 on a resource, and cloudwright
+/// adds `Name` and `cloudwright:blueprint` to each.
+pub const MAX_BLUEPRINT_TAGS: usize = 48;
 
 /// The environment a blueprint deploys to; rules grow stricter towards production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
@@ -373,9 +397,37 @@ impl<'de> Deserialize<'de> for VpcCidr {
                 format!("use a prefix from /16 to /28, for example `{suggestion}`"),
             ));
         }
+        if let Some((range, what)) = REFUSED_VPC_RANGES.iter().find(|(range, _)| {
+            range
+                .parse::<Ipv4Net>()
+                .is_ok_and(|r| r.contains(&net) || net.contains(&r))
+        }) {
+            return Err(invalid_value(
+                &value,
+                format!(
+                    "{value} {} {range}, {what}, which AWS refuses for a VPC",
+                    if range.parse::<Ipv4Net>().is_ok_and(|r| r.contains(&net)) {
+                        "lies in"
+                    } else {
+                        "overlaps"
+                    }
+                ),
+                "use a private range (RFC 1918): 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, for example `10.0.0.0/16`",
+            ));
+        }
         Ok(VpcCidr(net))
     }
 }
+
+/// Ranges a VPC may not use (Amazon VPC: "VPC CIDR blocks", reserved and special-purpose
+/// addresses), with what each is.
+const REFUSED_VPC_RANGES: &[(&str, &str)] = &[
+    ("0.0.0.0/8", "the \"this network\" range"),
+    ("127.0.0.0/8", "the loopback range"),
+    ("169.254.0.0/16", "the link-local range"),
+    ("224.0.0.0/4", "the multicast range"),
+    ("240.0.0.0/4", "the reserved range (broadcast included)"),
+];
 
 /// A subnet size written as a prefix length: `/24`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
