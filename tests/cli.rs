@@ -794,3 +794,21 @@ fn an_output_file_that_is_a_symlink_is_never_shown_or_replaced() {
     );
     assert!(!p.join("demo.lock.yaml").exists());
 }
+
+#[test]
+fn help_that_cannot_be_written_is_a_failure() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+        .arg("--help")
+        .stdout(full)
+        .status()
+        .unwrap();
+    assert_eq!(
+        status.code(),
+        Some(2),
+        "--help >/dev/full must not claim success"
+    );
+}

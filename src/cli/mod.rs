@@ -78,11 +78,12 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
+            let printed = e.print().and_then(|()| std::io::stdout().flush());
+            return match printed {
+                // `--help` or `--version` that could not be written (`>/dev/full`) failed.
+                Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => ExitCode::from(2),
+                _ if e.use_stderr() => ExitCode::from(2),
+                _ => ExitCode::SUCCESS,
             };
         }
     };

@@ -1,6 +1,7 @@
 //! Printing diagnostics: `concise` (one line each, greppable, plus `help:`), `full` (with a source
 //! snippet and a caret), `json`, and `sarif` (SARIF 2.1.0, for GitHub code scanning).
 
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -17,19 +18,29 @@ pub enum Format {
     Sarif,
 }
 
-/// Colour for terminals: only when writing to one, and never when `NO_COLOR` is set.
+/// Colour for terminals: only when writing to one, never when `NO_COLOR` is set, and never on a
+/// terminal that says it has none (`TERM=dumb`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
 }
 
 impl Style {
-    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+    /// Colour when stdout is a terminal, `NO_COLOR` is unset or empty, and `TERM` is not `dumb`.
     pub fn detect() -> Self {
         use std::io::IsTerminal;
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style::for_terminal(
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+            std::io::stdout().is_terminal(),
+        )
+    }
+
+    fn for_terminal(no_color: Option<&OsStr>, term: Option<&OsStr>, tty: bool) -> Self {
+        let no_color = no_color.is_some_and(|v| !v.is_empty());
+        let dumb = term.is_some_and(|t| t == "dumb");
         Style {
-            color: !no_color && std::io::stdout().is_terminal(),
+            color: tty && !no_color && !dumb,
         }
     }
 
@@ -186,6 +197,18 @@ fn sarif(diagnostics: &[Diagnostic]) -> Value {
 mod tests {
     use super::*;
     use crate::diagnostics::Location;
+
+    #[test]
+    fn colour_only_on_a_terminal_that_wants_it() {
+        let on = |no_color: Option<&str>, term: Option<&str>, tty| {
+            Style::for_terminal(no_color.map(OsStr::new), term.map(OsStr::new), tty).color
+        };
+        assert!(on(None, Some("xterm-256color"), true));
+        assert!(on(Some(""), None, true));
+        assert!(!on(None, Some("xterm"), false));
+        assert!(!on(Some("1"), Some("xterm"), true));
+        assert!(!on(None, Some("dumb"), true));
+    }
 
     fn sample() -> Diagnostic {
         let mut d = Diagnostic::error(
