@@ -431,7 +431,11 @@ fn free_text(max: usize) -> impl Strategy<Value = String> {
             .filter(|c| c.is_control() || !(text::breaks_lines(*c) || text::reorders_text(*c)))
             .collect();
         // `${` is refused too (CloudFormation would read a substitution); `$` and `{` apart stay.
-        kept.replace("${", "$")
+        let mut kept = kept;
+        while kept.contains("${") {
+            kept = kept.replace("${", "$");
+        }
+        kept
     })
 }
 
