@@ -812,3 +812,69 @@ fn help_that_cannot_be_written_is_a_failure() {
         "--help >/dev/full must not claim success"
     );
 }
+
+/// The blueprint and its lock file are inputs: no output may replace them, even with --force, and
+/// a lock file that is a symbolic link is never silently turned into a regular file.
+#[test]
+fn inputs_are_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::copy(
+        root().join("tests/fixtures/valid.yaml"),
+        p.join("template.yaml"),
+    )
+    .unwrap();
+    let before = std::fs::read(p.join("template.yaml")).unwrap();
+    let r = run(
+        p,
+        &[
+            "render",
+            "template.yaml",
+            "--target",
+            "cloudformation",
+            "--out-dir",
+            ".",
+            "--force",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("an input of this run"),
+        "{}",
+        r.transcript()
+    );
+    assert_eq!(std::fs::read(p.join("template.yaml")).unwrap(), before);
+    assert!(!p.join("template.lock.yaml").exists());
+
+    let project = project();
+    let p = project.path();
+    std::os::unix::fs::symlink("shared.lock.yaml", p.join("demo.lock.yaml")).unwrap();
+    for args in [&["plan", "demo.yaml"][..], &TERRAFORM[..]] {
+        let r = run(p, args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.transcript());
+        assert!(
+            r.stderr.contains("is a symbolic link"),
+            "{}",
+            r.transcript()
+        );
+        let meta = std::fs::symlink_metadata(p.join("demo.lock.yaml")).unwrap();
+        assert!(meta.file_type().is_symlink(), "the link is left as it was");
+    }
+    assert!(!p.join("infra").exists(), "render wrote nothing");
+}
+
+/// `plan` runs the guardrails like `render`: with an error, it writes no lock file.
+#[test]
+fn plan_writes_no_lock_file_while_a_guardrail_error_remains() {
+    let dir = project();
+    let p = dir.path();
+    edit(
+        &p.join("demo.yaml"),
+        "environment: development",
+        "environment: production",
+    );
+    let r = run(p, &["plan", "demo.yaml"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(r.stderr.contains("error[HA002]"), "{}", r.transcript());
+    assert!(!p.join("demo.lock.yaml").exists());
+}

@@ -7,7 +7,7 @@ mod render;
 mod rules;
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -211,9 +211,22 @@ fn load_plan_and_validate(
     Ok((planned, outcome))
 }
 
+/// Refuses a lock file that is a symbolic link: writing replaces the file, so the link would
+/// silently become a regular file and its target would go stale.
+fn check_lock_is_regular(path: &Path) -> Result<(), Failure> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Failure::Tool(format!(
+            "the lock file {} is a symbolic link, and cloudwright replaces only regular files; copy what it links to in its place, or remove it",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Writes the lock file if the plan changed it, and says so on stderr.
 fn save_lock(planned: &Planned) -> Result<(), Failure> {
     if let Some((path, text)) = &planned.lock_update {
+        check_lock_is_regular(path)?;
         let status =
             crate::write::write_file(path, text).map_err(|e| Failure::Tool(e.to_string()))?;
         let reclaimed = match planned.reclaimed {

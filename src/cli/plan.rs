@@ -1,11 +1,12 @@
 //! `cloudwright plan`: the address plan.
 
-use super::{Failure, RECLAIM_HELP, load_and_plan, print, save_lock};
+use super::{Failure, RECLAIM_HELP, load_plan_and_validate, print, save_lock};
 
 /// Print the address plan: every subnet, the reserved ranges, the free space and the headroom.
 ///
 /// For a blueprint file, the plan is recorded in a lock file next to it (`NAME.lock.yaml`); later
-/// plans keep every recorded subnet where it is.
+/// plans keep every recorded subnet where it is. The guardrails run first, as for `render`: while
+/// an error remains, nothing is printed but the errors, and the lock file is not written.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  cloudwright plan ha-vpc\n  cloudwright plan network/core.yaml --locked\n  cloudwright plan network/core.yaml --reclaim   # the retired subnets are gone from AWS"
@@ -21,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let planned = load_and_plan(&args.blueprint, args.locked, args.reclaim)?;
+    let (planned, _) = load_plan_and_validate(&args.blueprint, args.locked, args.reclaim)?;
     print(&planned.plan.report())?;
     save_lock(&planned)
 }

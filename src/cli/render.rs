@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{Failure, RECLAIM_HELP, load_plan_and_validate, print, save_lock};
 use crate::render::{self, Target};
@@ -116,6 +116,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         prune: args.prune,
     };
     let tool = |e: write::WriteError| Failure::Tool(e.to_string());
+    refuse_inputs_as_outputs(&planned, &files, dir)?;
+    if let Some((path, _)) = &planned.lock_update {
+        super::check_lock_is_regular(path)?;
+    }
     let report = write::apply(
         write::decide(&files, dir, name).map_err(tool)?,
         mode,
@@ -188,6 +192,41 @@ pub fn run(args: &Args) -> Result<(), Failure> {
 
 fn files_phrase(n: usize) -> String {
     format!("{n} file{}", if n == 1 { "" } else { "s" })
+}
+
+/// Refuses, even with --force, an output file that would be the blueprint itself or its lock file.
+fn refuse_inputs_as_outputs(
+    planned: &super::Planned,
+    files: &[write::OutputFile],
+    dir: &Path,
+) -> Result<(), Failure> {
+    let crate::blueprint::Origin::File(blueprint) = &planned.doc.source.origin else {
+        return Ok(());
+    };
+    let inputs = [blueprint.clone(), crate::plan::lock::path_for(blueprint)];
+    for file in files {
+        let out = dir.join(&file.path);
+        if let Some(input) = inputs.iter().find(|i| same_place(i, &out)) {
+            return Err(Failure::Tool(format!(
+                "{} would overwrite {}, an input of this run; write to another directory (--out-dir)",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` name the same file, whichever exist: the same name in the same directory.
+fn same_place(a: &Path, b: &Path) -> bool {
+    let place = |p: &Path| {
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Some((parent.canonicalize().ok()?, p.file_name()?.to_owned()))
+    };
+    matches!((place(a), place(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// Prints to stderr; failing to is not worth failing the command for.
