@@ -878,3 +878,30 @@ fn plan_writes_no_lock_file_while_a_guardrail_error_remains() {
     assert!(r.stderr.contains("error[HA002]"), "{}", r.transcript());
     assert!(!p.join("demo.lock.yaml").exists());
 }
+
+/// A key given twice in a lock file would silently move a subnet to the last address written;
+/// it is refused, located at the second key.
+#[test]
+fn a_lock_file_with_a_key_given_twice_is_refused() {
+    let dir = project();
+    let p = dir.path();
+    assert_eq!(run(p, &["plan", "demo.yaml"]).code, 0);
+    let lock = p.join("demo.lock.yaml");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("a: 10.20."))
+        .unwrap()
+        .to_string();
+    let moved = line.replace("a: 10.20.", "a: 10.21.");
+    std::fs::write(&lock, text.replacen(&line, &format!("{line}\n{moved}"), 1)).unwrap();
+    let r = run(p, &["plan", "demo.yaml"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let at = text.lines().position(|l| l == line).unwrap() + 2;
+    assert!(
+        r.stderr.starts_with(&format!("demo.lock.yaml:{at}:")),
+        "{}",
+        r.transcript()
+    );
+    assert!(r.stderr.contains("twice"), "{}", r.transcript());
+}

@@ -183,6 +183,29 @@ impl Document {
 /// Parses and checks a blueprint. Returns every problem found, each with its location.
 pub fn load(source: Source) -> Result<Document, Vec<Diagnostic>> {
     let index = SourceIndex::build(&source.text);
+    if !index.duplicates().is_empty() {
+        return Err(index
+            .duplicates()
+            .iter()
+            .map(|(path, first, again)| {
+                let key = path.rsplit('.').next().unwrap_or(path);
+                let mut d = Diagnostic::error(
+                    Location {
+                        file: source.display_name(),
+                        line: again.line,
+                        column: again.column,
+                    },
+                    format!(
+                        "`{key}` is given twice in one mapping (first at line {}, column {})",
+                        first.line, first.column
+                    ),
+                )
+                .with_help("keep one: YAML readers would silently take the last");
+                d.field = Some(path.clone());
+                d
+            })
+            .collect());
+    }
     let blueprint: Blueprint = match serde_yaml::from_str(&source.text) {
         Ok(b) => b,
         Err(err) => return Err(vec![serde_diagnostic(&source, &index, &err)]),

@@ -24,6 +24,8 @@ pub struct SourceIndex {
     values: HashMap<String, Position>,
     /// Every scalar value, in document order: its path, text and position.
     scalars: Vec<(String, String, Position)>,
+    /// Keys given twice in one mapping: the path, where it first stood, where it stands again.
+    duplicates: Vec<(String, Position, Position)>,
 }
 
 impl SourceIndex {
@@ -47,6 +49,12 @@ impl SourceIndex {
     /// Where the value of `path` starts, with the same fallbacks as [`SourceIndex::key`].
     pub fn value(&self, path: &str) -> Position {
         self.lookup(path, &self.values)
+    }
+
+    /// Keys given twice in one mapping, in document order: the field path, where the key first
+    /// stood and where it stands again. YAML parsers keep the last silently; cloudwright refuses.
+    pub fn duplicates(&self) -> &[(String, Position, Position)] {
+        &self.duplicates
     }
 
     /// Every scalar value in document order, with its field path.
@@ -145,7 +153,20 @@ impl Builder {
                 None => {
                     // A key: only scalar keys have a path; complex keys are recorded as "?".
                     let name = scalar_key.unwrap_or("?").to_string();
-                    self.index.keys.insert(join(path, &name), pos);
+                    let full = join(path, &name);
+                    // Inside a repeated key, every key repeats too: report the outermost only.
+                    let inside_repeat = |dups: &[(String, Position, Position)]| {
+                        dups.iter().any(|(d, _, _)| {
+                            full.strip_prefix(d.as_str())
+                                .is_some_and(|rest| rest.starts_with(['.', '[']))
+                        })
+                    };
+                    if let Some(first) = self.index.keys.insert(full.clone(), pos)
+                        && scalar_key.is_some()
+                        && !inside_repeat(&self.index.duplicates)
+                    {
+                        self.index.duplicates.push((full, first, pos));
+                    }
                     *key = Some(name);
                     None
                 }

@@ -110,6 +110,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Record, Box<Diagnostic>> {
 }
 
 fn parse_versioned(path: &Path, text: &str) -> Result<(u32, Record), Box<Diagnostic>> {
+    // A key given twice would silently move a subnet to the last address written.
+    if let Some((field, first, again)) = SourceIndex::build(text).duplicates().first() {
+        return Err(lock_error(
+            path,
+            again.line,
+            again.column,
+            format!(
+                "the lock file gives `{field}` twice (first at line {}, column {})",
+                first.line, first.column
+            ),
+            "restore it from version control: a lock file is written by cloudwright, never by hand",
+        ));
+    }
     let lock: LockFile = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = e.to_string();
