@@ -905,3 +905,56 @@ fn a_lock_file_with_a_key_given_twice_is_refused() {
     );
     assert!(r.stderr.contains("twice"), "{}", r.transcript());
 }
+
+/// A lock subnet with host bits, of another size, or outside its tier's block is refused at its
+/// line, never rendered.
+#[test]
+fn a_hand_broken_lock_subnet_is_refused_at_its_line() {
+    let dir = project();
+    let p = dir.path();
+    assert_eq!(run(p, &["plan", "demo.yaml"]).code, 0);
+    let lock = p.join("demo.lock.yaml");
+    let good = std::fs::read_to_string(&lock).unwrap();
+    let (n, line) = good
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().starts_with("b: 10.20."))
+        .unwrap();
+    let (key, cidr) = line.split_once(": ").unwrap();
+    let net: ipnet::Ipv4Net = cidr.parse().unwrap();
+    let host_bits = format!(
+        "{}/{}",
+        std::net::Ipv4Addr::from(u32::from(net.network()) + 1),
+        net.prefix_len()
+    );
+    let outside = format!("10.20.200.0/{}", net.prefix_len());
+    for (broken, says) in [
+        (host_bits, "host bits"),
+        (
+            format!("{}/{}", net.network(), net.prefix_len() + 1),
+            "subnets",
+        ),
+        (outside, "outside its tier's block"),
+    ] {
+        std::fs::write(&lock, good.replacen(line, &format!("{key}: {broken}"), 1)).unwrap();
+        let r = run(
+            p,
+            &[
+                "render",
+                "demo.yaml",
+                "--target",
+                "terraform",
+                "--out-dir",
+                "infra",
+            ],
+        );
+        assert_eq!(r.code, 1, "{broken}: {}", r.transcript());
+        assert!(
+            r.stderr.starts_with(&format!("demo.lock.yaml:{}:", n + 1)),
+            "{}",
+            r.transcript()
+        );
+        assert!(r.stderr.contains(says), "{says}: {}", r.transcript());
+        assert!(!p.join("infra").exists(), "nothing rendered");
+    }
+}

@@ -172,6 +172,52 @@ fn parse_versioned(path: &Path, text: &str) -> Result<(u32, Record), Box<Diagnos
             }
             None => pascal_case(&name),
         };
+        // What a hand edit can break and the allocator would take on trust.
+        let bad = |field: String, message: String, help: &str| {
+            let pos = at(&field);
+            Err(lock_error(path, pos.line, pos.column, message, help))
+        };
+        for (az, cidr) in &tier.subnets {
+            let field = format!("tiers.{name}.subnets.{az}");
+            if cidr.trunc() != *cidr {
+                return bad(
+                    field,
+                    format!(
+                        "the lock file records {cidr} for subnet {name}-{az}, which has host bits set (the network is {})",
+                        cidr.trunc()
+                    ),
+                    "restore it from version control: a lock file is written by cloudwright, never by hand",
+                );
+            }
+            if cidr.prefix_len() != tier.prefix {
+                return bad(
+                    field,
+                    format!(
+                        "the lock file records {cidr} for subnet {name}-{az}, but tier `{name}` has /{} subnets",
+                        tier.prefix
+                    ),
+                    "restore it from version control: a lock file is written by cloudwright, never by hand",
+                );
+            }
+            if let Some(block) = tier.block.filter(|b| !b.contains(cidr)) {
+                return bad(
+                    field,
+                    format!(
+                        "the lock file records {cidr} for subnet {name}-{az}, outside its tier's block {block}"
+                    ),
+                    "restore it from version control: a lock file is written by cloudwright, never by hand",
+                );
+            }
+        }
+        if let Some(block) = tier.block.filter(|b| b.trunc() != *b) {
+            return bad(
+                format!("tiers.{name}.block"),
+                format!(
+                    "the lock file records the block {block} for tier `{name}`, which has host bits set"
+                ),
+                "restore it from version control: a lock file is written by cloudwright, never by hand",
+            );
+        }
         ids.insert(name.clone(), id);
         tiers.insert(
             name,
