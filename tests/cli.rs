@@ -958,3 +958,36 @@ fn a_hand_broken_lock_subnet_is_refused_at_its_line() {
         assert!(!p.join("infra").exists(), "nothing rendered");
     }
 }
+
+/// Text of the blueprint echoed into a diagnostic keeps the diagnostic's structure in every
+/// format: the message, field, help and location stay the loader's, and escapes stay escaped.
+#[test]
+fn input_cannot_rewrite_the_diagnostic_that_echoes_it() {
+    let fixture = "tests/fixtures/invalid/diagnostic-injection.yaml";
+    let r = run(root(), &["check", fixture, "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let items: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let d = &items[0];
+    assert_eq!(d["field"], "region");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(9))
+    );
+    assert_eq!(d["help"], "did you mean `eu-west-2`?");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("is not an AWS region")
+    );
+    let r = run(root(), &["check", fixture, "--format", "sarif"]);
+    assert!(!r.stdout.contains("\u{1b}"), "no raw escape in SARIF");
+    for format in ["concise", "full"] {
+        let r = run(root(), &["check", fixture, "--format", format]);
+        assert!(
+            !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{1f}'),
+            "{format}: {}",
+            r.stdout
+        );
+    }
+}

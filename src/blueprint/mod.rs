@@ -250,7 +250,14 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
         None => text,
     };
     let (mut field, rest) = match text.split_once(": ") {
-        Some((path, rest)) if !path.contains(' ') && !path.is_empty() => {
+        // A field path is made of keys (kebab, snake or tag keys) and list indexes; a message that
+        // begins with text of the blueprint must not pass for one.
+        Some((path, rest))
+            if !path.is_empty()
+                && path
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.[]:/=+@".contains(c)) =>
+        {
             (Some(path.to_string()), rest.to_string())
         }
         _ => (None, text),
@@ -273,15 +280,37 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
     if help.is_none() {
         help = misspelling_help(&message).or_else(|| missing_field_help(&message));
     }
+    // The YAML reader refuses a raw control character by its offset alone: say where and which.
+    let control = message
+        .strip_prefix("control characters are not allowed at position ")
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .map(|offset| {
+            let before: String = source.text.chars().take(offset).collect();
+            let c = source.text.chars().nth(offset).unwrap_or('\0');
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (source::Position { line, column }, c)
+        });
+    let message = match control {
+        Some((_, c)) => format!("the control character U+{:04X} stands here raw", c as u32),
+        None => message,
+    };
+    if let Some((_, c)) = control {
+        help = Some(format!(
+            "remove it; where one is meant, write it as the escape \\u{:04X} inside double quotes",
+            c as u32
+        ));
+    }
     if help.is_none() && field.is_none() {
         help = Some("fix the YAML syntax here: check indentation, brackets and quotes".to_string());
     }
-    let mut position = match err.location() {
-        Some(loc) => source::Position {
+    let mut position = match (control, err.location()) {
+        (Some((pos, _)), _) => pos,
+        (None, Some(loc)) => source::Position {
             line: loc.line(),
             column: loc.column(),
         },
-        None => index.key(field.as_deref().unwrap_or("")),
+        (None, None) => index.key(field.as_deref().unwrap_or("")),
     };
     // serde_yaml places a bad value at its enclosing mapping: find the value itself, or the key
     // that stands where serde_yaml pointed.

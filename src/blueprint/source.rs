@@ -91,7 +91,7 @@ impl SourceIndex {
         let value = self
             .scalars
             .iter()
-            .find(|(path, t, _)| t == text && is_child(path))
+            .find(|(path, t, _)| super::types::inert(t) == text && is_child(path))
             .map(|(path, _, pos)| (path.clone(), *pos));
         value.or_else(|| {
             let key = if parent.is_empty() {

@@ -39,7 +39,11 @@ pub const MAX_PREFIX: u8 = 28;
 pub const AWS_RESERVED_PER_SUBNET: u64 = 5;
 
 fn invalid<E: de::Error>(problem: impl fmt::Display, help: impl fmt::Display) -> E {
-    E::custom(format!("{problem}{HELP_SEPARATOR}{help}"))
+    E::custom(format!(
+        "{}{HELP_SEPARATOR}{}",
+        inert(&problem.to_string()),
+        inert(&help.to_string())
+    ))
 }
 
 /// Like [`invalid`], naming the offending text so the loader can locate it.
@@ -49,8 +53,37 @@ fn invalid_value<E: de::Error>(
     help: impl fmt::Display,
 ) -> E {
     E::custom(format!(
-        "{problem}{HELP_SEPARATOR}{help}{VALUE_SEPARATOR}{value}"
+        "{}{HELP_SEPARATOR}{}{VALUE_SEPARATOR}{}",
+        inert(&problem.to_string()),
+        inert(&help.to_string()),
+        inert(value)
     ))
+}
+
+/// Like [`invalid_value`], for a refusal that has a rule ID of its own.
+fn invalid_value_of_rule<E: de::Error>(
+    value: &str,
+    rule: &str,
+    problem: impl fmt::Display,
+    help: impl fmt::Display,
+) -> E {
+    E::custom(format!(
+        "{}{HELP_SEPARATOR}{}{VALUE_SEPARATOR}{}{RULE_SEPARATOR}{rule}",
+        inert(&problem.to_string()),
+        inert(&help.to_string()),
+        inert(value)
+    ))
+}
+
+/// `text` with the separators the loader splits error messages on escaped, so that text from the
+/// blueprint cannot move what follows into another part of the diagnostic.
+pub fn inert(text: &str) -> String {
+    if !text.contains(['\u{1d}', '\u{1e}', '\u{1f}']) {
+        return text.to_string();
+    }
+    text.replace('\u{1d}', "\\u{001D}")
+        .replace('\u{1e}', "\\u{001E}")
+        .replace('\u{1f}', "\\u{001F}")
 }
 
 fn check_kebab<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
@@ -69,8 +102,9 @@ fn check_kebab<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), 
         } else {
             format!("use kebab-case of at most {max} characters, for example `{suggestion}`")
         };
-        return Err(invalid_value(
-            &format!("{value}{RULE_SEPARATOR}{NAME_RULE}"),
+        return Err(invalid_value_of_rule(
+            value,
+            NAME_RULE,
             format!("{what} `{value}` is not kebab-case of at most {max} characters"),
             help,
         ));
@@ -391,8 +425,9 @@ impl<'de> Deserialize<'de> for VpcCidr {
             let suggestion = Ipv4Net::new(net.network(), nearest)
                 .map(|n| n.trunc().to_string())
                 .unwrap_or_default();
-            return Err(invalid_value(
-                &format!("{value}{RULE_SEPARATOR}{VPC_PREFIX_RULE}"),
+            return Err(invalid_value_of_rule(
+                &value,
+                VPC_PREFIX_RULE,
                 format!("a VPC of /{} is outside what AWS allows", net.prefix_len()),
                 format!("use a prefix from /16 to /28, for example `{suggestion}`"),
             ));

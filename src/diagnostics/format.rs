@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Severity, printable};
 use crate::validate::registry::RULES;
 
 /// An output format for findings.
@@ -60,9 +60,9 @@ fn headline(d: &Diagnostic, style: Style) -> String {
     }
     out.push_str(": ");
     if let Some(field) = &d.field {
-        let _ = write!(out, "{field}: ");
+        let _ = write!(out, "{}: ", printable(field));
     }
-    out.push_str(&d.message);
+    out.push_str(&printable(&d.message));
     out
 }
 
@@ -75,7 +75,7 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, source: &str, style: S
             .map(|d| {
                 let mut s = headline(d, style);
                 if let Some(help) = &d.help {
-                    let _ = write!(s, "\n  help: {help}");
+                    let _ = write!(s, "\n  help: {}", printable(help));
                 }
                 s + "\n"
             })
@@ -102,11 +102,11 @@ fn full(d: &Diagnostic, source: &str, style: Style) -> String {
             .map(|c| if c == '\t' { 4 } else { 1 })
             .sum();
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{number} | {}", line.replace('\t', "    "));
+        let _ = writeln!(out, "{number} | {}", printable(&line.replace('\t', "    ")));
         let _ = writeln!(out, "{pad} | {}^", " ".repeat(caret_at));
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "  = help: {help}");
+        let _ = writeln!(out, "  = help: {}", printable(help));
     }
     out.push('\n');
     out

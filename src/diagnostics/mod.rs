@@ -33,8 +33,29 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        write!(f, "{}:{}:{}", printable(&self.file), self.line, self.column)
     }
+}
+
+/// `text` as a terminal or a CI log may show it: every control character (an ANSI escape starts
+/// with one), line separator and bidirectional control becomes its `\u{…}` escape, so input
+/// echoed into a diagnostic can neither colour, move nor split the line it is on.
+pub fn printable(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| crate::text::breaks_lines(c) || crate::text::reorders_text(c))
+    {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if crate::text::breaks_lines(c) || crate::text::reorders_text(c) {
+                format!("\\u{{{:04X}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// One problem: what is wrong, where, and what would be right.
@@ -83,11 +104,11 @@ impl fmt::Display for Diagnostic {
         }
         f.write_str(": ")?;
         if let Some(field) = &self.field {
-            write!(f, "{field}: ")?;
+            write!(f, "{}: ", printable(field))?;
         }
-        f.write_str(&self.message)?;
+        f.write_str(&printable(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", printable(help))?;
         }
         Ok(())
     }
