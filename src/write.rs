@@ -190,6 +190,93 @@ fn ignored(name: &OsStr) -> bool {
     name.as_encoded_bytes().starts_with(b".")
 }
 
+/// Advisory locks held for a whole run, released when dropped.
+#[derive(Debug)]
+pub struct RunLock {
+    _held: Vec<fs::File>,
+}
+
+/// Takes an exclusive advisory lock on each of `paths` that exists (the blueprint file, the output
+/// directory), waiting while another cloudwright holds one, so two runs on the same blueprint or
+/// directory take turns instead of mixing their files.
+pub fn lock_run(paths: &[&Path]) -> Result<RunLock, WriteError> {
+    let mut held = Vec::new();
+    for path in paths {
+        // Only what opens without waiting: a FIFO given as the blueprint is refused later.
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_file() || meta.is_dir() => {}
+            _ => continue,
+        }
+        let file = match fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(WriteError::new("lock", path)(e)),
+        };
+        file.lock().map_err(WriteError::new("lock", path))?;
+        held.push(file);
+    }
+    Ok(RunLock { _held: held })
+}
+
+/// What every temporary file of cloudwright's is called: `.cloudwright-<file>-<random>.tmp`, in
+/// the directory of the file it becomes.
+const TEMP_PREFIX: &str = ".cloudwright-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes what an earlier run killed mid-write left of cloudwright's temporary files for `path`.
+/// Call it holding the run's locks, so no live run's temporary file is taken.
+fn remove_stale_temporaries(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let start = format!("{TEMP_PREFIX}{}-", name.to_string_lossy());
+    let Ok(listing) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in listing.flatten() {
+        let entry_name = entry.file_name();
+        let entry_name = entry_name.to_string_lossy();
+        if entry_name.starts_with(&start)
+            && entry_name.ends_with(TEMP_SUFFIX)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A temporary file beside `path`, holding `contents`, synced: renamed over `path` later.
+fn stage(path: &Path, contents: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{name}-"))
+        .suffix(TEMP_SUFFIX)
+        .permissions(default_permissions())
+        .tempfile_in(dir)?;
+    tmp.write_all(contents.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
+}
+
+/// What a new file gets, like any file a program creates: 0666, less the umask, which the
+/// system call applies. tempfile's own default, 0600, would leave generated code unreadable to the
+/// rest of the team.
+fn default_permissions() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(0o666)
+}
+
 /// Reads `out_dir` and decides what writing `files` (generated from blueprint `blueprint`) into
 /// it would do to every file, changing nothing. Stale files are looked for only directly in
 /// `out_dir`, only among regular files (not symbolic links) that are not dotfiles, only among
@@ -449,12 +536,25 @@ pub fn apply(decisions: Decisions, mode: Mode, options: Options) -> Result<Repor
         return Ok(report);
     }
     fs::create_dir_all(&decisions.out_dir).map_err(WriteError::new("write", &decisions.out_dir))?;
+    // Every new file is written and synced beside its place first; only when all are does any
+    // replace the old one, so a failure (a full disk, a read-only file) leaves the old tree.
+    let mut staged = Vec::new();
     for entry in &report.entries {
-        match (entry.action, &entry.generated) {
-            (Action::Create | Action::Update | Action::Overwrite(_), Some(text)) => {
-                write_file(&entry.path, text)?;
-            }
-            (Action::Remove, _) => match fs::remove_file(&entry.path) {
+        if let (Action::Create | Action::Update | Action::Overwrite(_), Some(text)) =
+            (entry.action, &entry.generated)
+        {
+            remove_stale_temporaries(&entry.path);
+            let tmp = stage(&entry.path, text).map_err(WriteError::new("write", &entry.path))?;
+            staged.push((tmp, &entry.path));
+        }
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path)
+            .map_err(|e| WriteError::new("write", path)(e.error))?;
+    }
+    for entry in &report.entries {
+        match entry.action {
+            Action::Remove => match fs::remove_file(&entry.path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(WriteError::new("remove", &entry.path)(e));
                 }
@@ -484,15 +584,9 @@ pub fn write_file(path: &Path, contents: &str) -> Result<Status, WriteError> {
         return Ok(status);
     }
     let fail = WriteError::new("write", path);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    remove_stale_temporaries(path);
     let written = (|| -> std::io::Result<()> {
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(contents.as_bytes())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| e.error)?;
+        stage(path, contents)?.persist(path).map_err(|e| e.error)?;
         Ok(())
     })();
     written.map_err(fail)?;

@@ -991,3 +991,141 @@ fn input_cannot_rewrite_the_diagnostic_that_echoes_it() {
         );
     }
 }
+
+/// Two renders of different plans racing on one output directory take turns: afterwards the tree
+/// is exactly one of the two, never a mix.
+#[test]
+fn racing_renders_never_mix_their_files() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::copy(p.join("demo.yaml"), p.join("three.yaml")).unwrap();
+    edit(&p.join("three.yaml"), "azs: 2", "azs: 3");
+    std::fs::create_dir(p.join("infra")).unwrap();
+    let render = |blueprint: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+            .args([
+                "render",
+                blueprint,
+                "--target",
+                "terraform",
+                "--out-dir",
+                "infra",
+                "--force",
+            ])
+            .current_dir(p)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    for _ in 0..10 {
+        let (mut a, mut b) = (render("demo.yaml"), render("three.yaml"));
+        a.wait().unwrap();
+        b.wait().unwrap();
+        let clean = |blueprint: &str| {
+            let r = run(
+                p,
+                &[
+                    "render",
+                    blueprint,
+                    "--target",
+                    "terraform",
+                    "--out-dir",
+                    "infra",
+                    "--check",
+                ],
+            );
+            r.code == 0
+        };
+        assert!(
+            clean("demo.yaml") || clean("three.yaml"),
+            "the tree mixes two plans"
+        );
+    }
+}
+
+/// A run killed mid-write leaves temporaries; the next run removes them. Files are created with
+/// the umask's permissions, like any program's.
+#[test]
+fn stale_temporaries_are_cleaned_and_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project();
+    let p = dir.path();
+    std::fs::create_dir(p.join("infra")).unwrap();
+    let stale = p.join("infra/.cloudwright-network.tf-AbC123.tmp");
+    std::fs::write(&stale, "half a file").unwrap();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 022; exec {} render demo.yaml --target terraform --out-dir infra",
+            env!("CARGO_BIN_EXE_cloudwright")
+        ))
+        .current_dir(p)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(!stale.exists(), "the killed run's temporary is gone");
+    let mode = std::fs::metadata(p.join("infra/network.tf"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o644);
+    let names: Vec<String> = std::fs::read_dir(p.join("infra"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
+
+/// A run that dies part-way through writing (here: killed by the file-size limit, SIGXFSZ, while
+/// staging the larger files) leaves the old tree and the old lock file exactly as they were; the
+/// next run cleans up its temporaries and writes the new tree.
+#[test]
+fn a_run_killed_mid_write_leaves_the_old_tree() {
+    let dir = project();
+    let p = dir.path();
+    let blueprint = p.join("demo.yaml");
+    edit(&blueprint, "network:", "tags: { team: one }\nnetwork:");
+    assert_eq!(run(p, &TERRAFORM).code, 0);
+    // The first file to change is small (variables.tf: the tag), a later one large (network.tf:
+    // the third AZ), so a run stopped in between would have replaced the one but not the other.
+    edit(&blueprint, "team: one", "team: two");
+    edit(&blueprint, "azs: 2", "azs: 3");
+    let before = tree(&p.join("infra"));
+    let lock_before = std::fs::read(p.join("demo.lock.yaml")).unwrap();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 2; exec {} render demo.yaml --target terraform --out-dir infra",
+            env!("CARGO_BIN_EXE_cloudwright")
+        ))
+        .current_dir(p)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the run was stopped");
+    let after: std::collections::BTreeMap<_, _> = tree(&p.join("infra"))
+        .into_iter()
+        .filter(|(path, _)| !path.to_string_lossy().contains(".cloudwright-"))
+        .collect();
+    assert_eq!(after, before, "no file of the old tree changed");
+    assert_eq!(
+        std::fs::read(p.join("demo.lock.yaml")).unwrap(),
+        lock_before
+    );
+
+    let r = run(p, &TERRAFORM);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let names: Vec<String> = std::fs::read_dir(p.join("infra"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".cloudwright-")),
+        "{names:?}"
+    );
+    let r = run(p, &with(&TERRAFORM, &["--check"]));
+    assert_eq!(r.code, 0, "{}", r.transcript());
+}

@@ -22,6 +22,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
+    let _lock = crate::write::lock_run(&[std::path::Path::new(&args.blueprint)])
+        .map_err(|e| Failure::Tool(e.to_string()))?;
     let (planned, _) = load_plan_and_validate(&args.blueprint, args.locked, args.reclaim)?;
     print(&planned.plan.report())?;
     save_lock(&planned)

@@ -83,6 +83,11 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
+    // Held until the run ends: the lock file is read and written, and the files decided and
+    // written, by one run at a time.
+    let mut locked: Vec<&Path> = vec![Path::new(&args.blueprint)];
+    locked.extend(args.out_dir.as_deref());
+    let _lock = write::lock_run(&locked).map_err(|e| Failure::Tool(e.to_string()))?;
     let (planned, outcome) = load_plan_and_validate(&args.blueprint, args.locked, args.reclaim)?;
     let rendered = render::render(&planned.plan, &outcome.accepted, args.target)
         .map_err(|e| Failure::Tool(e.to_string()))?;
