@@ -552,14 +552,11 @@ pub fn apply(decisions: Decisions, mode: Mode, options: Options) -> Result<Repor
         tmp.persist(path)
             .map_err(|e| WriteError::new("write", path)(e.error))?;
     }
-    for entry in &report.entries {
-        match entry.action {
-            Action::Remove => match fs::remove_file(&entry.path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(WriteError::new("remove", &entry.path)(e));
-                }
-                _ => {}
-            },
+    for entry in report.entries.iter().filter(|e| e.action == Action::Remove) {
+        match fs::remove_file(&entry.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(WriteError::new("remove", &entry.path)(e));
+            }
             _ => {}
         }
     }
