@@ -18,6 +18,8 @@ pub enum Problem {
     NotRegular(&'static str),
     /// Larger than [`MAX_BYTES`].
     TooLarge,
+    /// A symbolic link to a file outside the link's own directory: where it points.
+    LinksOutside(std::path::PathBuf),
     /// Not UTF-8: where the first wrong byte is, and what the file seems to be instead.
     NotUtf8 {
         line: usize,
@@ -56,6 +58,13 @@ impl Problem {
                 format!("cannot read the {what}: {e}"),
                 "check its permissions".into(),
             ),
+            Problem::LinksOutside(target) => (
+                format!(
+                    "the {what} is a symbolic link to {}, outside its own directory, which cloudwright does not follow",
+                    target.display()
+                ),
+                format!("copy the {what} into this directory, or link to one inside it"),
+            ),
         }
     }
 
@@ -86,6 +95,20 @@ fn kind(file_type: std::fs::FileType) -> &'static str {
 /// Reads `path` as UTF-8 text, refusing what is not a regular file, larger than [`MAX_BYTES`],
 /// or not UTF-8.
 pub fn read(path: &Path) -> Result<String, Problem> {
+    // A link may point anywhere (a key, a `.env`): follow it only within its own directory, so
+    // that no error message can show a line of a file outside the project.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        match (std::fs::canonicalize(path), std::fs::canonicalize(dir)) {
+            (Ok(target), Ok(dir)) if !target.starts_with(&dir) => {
+                return Err(Problem::LinksOutside(target));
+            }
+            _ => {}
+        }
+    }
     // Checked before opening: opening a FIFO for reading would wait for a writer.
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => Problem::NotFound,

@@ -1129,3 +1129,49 @@ fn a_run_killed_mid_write_leaves_the_old_tree() {
     let r = run(p, &with(&TERRAFORM, &["--check"]));
     assert_eq!(r.code, 0, "{}", r.transcript());
 }
+
+/// A blueprint that is a symbolic link out of its directory (here to a `.env`) is not followed,
+/// and a file that is not a blueprint at all never has its text echoed.
+#[test]
+fn secrets_behind_links_and_wrong_files_are_never_printed() {
+    let dir = project();
+    let p = dir.path();
+    let secret = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    std::fs::create_dir(p.join("outside")).unwrap();
+    std::fs::write(p.join("outside/.env"), format!("{secret}\n")).unwrap();
+    std::fs::create_dir(p.join("net")).unwrap();
+    std::os::unix::fs::symlink("../outside/.env", p.join("net/core.yaml")).unwrap();
+    std::fs::write(p.join("env.yaml"), format!("{secret}\n")).unwrap();
+    for (args, says) in [
+        (&["check", "net/core.yaml"][..], "outside its own directory"),
+        (
+            &["check", "net/core.yaml", "--format", "full"][..],
+            "outside its own directory",
+        ),
+        (&["check", "env.yaml"][..], "found text"),
+        (
+            &[
+                "render",
+                "env.yaml",
+                "--target",
+                "terraform",
+                "--out-dir",
+                "x",
+            ][..],
+            "found text",
+        ),
+    ] {
+        let r = run(p, args);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.transcript());
+        assert!(
+            !r.transcript().contains("wJalrXUtnFEMI"),
+            "{args:?}: {}",
+            r.transcript()
+        );
+        assert!(
+            r.transcript().contains(says),
+            "{args:?}: {}",
+            r.transcript()
+        );
+    }
+}

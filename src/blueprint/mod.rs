@@ -280,6 +280,10 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
     if help.is_none() {
         help = misspelling_help(&message).or_else(|| missing_field_help(&message));
     }
+    let (message, mut help) = match type_error(&message, field.is_none()) {
+        Some((m, h)) => (m, help.or(Some(h))),
+        None => (message, help),
+    };
     // The YAML reader refuses a raw control character by its offset alone: say where and which.
     let control = message
         .strip_prefix("control characters are not allowed at position ")
@@ -344,6 +348,54 @@ fn missing_field_help(message: &str) -> Option<String> {
     Some(format!(
         "add `{name}:`; the README describes every field of the blueprint format"
     ))
+}
+
+/// serde's "invalid type: string \"…\", expected u32" in the blueprint's words: what was found
+/// (the text only as far as its first line and 40 characters, and not at all for a whole file,
+/// which may be any file a symbolic link points at), what is expected without Rust's type names,
+/// and a help line. `None` for other messages.
+fn type_error(message: &str, whole_document: bool) -> Option<(String, String)> {
+    let rest = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))?;
+    let (found, expected) = rest.rsplit_once(", expected ")?;
+    let expected = match expected {
+        e if e.starts_with("struct Blueprint") => {
+            "a blueprint: a mapping of `name`, `description`, `environment`, `region`, `network` and more"
+                .to_string()
+        }
+        e if e.starts_with("struct ") || e == "map" || e == "a map" => "a mapping of keys to values".to_string(),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" => "a whole number".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        "a boolean" | "bool" => "`true` or `false`".to_string(),
+        "a string" | "string" => "text".to_string(),
+        e => e.to_string(),
+    };
+    let found = match found.split_once(' ') {
+        Some(("string", text)) if !whole_document => {
+            let text = text.trim_matches('"');
+            let first: String = text.lines().next().unwrap_or("").chars().take(40).collect();
+            let cut = if first.chars().count() < text.chars().count() {
+                "…"
+            } else {
+                ""
+            };
+            format!("the text `{first}{cut}`")
+        }
+        Some(("string", _)) => "text".to_string(),
+        _ => match found {
+            "sequence" => "a list".to_string(),
+            "map" => "a mapping".to_string(),
+            other => other.to_string(),
+        },
+    };
+    let help = if whole_document {
+        "a blueprint is a YAML mapping that starts with `name:`; is this the right file?"
+            .to_string()
+    } else {
+        format!("give {expected}")
+    };
+    Some((format!("expected {expected}, found {found}"), help))
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" and "unknown variant" messages, a
