@@ -735,3 +735,157 @@ proptest! {
         prop_assert!(d.help.is_some());
     }
 }
+
+/// Any character at all, with every Unicode line break, control, separator and bidi control
+/// over-represented: what a comment or a file name may hold.
+fn any_text() -> impl Strategy<Value = String> {
+    let special = prop::sample::select(vec![
+        '\n', '\r', '\t', '\u{0}', '\u{b}', '\u{c}', '\u{1b}', '\u{1d}', '\u{1e}', '\u{1f}',
+        '\u{7f}', '\u{85}', '\u{a0}', '\u{2028}', '\u{2029}', '\u{202e}', '\u{2066}', '\u{feff}',
+        '#', '\\', '"', '$', '{', '%', '*', '/',
+    ]);
+    let c = prop_oneof![3 => any::<char>(), 2 => special];
+    prop::collection::vec(c, 0..40).prop_map(|cs| cs.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// Whatever a comment holds once escaped, a YAML reader (serde_yaml, YAML 1.2, which also
+    /// treats NEL as a break when asked) sees exactly the one key after it, and an HCL reader the
+    /// one attribute: the comment cannot end early or add a line.
+    #[test]
+    fn escaped_comments_stay_comments_in_yaml_and_hcl(s in any_text()) {
+        let line = escape::comment_text(&s);
+        prop_assert!(escape::is_comment(&line), "{line:?}");
+        prop_assert!(!line.chars().any(|c| text::breaks_lines(c) || text::reorders_text(c)));
+        let yaml = format!("# {line}\nkey: value\n");
+        let doc: serde_yaml::Value = serde_yaml::from_str(&yaml)
+            .map_err(|e| TestCaseError::fail(format!("{yaml:?}: {e}")))?;
+        prop_assert_eq!(doc.as_mapping().map(|m| m.len()), Some(1), "{:?}", yaml);
+        prop_assert_eq!(doc.get("key").and_then(|v| v.as_str()), Some("value"));
+        let hcl = format!("# {line}\nkey = \"value\"\n");
+        let body = hcl::parse(&hcl).map_err(|e| TestCaseError::fail(format!("{hcl:?}: {e}")))?;
+        prop_assert_eq!(body.attributes().count(), 1, "{:?}", hcl);
+        prop_assert_eq!(body.blocks().count(), 0);
+    }
+
+    /// A diagnostic prints on the lines it means to, whatever text of the input it echoes.
+    #[test]
+    fn diagnostics_print_on_their_own_lines(s in any_text()) {
+        let shown = cloudwright::diagnostics::printable(&s);
+        prop_assert!(!shown.chars().any(|c| text::breaks_lines(c) || text::reorders_text(c)));
+    }
+}
+
+/// A line of a valid blueprint, changed: removed, doubled, cut, re-indented, or given other text.
+#[derive(Debug, Clone)]
+enum Edit {
+    Remove(usize),
+    Double(usize),
+    Cut(usize, usize),
+    Indent(usize, usize),
+    Replace(usize, String),
+}
+
+fn edit_strategy() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        any::<usize>().prop_map(Edit::Remove),
+        any::<usize>().prop_map(Edit::Double),
+        (any::<usize>(), any::<usize>()).prop_map(|(l, n)| Edit::Cut(l, n)),
+        (any::<usize>(), 0usize..9).prop_map(|(l, n)| Edit::Indent(l, n)),
+        (
+            any::<usize>(),
+            prop_oneof![
+                any_text(),
+                hostile_fragment(),
+                Just("{ [".to_string()),
+                Just("- - -".to_string()),
+                Just("&a *a".to_string()),
+                Just("? complex\n: key".to_string()),
+                Just("!!binary aGVsbG8=".to_string()),
+            ]
+        )
+            .prop_map(|(l, t)| Edit::Replace(l, t)),
+    ]
+}
+
+fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for e in edits {
+        if lines.is_empty() {
+            break;
+        }
+        let at = |i: usize| i % lines.len();
+        match e {
+            Edit::Remove(i) => {
+                let i = at(*i);
+                lines.remove(i);
+            }
+            Edit::Double(i) => {
+                let i = at(*i);
+                lines.insert(i, lines[i].clone());
+            }
+            Edit::Cut(i, n) => {
+                let i = at(*i);
+                let keep = n % (lines[i].chars().count() + 1);
+                lines[i] = lines[i].chars().take(keep).collect();
+            }
+            Edit::Indent(i, n) => {
+                let i = at(*i);
+                lines[i] = format!("{}{}", " ".repeat(*n), lines[i].trim_start());
+            }
+            Edit::Replace(i, t) => {
+                let i = at(*i);
+                let keep: String = lines[i].chars().take_while(|c| *c != ':').collect();
+                lines[i] = format!("{keep}: {t}");
+            }
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+proptest! {
+    #![proptest_config(config(2000))]
+
+    /// Any edit of a valid blueprint goes through load, plan, validate and render without a panic,
+    /// and every refusal names a line and column inside the text and says what would be right.
+    #[test]
+    fn edited_blueprints_never_panic_and_every_refusal_is_located(
+        edits in prop::collection::vec(edit_strategy(), 1..6),
+    ) {
+        let valid = std::fs::read_to_string("tests/fixtures/render/pinned-azs.yaml").unwrap();
+        let text = apply_edits(&valid, &edits);
+        let lines = text.lines().count().max(1);
+        let located = |d: &cloudwright::diagnostics::Diagnostic| {
+            d.location.line >= 1 && d.location.line <= lines + 1 && d.location.column >= 1 && d.help.is_some()
+        };
+        let doc = match blueprint::load(Source { origin: Origin::Catalog("t".into()), text: text.clone() }) {
+            Ok(doc) => doc,
+            Err(diagnostics) => {
+                prop_assert!(!diagnostics.is_empty());
+                for d in &diagnostics {
+                    prop_assert!(located(d), "{d:?}\n{text}");
+                }
+                return Ok(());
+            }
+        };
+        let plan = match cloudwright::plan::plan(&doc, None) {
+            Ok(plan) => plan,
+            Err(diagnostics) => {
+                for d in &diagnostics {
+                    prop_assert!(located(d), "{d:?}\n{text}");
+                }
+                return Ok(());
+            }
+        };
+        let outcome = cloudwright::validate::run(&doc, &plan);
+        for d in &outcome.diagnostics {
+            prop_assert!(located(d), "{d:?}\n{text}");
+        }
+        for target in Target::ALL {
+            render::render(&plan, &outcome.accepted, target)
+                .map_err(|e| TestCaseError::fail(format!("{target}: {e}\n{text}")))?;
+        }
+    }
+}

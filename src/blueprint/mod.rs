@@ -278,7 +278,13 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
         None => (rest, None),
     };
     if help.is_none() {
-        help = misspelling_help(&message).or_else(|| missing_field_help(&message));
+        help = misspelling_help(&message)
+            .or_else(|| missing_field_help(&message))
+            .or_else(|| {
+                message
+                    .starts_with("duplicate field")
+                    .then(|| "give each key once in a mapping".to_string())
+            });
     }
     let (message, mut help) = match type_error(&message, field.is_none()) {
         Some((m, h)) => (m, help.or(Some(h))),
@@ -328,6 +334,8 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
     {
         field = Some(path.to_string());
     }
+    // The YAML reader may place the end of the stream a line past the last one.
+    position.line = position.line.min(source.text.lines().count() + 1);
     let mut diag = Diagnostic::error(
         Location {
             file: source.display_name(),
