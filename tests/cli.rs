@@ -937,17 +937,7 @@ fn a_hand_broken_lock_subnet_is_refused_at_its_line() {
         (outside, "outside its tier's block"),
     ] {
         std::fs::write(&lock, good.replacen(line, &format!("{key}: {broken}"), 1)).unwrap();
-        let r = run(
-            p,
-            &[
-                "render",
-                "demo.yaml",
-                "--target",
-                "terraform",
-                "--out-dir",
-                "infra",
-            ],
-        );
+        let r = run(p, &TERRAFORM);
         assert_eq!(r.code, 1, "{broken}: {}", r.transcript());
         assert!(
             r.stderr.starts_with(&format!("demo.lock.yaml:{}:", n + 1)),
