@@ -101,6 +101,13 @@ for bp in $blueprints; do
   done
 done
 
+step "every template read back by PyYAML (YAML 1.1, like cfn-lint)"
+if .venv/bin/python tests/yaml11_check.py "$out"/*/cloudformation/*.yaml "$out"/*/sam/*.yaml; then
+  ok "PyYAML reads every template with only cloudwright's top-level keys"
+else
+  bad "PyYAML reads a template differently"
+fi
+
 step "SARIF output against the SARIF 2.1.0 schema"
 # The schema ships in Microsoft's @microsoft/jest-sarif package on the npm registry.
 schema_dir=target/sarif-schema
