@@ -574,7 +574,7 @@ fn cloudformation_survives_a_second_deployment_and_any_partition() {
             let files: Vec<String> = case.render(target).into_iter().map(|f| f.path).collect();
             let own = case.plan.budget.is_some()
                 && (!case.plan.region.has_budget_resource()
-                    || case.plan.region.partition == "aws-us-gov");
+                    || case.plan.region.partition.name == "aws-us-gov");
             assert_eq!(
                 files.contains(&"budget.yaml".to_string()),
                 own,

@@ -664,7 +664,7 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
 /// The budget's checks: alerts that AWS Budgets accepts, and someone to tell.
 fn check_budget(doc: &Document, budget: &Budget, problems: &mut Vec<Diagnostic>) {
     // AWS China bills in yuan; the other partitions in US dollars.
-    let china = doc.blueprint.region.info().partition().name == partition::AWS_CN.name;
+    let china = doc.blueprint.region.info().partition == &partition::AWS_CN;
     match (budget.monthly_usd, budget.monthly_cny, china) {
         (Some(_), None, false) | (None, Some(_), true) => {}
         (None, None, _) => problems.push(doc.error(
@@ -780,10 +780,10 @@ fn check_budget(doc: &Document, budget: &Budget, problems: &mut Vec<Diagnostic>)
     }
     // A GovCloud account's budget lives in its linked commercial account, and so must its topic.
     let region = doc.blueprint.region.info();
-    let (partition, place) = match region.partition().budgets {
+    let (partition, place) = match region.partition.budgets {
         partition::BudgetHome::SameAccount => (
-            region.partition,
-            format!("deploys to {} in `{}`", region.name, region.partition),
+            region.partition.name,
+            format!("deploys to {} in `{}`", region.name, region.partition.name),
         ),
         partition::BudgetHome::LinkedCommercialAccount => (
             partition::AWS.name,

@@ -82,15 +82,6 @@ const BUDGET_RESOURCE_REGIONS: &[&str] = &[
 ];
 
 impl RegionInfo {
-    /// The region's partition.
-    pub fn partition(&self) -> &'static Partition {
-        match self.partition {
-            "aws-cn" => &AWS_CN,
-            "aws-us-gov" => &AWS_US_GOV,
-            _ => &AWS,
-        }
-    }
-
     /// Whether a CloudFormation stack in this region can hold `AWS::Budgets::Budget`.
     pub fn has_budget_resource(&self) -> bool {
         BUDGET_RESOURCE_REGIONS.binary_search(&self.name).is_ok()
@@ -98,7 +89,7 @@ impl RegionInfo {
 
     /// The service name of VPC endpoint `service` in this region.
     pub fn endpoint_service_name(&self, service: &str, interface: bool) -> String {
-        let p = self.partition();
+        let p = self.partition;
         let prefix = if interface && p.reverse_dns_services.contains(&service) {
             "cn.com.amazonaws"
         } else {
@@ -111,6 +102,7 @@ impl RegionInfo {
 #[cfg(test)]
 mod tests {
     use super::super::region::{REGIONS, find};
+    use super::AWS_CN;
 
     #[test]
     fn budget_regions_are_sorted_known_regions() {
@@ -122,7 +114,7 @@ mod tests {
     #[test]
     fn partitions_differ_where_aws_says() {
         let cn = find("cn-north-1").unwrap();
-        assert_eq!(cn.partition().dns_suffix, "amazonaws.com.cn");
+        assert_eq!(cn.partition.dns_suffix, "amazonaws.com.cn");
         assert_eq!(
             cn.endpoint_service_name("ecr.dkr", true),
             "cn.com.amazonaws.cn-north-1.ecr.dkr"
@@ -132,10 +124,14 @@ mod tests {
             "com.amazonaws.cn-north-1.s3"
         );
         let gov = find("us-gov-west-1").unwrap();
-        assert_eq!(gov.partition().name, "aws-us-gov");
+        assert_eq!(gov.partition.name, "aws-us-gov");
         assert!(!gov.has_budget_resource());
         assert!(!find("eu-north-1").unwrap().has_budget_resource());
         assert!(find("us-east-1").unwrap().has_budget_resource());
-        assert!(REGIONS.iter().all(|r| r.partition().name == r.partition));
+        assert!(
+            REGIONS
+                .iter()
+                .all(|r| r.name.starts_with("cn-") == (r.partition == &AWS_CN))
+        );
     }
 }

@@ -15,11 +15,13 @@
 //!
 //! The AZ count of a region is the length of its list of letters.
 
+use super::partition::{AWS, AWS_CN, AWS_US_GOV, Partition};
+
 /// One region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RegionInfo {
     pub name: &'static str,
-    pub partition: &'static str,
+    pub partition: &'static Partition,
     /// How many Availability Zones an account can use: the length of [`RegionInfo::letters`].
     pub azs: u8,
     /// The zone letters, in order: `abcdef` for us-east-1, `acd` for ap-northeast-1. `azs: N`
@@ -60,7 +62,7 @@ impl RegionInfo {
 
 const fn region(
     name: &'static str,
-    partition: &'static str,
+    partition: &'static Partition,
     letters: &'static str,
     id_prefix: &'static str,
     id_numbers: &'static str,
@@ -77,7 +79,7 @@ const fn region(
 
 /// A region of the `aws` partition with zones `a`, `b`, `c` and AZ IDs 1 to 3.
 const fn abc(name: &'static str, id_prefix: &'static str) -> RegionInfo {
-    region(name, "aws", "abc", id_prefix, "123")
+    region(name, &AWS, "abc", id_prefix, "123")
 }
 
 /// Every region, sorted by name.
@@ -85,8 +87,8 @@ pub const REGIONS: &[RegionInfo] = &[
     abc("af-south-1", "afs1"),
     abc("ap-east-1", "ape1"),
     abc("ap-east-2", "ape2"),
-    region("ap-northeast-1", "aws", "acd", "apne1", "124"),
-    region("ap-northeast-2", "aws", "abcd", "apne2", "1234"),
+    region("ap-northeast-1", &AWS, "acd", "apne1", "124"),
+    region("ap-northeast-2", &AWS, "abcd", "apne2", "1234"),
     abc("ap-northeast-3", "apne3"),
     abc("ap-south-1", "aps1"),
     abc("ap-south-2", "aps2"),
@@ -97,10 +99,10 @@ pub const REGIONS: &[RegionInfo] = &[
     abc("ap-southeast-5", "apse5"),
     abc("ap-southeast-6", "apse6"),
     abc("ap-southeast-7", "apse7"),
-    region("ca-central-1", "aws", "abd", "cac1", "124"),
+    region("ca-central-1", &AWS, "abd", "cac1", "124"),
     abc("ca-west-1", "caw1"),
-    region("cn-north-1", "aws-cn", "abd", "cnn1", "124"),
-    region("cn-northwest-1", "aws-cn", "abc", "cnnw1", "123"),
+    region("cn-north-1", &AWS_CN, "abd", "cnn1", "124"),
+    region("cn-northwest-1", &AWS_CN, "abc", "cnnw1", "123"),
     abc("eu-central-1", "euc1"),
     abc("eu-central-2", "euc2"),
     abc("eu-north-1", "eun1"),
@@ -114,12 +116,12 @@ pub const REGIONS: &[RegionInfo] = &[
     abc("me-south-1", "mes1"),
     abc("mx-central-1", "mxc1"),
     abc("sa-east-1", "sae1"),
-    region("us-east-1", "aws", "abcdef", "use1", "123456"),
+    region("us-east-1", &AWS, "abcdef", "use1", "123456"),
     abc("us-east-2", "use2"),
-    region("us-gov-east-1", "aws-us-gov", "abc", "usge1", "123"),
-    region("us-gov-west-1", "aws-us-gov", "abc", "usgw1", "123"),
-    region("us-west-1", "aws", "bc", "usw1", "13"),
-    region("us-west-2", "aws", "abcd", "usw2", "1234"),
+    region("us-gov-east-1", &AWS_US_GOV, "abc", "usge1", "123"),
+    region("us-gov-west-1", &AWS_US_GOV, "abc", "usgw1", "123"),
+    region("us-west-1", &AWS, "bc", "usw1", "13"),
+    region("us-west-2", &AWS, "abcd", "usw2", "1234"),
 ];
 
 /// Looks a region up by its exact name.

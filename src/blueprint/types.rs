@@ -1120,16 +1120,16 @@ fn check_sns_topic_arn<E: de::Error>(value: &str) -> Result<(), E> {
             help,
         ));
     };
-    if partition != region.partition {
+    if partition != region.partition.name {
         return Err(invalid_value(
             value,
             format!(
                 "the SNS topic `{value}` names partition `{partition}`, but {} is in `{}`",
-                region.name, region.partition
+                region.name, region.partition.name
             ),
             format!(
                 "did you mean `arn:{}:sns:{region_name}:{account}:{name}`?",
-                region.partition
+                region.partition.name
             ),
         ));
     }

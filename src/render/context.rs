@@ -562,7 +562,7 @@ pub fn network(plan: &Plan) -> Network {
         name: bp.clone(),
         description: plan.description.clone(),
         region: plan.region.name,
-        partition: plan.region.partition,
+        partition: plan.region.partition.name,
         vpc_cidr: plan.vpc.to_string(),
         vpc_comment: format!("The VPC: {}, with DNS support and DNS hostnames.", plan.vpc),
         tags,
@@ -692,12 +692,12 @@ pub fn budget(plan: &Plan) -> Option<Budget> {
         })
         .collect();
     let region = plan.region;
-    let other_account = region.partition().budgets == BudgetHome::LinkedCommercialAccount;
+    let other_account = region.partition.budgets == BudgetHome::LinkedCommercialAccount;
     let own_template = other_account || !region.has_budget_resource();
     let deploy_comment = if other_account {
         format!(
             "Deploy in region: {BUDGETS_HOME_REGION}, in the commercial account this {} account is linked to, which pays its bills: AWS Budgets does not exist in {}.",
-            region.partition, region.partition
+            region.partition.name, region.partition.name
         )
     } else if own_template {
         format!(
