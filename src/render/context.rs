@@ -11,7 +11,7 @@ use crate::blueprint::model::BudgetScope;
 use crate::blueprint::partition::{BUDGETS_HOME_REGION, BudgetHome};
 use crate::blueprint::types::Internet;
 use crate::naming::{self, pascal_case};
-use crate::plan::{Az, Plan, Zone, thousands};
+use crate::plan::{Az, Plan, PlannedTier, Zone, thousands};
 use crate::validate::Accepted;
 use crate::validate::rule::Resource;
 
@@ -104,7 +104,6 @@ pub struct NatGateway {
 pub struct Endpoint {
     pub id: String,
     pub key: String,
-    pub service: String,
     /// The service name in the plan's region: `com.amazonaws.us-east-1.s3`.
     pub service_name: String,
     pub name: String,
@@ -168,9 +167,6 @@ pub struct FlowLogs {
 #[derive(Debug, Clone, Serialize)]
 pub struct TierOutput {
     pub id: String,
-    pub name: String,
-    /// `tier app, in AZ order (a, b)`.
-    pub description: String,
     pub ids_description: String,
     pub cidrs_description: String,
     pub block_description: String,
@@ -240,6 +236,17 @@ fn upper(label: &str) -> String {
     label.to_ascii_uppercase()
 }
 
+/// CloudFormation logical ID of a tier's subnet in an AZ: from the tier's recorded logical-ID stem
+/// (kept across renames) and the AZ label, `SubnetPrivateB`.
+fn subnet_id(tier: &PlannedTier, label: &str) -> String {
+    format!("Subnet{}{}", tier.logical_id, upper(label))
+}
+
+/// Terraform `for_each` key of a tier's subnet in an AZ, `private-b`.
+fn subnet_key(tier: &PlannedTier, label: &str) -> String {
+    format!("{}-{label}", tier.name)
+}
+
 fn route_table_for(internet: Internet, az: &str) -> (String, String) {
     match internet {
         Internet::Inbound => ("RouteTableInternet".into(), "internet".into()),
@@ -269,14 +276,14 @@ pub fn network(plan: &Plan) -> Network {
             if let Some(old) = &tier.renamed_from {
                 moved.push(Moved {
                     from: format!("{old}-{}", az.label),
-                    to: format!("{}-{}", tier.name, az.label),
+                    to: subnet_key(tier, &az.label),
                     comment: format!(
                         "Tier {} was {old}: its subnet in AZ {} keeps its ID and address.",
                         tier.name, az.label
                     ),
                 });
             }
-            let id = format!("Subnet{}{}", tier.logical_id, upper(&az.label));
+            let id = subnet_id(tier, &az.label);
             subnets.push(Subnet {
                 output_description: format!(
                     "ID of the subnet of tier {} in AZ {}, {}",
@@ -284,7 +291,7 @@ pub fn network(plan: &Plan) -> Network {
                 ),
                 export_sub: format!("${{AWS::StackName}}-{id}"),
                 id,
-                key: format!("{}-{}", tier.name, az.label),
+                key: subnet_key(tier, &az.label),
                 tier: tier.name.clone(),
                 az: az.into(),
                 cidr: s.cidr.to_string(),
@@ -374,8 +381,8 @@ pub fn network(plan: &Plan) -> Network {
                 id: format!("NatGateway{}", upper(&az.label)),
                 eip_id: format!("NatEip{}", upper(&az.label)),
                 key: az.label.clone(),
-                subnet_id: format!("Subnet{}{}", tier.logical_id, upper(&az.label)),
-                subnet_key: format!("{}-{}", tier.name, az.label),
+                subnet_id: subnet_id(tier, &az.label),
+                subnet_key: subnet_key(tier, &az.label),
                 name: format!("{bp}-nat-{}", az.label),
                 ip_output_id: format!("NatPublicIp{}", upper(&az.label)),
                 ip_description: format!(
@@ -398,7 +405,6 @@ pub fn network(plan: &Plan) -> Network {
             Endpoint {
                 id: format!("Endpoint{}", pascal_case(service)),
                 key: service.to_string(),
-                service: service.to_string(),
                 service_name: plan.region.endpoint_service_name(service, false),
                 name: format!("{bp}-{service}"),
                 comment: format!("Gateway endpoint for {service}: free, and keeps its traffic off the NAT gateways."),
@@ -418,19 +424,16 @@ pub fn network(plan: &Plan) -> Network {
             .iter()
             .map(|svc| {
                 let service = svc.service();
+                let monthly = usd(HOURS_A_MONTH * INTERFACE_ENDPOINT_CENTS_AN_HOUR * azs as u64);
                 InterfaceEndpoint {
                     id: format!("Endpoint{}", pascal_case(&service.replace('.', "-"))),
                     key: service.to_string(),
                     service_name: plan.region.endpoint_service_name(service, true),
                     name: format!("{bp}-{}", service.replace('.', "-")),
                     comment: format!(
-                        "Interface endpoint for {service}, private DNS on, in {azs} AZ(s): about {} a month at us-east-1 prices, plus data processed.",
-                        usd(HOURS_A_MONTH * INTERFACE_ENDPOINT_CENTS_AN_HOUR * azs as u64)
+                        "Interface endpoint for {service}, private DNS on, in {azs} AZ(s): about {monthly} a month at us-east-1 prices, plus data processed."
                     ),
-                    cost: format!(
-                        "{service}: about {} a month",
-                        usd(HOURS_A_MONTH * INTERFACE_ENDPOINT_CENTS_AN_HOUR * azs as u64)
-                    ),
+                    cost: format!("{service}: about {monthly} a month"),
                 }
             })
             .collect();
@@ -439,9 +442,9 @@ pub fn network(plan: &Plan) -> Network {
             endpoints,
             subnet_ids: labels
                 .iter()
-                .map(|l| format!("Subnet{}{}", tier.logical_id, upper(l)))
+                .map(|l| subnet_id(tier, l))
                 .collect(),
-            subnet_keys: labels.iter().map(|l| format!("{}-{l}", tier.name)).collect(),
+            subnet_keys: labels.iter().map(|l| subnet_key(tier, l)).collect(),
             comment: format!(
                 "Interface endpoints, with their network interfaces in tier {} (one per AZ).",
                 tier.name
@@ -502,16 +505,8 @@ pub fn network(plan: &Plan) -> Network {
                 ids_output: format!("{}_subnet_ids", tier.name.replace('-', "_")),
                 cidrs_output: format!("{}_subnet_cidr_blocks", tier.name.replace('-', "_")),
                 block_output: format!("{}_tier_cidr_block", tier.name.replace('-', "_")),
-                name: tier.name.clone(),
-                description,
-                subnet_ids: labels
-                    .iter()
-                    .map(|l| format!("Subnet{}{}", tier.logical_id, upper(l)))
-                    .collect(),
-                subnet_keys: labels
-                    .iter()
-                    .map(|l| format!("{}-{l}", tier.name))
-                    .collect(),
+                subnet_ids: labels.iter().map(|l| subnet_id(tier, l)).collect(),
+                subnet_keys: labels.iter().map(|l| subnet_key(tier, l)).collect(),
                 cidrs_joined: cidrs.join(","),
                 cidrs,
                 block: tier.block.map(|b| b.to_string()),
@@ -530,8 +525,8 @@ pub fn network(plan: &Plan) -> Network {
                         id: format!("Zone{}", upper(label)),
                         description: format!("Availability Zone of AZ {label}"),
                         label: label.clone(),
-                        subnet_id: format!("Subnet{}{}", tier.logical_id, upper(label)),
-                        subnet_key: format!("{}-{label}", tier.name),
+                        subnet_id: subnet_id(tier, label),
+                        subnet_key: subnet_key(tier, label),
                     }
                 })
                 .collect()
