@@ -798,10 +798,11 @@ pub struct Skip {
     pub reason: String,
 }
 
-/// An accepted finding, for the comment that lists them at the top of the output.
+/// A list at the top of every generated file, for reviewers: a title and one line per rule.
 #[derive(Debug, Clone, Serialize)]
-pub struct AcceptedFinding {
-    pub comment: String,
+pub struct Section {
+    pub title: &'static str,
+    pub lines: Vec<String>,
 }
 
 /// The blueprint's suppressions that matched, and the rules its environment turns off, as the
@@ -810,9 +811,9 @@ pub struct AcceptedFinding {
 /// CloudFormation carries no skips for them).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct AcceptedView {
-    pub findings: Vec<AcceptedFinding>,
-    /// Rules that are off in the blueprint's environment but whose checkov counterpart would fail.
-    pub off: Vec<AcceptedFinding>,
+    /// The findings the blueprint accepts, then the rules that are off in its environment but
+    /// whose checkov counterpart would fail; only the lists that have lines.
+    pub sections: Vec<Section>,
     pub vpc: Vec<Skip>,
     pub subnets: Vec<Skip>,
     pub flow_log_group: Vec<Skip>,
@@ -836,15 +837,14 @@ pub fn accepted(plan: &Plan, accepted: &[Accepted]) -> AcceptedView {
         .map(|t| t.name.as_str())
         .collect();
     let mut view = AcceptedView::default();
+    let (mut findings, mut off) = (Vec::new(), Vec::new());
     for a in accepted {
         let reason = one_line(&a.reason);
-        let finding = AcceptedFinding {
-            comment: format!("{} {}: {reason}", a.rule.id, a.rule.name),
-        };
+        let line = format!("{} {}: {reason}", a.rule.id, a.rule.name);
         if a.by_environment {
-            view.off.push(finding);
+            off.push(line);
         } else {
-            view.findings.push(finding);
+            findings.push(line);
         }
         for d in a.rule.checkov {
             let verdict = if a.by_environment { "off" } else { "accepted" };
@@ -866,5 +866,16 @@ pub fn accepted(plan: &Plan, accepted: &[Accepted]) -> AcceptedView {
             }
         }
     }
+    view.sections = [
+        ("Findings the blueprint accepts, with the team's reasons:", findings),
+        (
+            "Rules off in this environment (the Terraform code skips their checkov checks, saying so):",
+            off,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, lines)| !lines.is_empty())
+    .map(|(title, lines)| Section { title, lines })
+    .collect();
     view
 }
