@@ -879,25 +879,33 @@ fn plan_writes_no_lock_file_while_a_guardrail_error_remains() {
     assert!(!p.join("demo.lock.yaml").exists());
 }
 
+/// A planned project, its lock file's path and text, and the (0-based) number and text of the lock
+/// line that records the subnet of AZ `az` in the first tier.
+fn planned_lock(az: &str) -> (tempfile::TempDir, std::path::PathBuf, String, usize, String) {
+    let dir = project();
+    assert_eq!(run(dir.path(), &["plan", "demo.yaml"]).code, 0);
+    let lock = dir.path().join("demo.lock.yaml");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().starts_with(&format!("{az}: 10.20.")))
+        .map(|(n, l)| (n, l.to_string()))
+        .unwrap();
+    (dir, lock, text, n, line)
+}
+
 /// A key given twice in a lock file would silently move a subnet to the last address written;
 /// it is refused, located at the second key.
 #[test]
 fn a_lock_file_with_a_key_given_twice_is_refused() {
-    let dir = project();
+    let (dir, lock, text, n, line) = planned_lock("a");
     let p = dir.path();
-    assert_eq!(run(p, &["plan", "demo.yaml"]).code, 0);
-    let lock = p.join("demo.lock.yaml");
-    let text = std::fs::read_to_string(&lock).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("a: 10.20."))
-        .unwrap()
-        .to_string();
     let moved = line.replace("a: 10.20.", "a: 10.21.");
     std::fs::write(&lock, text.replacen(&line, &format!("{line}\n{moved}"), 1)).unwrap();
     let r = run(p, &["plan", "demo.yaml"]);
     assert_eq!(r.code, 1, "{}", r.transcript());
-    let at = text.lines().position(|l| l == line).unwrap() + 2;
+    let at = n + 2;
     assert!(
         r.stderr.starts_with(&format!("demo.lock.yaml:{at}:")),
         "{}",
@@ -910,16 +918,8 @@ fn a_lock_file_with_a_key_given_twice_is_refused() {
 /// line, never rendered.
 #[test]
 fn a_hand_broken_lock_subnet_is_refused_at_its_line() {
-    let dir = project();
+    let (dir, lock, good, n, line) = planned_lock("b");
     let p = dir.path();
-    assert_eq!(run(p, &["plan", "demo.yaml"]).code, 0);
-    let lock = p.join("demo.lock.yaml");
-    let good = std::fs::read_to_string(&lock).unwrap();
-    let (n, line) = good
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.trim_start().starts_with("b: 10.20."))
-        .unwrap();
     let (key, cidr) = line.split_once(": ").unwrap();
     let net: ipnet::Ipv4Net = cidr.parse().unwrap();
     let host_bits = format!(
@@ -936,7 +936,7 @@ fn a_hand_broken_lock_subnet_is_refused_at_its_line() {
         ),
         (outside, "outside its tier's block"),
     ] {
-        std::fs::write(&lock, good.replacen(line, &format!("{key}: {broken}"), 1)).unwrap();
+        std::fs::write(&lock, good.replacen(&line, &format!("{key}: {broken}"), 1)).unwrap();
         let r = run(p, &TERRAFORM);
         assert_eq!(r.code, 1, "{broken}: {}", r.transcript());
         assert!(
@@ -1164,4 +1164,35 @@ fn secrets_behind_links_and_wrong_files_are_never_printed() {
             r.transcript()
         );
     }
+}
+
+/// While another run holds the output directory's lock, a render waits for it instead of writing
+/// alongside; once the lock is released, it finishes.
+#[test]
+fn a_render_waits_for_the_run_that_holds_the_lock() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::create_dir(p.join("infra")).unwrap();
+    let held = std::fs::File::open(p.join("infra")).unwrap();
+    held.lock().unwrap();
+    let mut render = std::process::Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+        .args(TERRAFORM)
+        .current_dir(p)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        render.try_wait().unwrap().is_none(),
+        "the render did not wait"
+    );
+    assert_eq!(
+        std::fs::read_dir(p.join("infra")).unwrap().count(),
+        0,
+        "nothing written meanwhile"
+    );
+    held.unlock().unwrap();
+    assert!(render.wait().unwrap().success());
+    assert!(p.join("infra/network.tf").exists());
 }
