@@ -634,73 +634,49 @@ impl GatewayEndpoint {
     }
 }
 
-/// An AWS service reached through an interface endpoint (PrivateLink) in the VPC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, Serialize)]
-pub enum InterfaceService {
-    #[serde(rename = "athena")]
-    Athena,
-    #[serde(rename = "ec2")]
-    Ec2,
-    #[serde(rename = "ecr.api")]
-    EcrApi,
-    #[serde(rename = "ecr.dkr")]
-    EcrDkr,
-    #[serde(rename = "ecs")]
-    Ecs,
-    #[serde(rename = "events")]
-    Events,
-    #[serde(rename = "execute-api")]
-    ExecuteApi,
-    #[serde(rename = "glue")]
-    Glue,
-    #[serde(rename = "kms")]
-    Kms,
-    #[serde(rename = "lambda")]
-    Lambda,
-    #[serde(rename = "logs")]
-    Logs,
-    #[serde(rename = "monitoring")]
-    Monitoring,
-    #[serde(rename = "secretsmanager")]
-    SecretsManager,
-    #[serde(rename = "sns")]
-    Sns,
-    #[serde(rename = "sqs")]
-    Sqs,
-    #[serde(rename = "ssm")]
-    Ssm,
-    #[serde(rename = "ssmmessages")]
-    SsmMessages,
-    #[serde(rename = "states")]
-    States,
-    #[serde(rename = "sts")]
-    Sts,
+/// Declares an enum of services whose serde names and [`service`](InterfaceService::service)
+/// names are one list, so they cannot drift apart.
+macro_rules! services {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $service:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, Serialize)]
+        pub enum $name {
+            $(#[serde(rename = $service)] $variant,)*
+        }
+
+        impl $name {
+            /// The service part of the endpoint's service name (`com.amazonaws.<region>.logs`).
+            pub fn service(self) -> &'static str {
+                match self {
+                    $($name::$variant => $service,)*
+                }
+            }
+        }
+    };
 }
 
-impl InterfaceService {
-    /// The service part of the endpoint's service name.
-    pub fn service(self) -> &'static str {
-        match self {
-            InterfaceService::Athena => "athena",
-            InterfaceService::Ec2 => "ec2",
-            InterfaceService::EcrApi => "ecr.api",
-            InterfaceService::EcrDkr => "ecr.dkr",
-            InterfaceService::Ecs => "ecs",
-            InterfaceService::Events => "events",
-            InterfaceService::ExecuteApi => "execute-api",
-            InterfaceService::Glue => "glue",
-            InterfaceService::Kms => "kms",
-            InterfaceService::Lambda => "lambda",
-            InterfaceService::Logs => "logs",
-            InterfaceService::Monitoring => "monitoring",
-            InterfaceService::SecretsManager => "secretsmanager",
-            InterfaceService::Sns => "sns",
-            InterfaceService::Sqs => "sqs",
-            InterfaceService::Ssm => "ssm",
-            InterfaceService::SsmMessages => "ssmmessages",
-            InterfaceService::States => "states",
-            InterfaceService::Sts => "sts",
-        }
+services! {
+    /// An AWS service reached through an interface endpoint (PrivateLink) in the VPC.
+    InterfaceService {
+        Athena = "athena",
+        Ec2 = "ec2",
+        EcrApi = "ecr.api",
+        EcrDkr = "ecr.dkr",
+        Ecs = "ecs",
+        Events = "events",
+        ExecuteApi = "execute-api",
+        Glue = "glue",
+        Kms = "kms",
+        Lambda = "lambda",
+        Logs = "logs",
+        Monitoring = "monitoring",
+        SecretsManager = "secretsmanager",
+        Sns = "sns",
+        Sqs = "sqs",
+        Ssm = "ssm",
+        SsmMessages = "ssmmessages",
+        States = "states",
+        Sts = "sts",
     }
 }
 
