@@ -92,17 +92,24 @@ fn kind(file_type: std::fs::FileType) -> &'static str {
     }
 }
 
+/// The directory `path` is in: its parent, or `.` for a bare file name.
+pub fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 /// Reads `path` as UTF-8 text, refusing what is not a regular file, larger than [`MAX_BYTES`],
 /// or not UTF-8.
 pub fn read(path: &Path) -> Result<String, Problem> {
     // A link may point anywhere (a key, a `.env`): follow it only within its own directory, so
     // that no error message can show a line of a file outside the project.
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        match (std::fs::canonicalize(path), std::fs::canonicalize(dir)) {
+        match (
+            std::fs::canonicalize(path),
+            std::fs::canonicalize(dir_of(path)),
+        ) {
             (Ok(target), Ok(dir)) if !target.starts_with(&dir) => {
                 return Err(Problem::LinksOutside(target));
             }

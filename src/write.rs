@@ -226,14 +226,10 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Removes what an earlier run killed mid-write left of cloudwright's temporary files for `path`.
 /// Call it holding the run's locks, so no live run's temporary file is taken.
 fn remove_stale_temporaries(path: &Path) {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+    let Some(name) = path.file_name() else {
         return;
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
+    let dir = crate::input::dir_of(path);
     let start = format!("{TEMP_PREFIX}{}-", name.to_string_lossy());
     let Ok(listing) = fs::read_dir(dir) else {
         return;
@@ -252,10 +248,7 @@ fn remove_stale_temporaries(path: &Path) {
 
 /// A temporary file beside `path`, holding `contents`, synced: renamed over `path` later.
 fn stage(path: &Path, contents: &str) -> std::io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = crate::input::dir_of(path);
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());

@@ -225,11 +225,10 @@ fn refuse_inputs_as_outputs(
 /// Whether `a` and `b` name the same file, whichever exist: the same name in the same directory.
 fn same_place(a: &Path, b: &Path) -> bool {
     let place = |p: &Path| {
-        let parent = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        Some((parent.canonicalize().ok()?, p.file_name()?.to_owned()))
+        Some((
+            crate::input::dir_of(p).canonicalize().ok()?,
+            p.file_name()?.to_owned(),
+        ))
     };
     matches!((place(a), place(b)), (Some(x), Some(y)) if x == y)
 }
