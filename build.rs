@@ -49,7 +49,13 @@ fn main() {
         |n| n.ends_with(".yaml") && !n.contains('/') && !n.ends_with(".lock.yaml"),
         &mut code,
     );
-    table("TEMPLATES", "templates", |_| true, &mut code);
+    // Jinja templates, compiled by minijinja; the scaffolds beside them are copied verbatim.
+    table(
+        "TEMPLATES",
+        "templates",
+        |n| !n.starts_with("scaffold/"),
+        &mut code,
+    );
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     fs::write(out, code).expect("OUT_DIR is writable");
 }

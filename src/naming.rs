@@ -131,9 +131,10 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
             field,
         });
     };
-    for tier in &plan.tiers {
+    let network = plan.network.as_ref();
+    for tier in network.map_or(&[][..], |n| &n.tiers) {
         for s in &tier.subnets {
-            let az = &plan.azs[s.az].label;
+            let az = network.map_or("", |n| n.azs[s.az].label.as_str());
             push(
                 "EC2 tag value (subnet Name)",
                 subnet(plan, &tier.name, az),
@@ -143,7 +144,7 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
             );
         }
     }
-    if plan.flow_logs.is_some() {
+    if network.is_some_and(|n| n.flow_logs.is_some()) {
         push(
             "CloudWatch Logs log group",
             log_group(plan),

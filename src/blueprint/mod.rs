@@ -431,31 +431,7 @@ fn misspelling_help(message: &str) -> Option<String> {
 /// The checks that look at more than one field.
 fn check(doc: &Document) -> Vec<Diagnostic> {
     let bp = &doc.blueprint;
-    let net = &bp.network;
     let mut problems = Vec::new();
-
-    if net.tiers.is_empty() {
-        problems.push(doc.error(
-            "network.tiers",
-            "the network has no tiers",
-            "add at least one, for example `public: { size: /24, internet: inbound }`",
-        ));
-    }
-
-    let mut ids: HashMap<String, &str> = HashMap::new();
-    for name in net.tiers.keys() {
-        let id = crate::naming::pascal_case(name.as_str());
-        if let Some(other) = ids.insert(id.clone(), name.as_str()) {
-            problems.push(doc.error(
-                &format!("network.tiers.{name}"),
-                format!(
-                    "tiers `{other}` and `{name}` would both be named `{id}` in the generated code"
-                ),
-                "rename one of them",
-            ));
-        }
-    }
-
     if bp.tags.len() > types::MAX_BLUEPRINT_TAGS {
         let extra = bp
             .tags
@@ -494,6 +470,47 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
             ),
             "remove it; the budget of a blueprint counts what carries it",
         ));
+    }
+
+    if bp.network.is_none() && bp.budget.is_none() {
+        problems.push(doc.error(
+            "name",
+            "the blueprint describes nothing to generate: it has no `network` and no `budget`",
+            "add a `network:` (a VPC and its tiers) or a `budget:`",
+        ));
+    }
+    if let Some(net) = &bp.network {
+        check_network(doc, net, &mut problems);
+    }
+    if let Some(budget) = &bp.budget {
+        check_budget(doc, budget, &mut problems);
+    }
+    problems
+}
+
+/// The network's checks: tiers, zones, NAT, public IPs, reserved ranges and endpoints.
+fn check_network(doc: &Document, net: &Network, problems: &mut Vec<Diagnostic>) {
+    let bp = &doc.blueprint;
+    if net.tiers.is_empty() {
+        problems.push(doc.error(
+            "network.tiers",
+            "the network has no tiers",
+            "add at least one, for example `public: { size: /24, internet: inbound }`",
+        ));
+    }
+
+    let mut ids: HashMap<String, &str> = HashMap::new();
+    for name in net.tiers.keys() {
+        let id = crate::naming::pascal_case(name.as_str());
+        if let Some(other) = ids.insert(id.clone(), name.as_str()) {
+            problems.push(doc.error(
+                &format!("network.tiers.{name}"),
+                format!(
+                    "tiers `{other}` and `{name}` would both be named `{id}` in the generated code"
+                ),
+                "rename one of them",
+            ));
+        }
     }
 
     if let Some(ie) = &net.interface_endpoints {
@@ -653,12 +670,6 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
             ));
         }
     }
-
-    if let Some(budget) = &bp.budget {
-        check_budget(doc, budget, &mut problems);
-    }
-
-    problems
 }
 
 /// The budget's checks: alerts that AWS Budgets accepts, and someone to tell.

@@ -23,7 +23,8 @@ pub struct Blueprint {
     pub region: Region,
     #[serde(default)]
     pub tags: IndexMap<TagKey, TagValue>,
-    pub network: Network,
+    #[serde(default)]
+    pub network: Option<Network>,
     /// The monthly cost budget and who hears when spend nears it. Optional for now.
     #[serde(default)]
     pub budget: Option<Budget>,

@@ -159,9 +159,12 @@ fn load_and_plan(arg: &str, locked: bool, reclaim: bool) -> Result<Planned, Fail
         _ => 0,
     };
     let plan = crate::plan::plan(&doc, previous.as_ref())?;
-    let record = plan.record();
-    let lock_update = match lock_path {
-        Some(path) if recorded.as_ref() != Some(&(lock::VERSION, record.clone())) => {
+    // Only a network allocates addresses; a blueprint without one has nothing to lock.
+    let record = plan.network.as_ref().map(crate::plan::NetworkPlan::record);
+    let lock_update = match (lock_path, record) {
+        (Some(path), Some(record))
+            if recorded.as_ref() != Some(&(lock::VERSION, record.clone())) =>
+        {
             if locked {
                 let what = if previous.is_some() {
                     "would change"

@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 use ipnet::Ipv4Net;
 
 use crate::blueprint::model::BudgetScope;
+use crate::blueprint::model::Network;
 use crate::blueprint::source::SourceIndex;
 use crate::blueprint::types::{
     Azs, Environment, GatewayEndpoint, InterfaceService, Internet, Nat, Spend, Traffic, Usd,
@@ -194,6 +195,15 @@ pub struct Plan {
     pub environment: Environment,
     pub region: &'static RegionInfo,
     pub tags: Vec<(String, String)>,
+    /// The VPC, when the blueprint has a `network`.
+    pub network: Option<NetworkPlan>,
+    pub budget: Option<BudgetPlan>,
+}
+
+/// The blueprint's network, resolved: the VPC, its AZs and tiers with their subnets, NAT,
+/// endpoints, flow logs, and the allocation the lock file records.
+#[derive(Debug, Clone)]
+pub struct NetworkPlan {
     pub vpc: Ipv4Net,
     pub azs: Vec<Az>,
     pub tiers: Vec<PlannedTier>,
@@ -207,23 +217,32 @@ pub struct Plan {
     /// Interface endpoints: the tier whose subnets hold their interfaces, and the services.
     pub interface_endpoints: Option<(String, Vec<InterfaceService>)>,
     pub flow_logs: Option<FlowLogPlan>,
-    pub budget: Option<BudgetPlan>,
     pub allocation: Allocation,
     pub headroom: Headroom,
 }
 
 impl Plan {
+    /// The plan as the text table `cloudwright plan` prints.
+    pub fn report(&self) -> String {
+        match &self.network {
+            Some(network) => report::render(self, network),
+            None => format!(
+                "{} ({}, {}): no network, so no addresses to plan\n",
+                self.name,
+                self.region.name,
+                self.environment.as_str()
+            ),
+        }
+    }
+}
+
+impl NetworkPlan {
     /// The tier NAT gateways stand in: the first with `internet: inbound`.
     pub fn nat_tier(&self) -> Option<&PlannedTier> {
         if self.nat_azs.is_empty() {
             return None;
         }
         self.tiers.iter().find(|t| t.internet == Internet::Inbound)
-    }
-
-    /// The plan as the text table `cloudwright plan` prints.
-    pub fn report(&self) -> String {
-        report::render(self)
     }
 
     /// What the lock file records of this plan.
@@ -244,12 +263,50 @@ impl Plan {
     }
 }
 
-/// Plans the blueprint's network, keeping every subnet, zone and logical ID `previous` records.
+/// Plans the blueprint: its network (keeping every subnet, zone and logical ID `previous`
+/// records), its budget and its components.
 pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagnostic>> {
     let bp = &doc.blueprint;
-    let net = &bp.network;
-    let azs = zones(doc, previous)?;
-    let renames = renames(doc, previous)?;
+    let network = match &bp.network {
+        Some(net) => Some(plan_network(doc, net, previous)?),
+        None => None,
+    };
+    Ok(Plan {
+        name: bp.name.to_string(),
+        description: bp.description.to_string(),
+        environment: bp.environment,
+        region: bp.region.info(),
+        tags: bp
+            .tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        network,
+        budget: bp.budget.as_ref().and_then(|b| {
+            Some(BudgetPlan {
+                limit: b.monthly_usd.or(b.monthly_cny)?,
+                currency: if b.monthly_cny.is_some() {
+                    "CNY"
+                } else {
+                    "USD"
+                },
+                alerts: b.alerts.iter().map(|a| (a.percent.0, a.of)).collect(),
+                emails: b.emails.iter().map(ToString::to_string).collect(),
+                sns_topics: b.sns_topics.iter().map(ToString::to_string).collect(),
+                scope: b.scope,
+            })
+        }),
+    })
+}
+
+/// Plans the blueprint's network, keeping every subnet, zone and logical ID `previous` records.
+fn plan_network(
+    doc: &Document,
+    net: &Network,
+    previous: Option<&Locked>,
+) -> Result<NetworkPlan, Vec<Diagnostic>> {
+    let azs = zones(doc, net, previous)?;
+    let renames = renames(doc, net, previous)?;
     let recorded = previous.map(|l| renamed(&l.record.allocation, &renames));
     let reserved: Vec<Ipv4Net> = net.reserved.iter().map(|c| c.0).collect();
     let request = Request {
@@ -267,7 +324,7 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
     };
     let allocation = alloc::allocate(&request, recorded.as_ref())
         .map_err(|e| diagnostics(doc, previous, &request, e))?;
-    let ids = logical_ids(doc, previous, &renames)?;
+    let ids = logical_ids(doc, net, previous, &renames)?;
 
     let tiers: Vec<PlannedTier> = net
         .tiers
@@ -302,16 +359,7 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
         (true, Nat::PerAz) => (0..azs.len()).collect(),
     };
     let headroom = headroom(&request, &allocation);
-    Ok(Plan {
-        name: bp.name.to_string(),
-        description: bp.description.to_string(),
-        environment: bp.environment,
-        region: bp.region.info(),
-        tags: bp
-            .tags
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+    Ok(NetworkPlan {
         vpc: net.cidr.0,
         azs,
         tiers,
@@ -327,20 +375,6 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
         flow_logs: net.flow_logs.enabled.then_some(FlowLogPlan {
             retention_days: net.flow_logs.retention_days.0,
             traffic: net.flow_logs.traffic,
-        }),
-        budget: bp.budget.as_ref().and_then(|b| {
-            Some(BudgetPlan {
-                limit: b.monthly_usd.or(b.monthly_cny)?,
-                currency: if b.monthly_cny.is_some() {
-                    "CNY"
-                } else {
-                    "USD"
-                },
-                alerts: b.alerts.iter().map(|a| (a.percent.0, a.of)).collect(),
-                emails: b.emails.iter().map(ToString::to_string).collect(),
-                sns_topics: b.sns_topics.iter().map(ToString::to_string).collect(),
-                scope: b.scope,
-            })
         }),
         allocation,
         headroom,
@@ -358,11 +392,15 @@ fn lock_name(previous: Option<&Locked>) -> String {
 /// the blueprint asks for (`azs: N` takes the region's first zones that no recorded label holds).
 /// A listed zone that differs from the one recorded for its label is refused: the subnets of that
 /// label would be replaced.
-fn zones(doc: &Document, previous: Option<&Locked>) -> Result<Vec<Az>, Vec<Diagnostic>> {
+fn zones(
+    doc: &Document,
+    net: &Network,
+    previous: Option<&Locked>,
+) -> Result<Vec<Az>, Vec<Diagnostic>> {
     let bp = &doc.blueprint;
     let region = bp.region.info();
     let recorded = |label: &str| previous.and_then(|l| l.record.zones.get(label));
-    let azs: Vec<Az> = match &bp.network.azs {
+    let azs: Vec<Az> = match &net.azs {
         Azs::Count(n) => {
             let n = usize::from(*n);
             if n > usize::from(region.azs) {
@@ -414,7 +452,7 @@ fn zones(doc: &Document, previous: Option<&Locked>) -> Result<Vec<Az>, Vec<Diagn
             .collect(),
     };
     let mut problems = Vec::new();
-    if !matches!(bp.network.azs, Azs::Count(_)) {
+    if !matches!(net.azs, Azs::Count(_)) {
         for (i, az) in azs.iter().enumerate() {
             let Some(was) = recorded(&az.label).filter(|was| **was != az.zone) else {
                 continue;
@@ -457,13 +495,14 @@ fn zones(doc: &Document, previous: Option<&Locked>) -> Result<Vec<Az>, Vec<Diagn
 /// new name) needs nothing more.
 fn renames(
     doc: &Document,
+    net: &Network,
     previous: Option<&Locked>,
 ) -> Result<IndexMap<String, String>, Vec<Diagnostic>> {
     let recorded = previous.map(|l| &l.record.allocation.tiers);
     let has = |name: &str| recorded.is_some_and(|t| t.contains_key(name));
     let mut renames = IndexMap::new();
     let mut problems = Vec::new();
-    for (name, tier) in &doc.blueprint.network.tiers {
+    for (name, tier) in &net.tiers {
         let Some(old) = &tier.renamed_from else {
             continue;
         };
@@ -531,12 +570,13 @@ fn renamed(allocation: &Allocation, renames: &IndexMap<String, String>) -> Alloc
 /// would share logical IDs, and are refused.
 fn logical_ids(
     doc: &Document,
+    net: &Network,
     previous: Option<&Locked>,
     renames: &IndexMap<String, String>,
 ) -> Result<Vec<String>, Vec<Diagnostic>> {
     let mut ids: Vec<(String, String)> = Vec::new();
     let mut problems = Vec::new();
-    for name in doc.blueprint.network.tiers.keys() {
+    for name in net.tiers.keys() {
         let name = name.as_str();
         let source = renames
             .iter()
@@ -759,9 +799,14 @@ mod tests {
     const TIERS: &str =
         "    public: { size: /24, internet: inbound }\n    app: { size: /22, internet: none }\n";
 
+    /// Plans a blueprint that has a network, and returns that network's plan.
+    fn net(doc: &Document, previous: Option<&Locked>) -> Result<NetworkPlan, Vec<Diagnostic>> {
+        plan(doc, previous).map(|p| p.network.expect("the test blueprint has a network"))
+    }
+
     /// `plan`'s lock file, read back as the next run reads it.
-    fn locked(plan: &Plan) -> Locked {
-        let text = lock::render(&plan.name, &plan.record());
+    fn locked(plan: &NetworkPlan) -> Locked {
+        let text = lock::render("t", &plan.record());
         locked_text(&text)
     }
 
@@ -775,7 +820,7 @@ mod tests {
         }
     }
 
-    fn zones(plan: &Plan) -> Vec<(String, String)> {
+    fn zones(plan: &NetworkPlan) -> Vec<(String, String)> {
         plan.azs
             .iter()
             .map(|a| (a.label.clone(), a.zone.to_string()))
@@ -788,13 +833,13 @@ mod tests {
             .collect()
     }
 
-    fn cidrs(plan: &Plan, tier: &str) -> IndexMap<String, Ipv4Net> {
+    fn cidrs(plan: &NetworkPlan, tier: &str) -> IndexMap<String, Ipv4Net> {
         plan.allocation.tiers[tier].subnets.clone()
     }
 
     #[test]
     fn a_count_resolves_to_the_regions_first_zones_and_the_lock_records_them() {
-        let first = plan(&doc("ap-northeast-1", "3", TIERS), None).unwrap();
+        let first = net(&doc("ap-northeast-1", "3", TIERS), None).unwrap();
         assert_eq!(
             zones(&first),
             pairs(&[
@@ -815,23 +860,23 @@ mod tests {
     #[test]
     fn recorded_zones_are_kept_and_new_labels_take_the_first_free_zone() {
         // A lock file whose labels hold other zones than a fresh plan would pick.
-        let first = plan(&doc("ap-northeast-1", "2", TIERS), None).unwrap();
+        let first = net(&doc("ap-northeast-1", "2", TIERS), None).unwrap();
         let text = lock::render("t", &first.record())
             .replace("a: ap-northeast-1a", "a: ap-northeast-1d")
             .replace("b: ap-northeast-1c", "b: ap-northeast-1a");
         let previous = locked_text(&text);
-        let again = plan(&doc("ap-northeast-1", "2", TIERS), Some(&previous)).unwrap();
+        let again = net(&doc("ap-northeast-1", "2", TIERS), Some(&previous)).unwrap();
         assert_eq!(
             zones(&again),
             pairs(&[("a", "ap-northeast-1d"), ("b", "ap-northeast-1a")])
         );
-        let grown = plan(&doc("ap-northeast-1", "3", TIERS), Some(&previous)).unwrap();
+        let grown = net(&doc("ap-northeast-1", "3", TIERS), Some(&previous)).unwrap();
         assert_eq!(grown.azs[2].zone, Zone::Name("ap-northeast-1c".into()));
     }
 
     #[test]
     fn a_version_1_lock_is_read_and_upgraded_keeping_every_subnet() {
-        let first = plan(&doc("us-east-1", "2", TIERS), None).unwrap();
+        let first = net(&doc("us-east-1", "2", TIERS), None).unwrap();
         let mut v1 = format!("version: 1\nvpc: {}\ntiers:\n", first.vpc);
         for (name, t) in &first.allocation.tiers {
             v1.push_str(&format!("  {name}:\n    prefix: {}\n", t.prefix));
@@ -846,7 +891,7 @@ mod tests {
         let previous = locked_text(&v1);
         assert_eq!(previous.version, 1);
         assert!(previous.record.zones.is_empty());
-        let next = plan(&doc("us-east-1", "2", TIERS), Some(&previous)).unwrap();
+        let next = net(&doc("us-east-1", "2", TIERS), Some(&previous)).unwrap();
         assert_eq!(next.allocation, first.allocation);
         assert_eq!(
             zones(&next),
@@ -866,14 +911,14 @@ mod tests {
 
     #[test]
     fn a_listed_zone_that_differs_from_the_recorded_one_is_refused_where_it_stands() {
-        let first = plan(&doc("ap-northeast-1", "2", TIERS), None).unwrap();
+        let first = net(&doc("ap-northeast-1", "2", TIERS), None).unwrap();
         let previous = locked(&first);
         let d = doc(
             "ap-northeast-1",
             "[ap-northeast-1a, ap-northeast-1b]",
             TIERS,
         );
-        let errors = plan(&d, Some(&previous)).unwrap_err();
+        let errors = net(&d, Some(&previous)).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:#?}");
         let e = &errors[0];
         assert_eq!(e.field.as_deref(), Some("network.azs[1]"));
@@ -895,20 +940,20 @@ mod tests {
             "[ap-northeast-1a, ap-northeast-1c]",
             TIERS,
         );
-        let next = plan(&by_name, Some(&previous)).unwrap();
+        let next = net(&by_name, Some(&previous)).unwrap();
         assert_eq!(next.azs[1].label, "c");
         assert!(next.retired.iter().all(|r| r.az == "b"));
     }
 
     #[test]
     fn az_ids_are_labelled_by_their_number_and_recorded() {
-        let p = plan(&doc("us-east-1", "[use1-az4, use1-az1]", TIERS), None).unwrap();
+        let p = net(&doc("us-east-1", "[use1-az4, use1-az1]", TIERS), None).unwrap();
         assert_eq!(
             zones(&p),
             pairs(&[("az4", "use1-az4"), ("az1", "use1-az1")])
         );
         assert_eq!(p.azs[0].zone, Zone::Id("use1-az4".into()));
-        let again = plan(
+        let again = net(
             &doc("us-east-1", "[use1-az4, use1-az1]", TIERS),
             Some(&locked(&p)),
         )
@@ -919,9 +964,9 @@ mod tests {
     #[test]
     fn a_freed_range_is_retired_not_reused_until_reclaimed() {
         let two = "[us-east-1a, us-east-1b]";
-        let first = plan(&doc("us-east-1", two, TIERS), None).unwrap();
+        let first = net(&doc("us-east-1", two, TIERS), None).unwrap();
         let moved = doc("us-east-1", "[us-east-1b, us-east-1d]", TIERS);
-        let second = plan(&moved, Some(&locked(&first))).unwrap();
+        let second = net(&moved, Some(&locked(&first))).unwrap();
         for tier in ["public", "app"] {
             let (was, now) = (cidrs(&first, tier), cidrs(&second, tier));
             assert_eq!(now["b"], was["b"], "{tier}-b stays");
@@ -937,7 +982,8 @@ mod tests {
         }
         assert_eq!(second.retired.len(), 2);
         assert!(
-            second
+            plan(&moved, Some(&locked(&first)))
+                .unwrap()
                 .report()
                 .contains("Retired (not reused until `--reclaim`): public-a ")
         );
@@ -946,13 +992,13 @@ mod tests {
         let mut previous = locked(&second);
         assert_eq!(previous.record.allocation.retired, second.retired);
         let three = doc("us-east-1", "[us-east-1b, us-east-1d, us-east-1e]", TIERS);
-        let third = plan(&three, Some(&previous)).unwrap();
+        let third = net(&three, Some(&previous)).unwrap();
         assert_eq!(third.retired, second.retired);
         assert_ne!(cidrs(&third, "public")["e"], cidrs(&first, "public")["a"]);
 
         // Reclaimed, the range is free again: the new zone takes the first free slot, a's.
         assert_eq!(previous.reclaim().len(), 2);
-        let reclaimed = plan(&three, Some(&previous)).unwrap();
+        let reclaimed = net(&three, Some(&previous)).unwrap();
         assert!(reclaimed.retired.is_empty());
         assert_eq!(
             cidrs(&reclaimed, "public")["e"],
@@ -962,10 +1008,10 @@ mod tests {
 
     #[test]
     fn a_removed_tier_leaves_its_subnets_retired() {
-        let first = plan(&doc("us-east-1", "2", TIERS), None).unwrap();
+        let first = net(&doc("us-east-1", "2", TIERS), None).unwrap();
         let only_app =
             "    app: { size: /22, internet: none }\n    web: { size: /24, internet: none }\n";
-        let next = plan(&doc("us-east-1", "2", only_app), Some(&locked(&first))).unwrap();
+        let next = net(&doc("us-east-1", "2", only_app), Some(&locked(&first))).unwrap();
         let gone = cidrs(&first, "public");
         assert_eq!(
             next.retired.iter().map(|r| r.cidr).collect::<Vec<_>>(),
@@ -983,8 +1029,8 @@ mod tests {
 
     #[test]
     fn a_renamed_tier_keeps_its_subnets_and_logical_ids() {
-        let first = plan(&doc("us-east-1", "2", TIERS), None).unwrap();
-        let renamed = plan(&doc("us-east-1", "2", RENAMED), Some(&locked(&first))).unwrap();
+        let first = net(&doc("us-east-1", "2", TIERS), None).unwrap();
+        let renamed = net(&doc("us-east-1", "2", RENAMED), Some(&locked(&first))).unwrap();
         assert_eq!(cidrs(&renamed, "data"), cidrs(&first, "app"));
         assert_eq!(
             renamed.allocation.tiers["data"].block,
@@ -1001,21 +1047,21 @@ mod tests {
         assert!(!record.allocation.tiers.contains_key("app"));
 
         // The next run finds the rename done, still says `renamed_from`, and changes nothing.
-        let again = plan(&doc("us-east-1", "2", RENAMED), Some(&locked(&renamed))).unwrap();
+        let again = net(&doc("us-east-1", "2", RENAMED), Some(&locked(&renamed))).unwrap();
         assert_eq!(again.record(), record);
         assert_eq!(again.tiers[1].logical_id, "App");
         // Without `renamed_from` the stem stays too: it is recorded.
         let plain = RENAMED.replace(", renamed_from: app", "");
-        let later = plan(&doc("us-east-1", "2", &plain), Some(&locked(&renamed))).unwrap();
+        let later = net(&doc("us-east-1", "2", &plain), Some(&locked(&renamed))).unwrap();
         assert_eq!(later.tiers[1].logical_id, "App");
     }
 
     #[test]
     fn rename_errors_are_located_with_help() {
-        let first = plan(&doc("us-east-1", "2", TIERS), None).unwrap();
+        let first = net(&doc("us-east-1", "2", TIERS), None).unwrap();
         let previous = locked(&first);
         let unknown = RENAMED.replace("renamed_from: app", "renamed_from: apps");
-        let e = &plan(&doc("us-east-1", "2", &unknown), Some(&previous)).unwrap_err()[0];
+        let e = &net(&doc("us-east-1", "2", &unknown), Some(&previous)).unwrap_err()[0];
         assert_eq!(e.field.as_deref(), Some("network.tiers.data.renamed_from"));
         assert_eq!(e.location.line, 10, "{e}");
         assert!(
@@ -1026,7 +1072,7 @@ mod tests {
             e.help.as_deref().unwrap().contains("(`public`, `app`)"),
             "{e}"
         );
-        let e = &plan(&doc("us-east-1", "2", RENAMED), None).unwrap_err()[0];
+        let e = &net(&doc("us-east-1", "2", RENAMED), None).unwrap_err()[0];
         assert!(
             e.help
                 .as_deref()
@@ -1036,10 +1082,10 @@ mod tests {
         );
 
         // A new tier that takes the name a renamed tier's logical IDs still carry.
-        let renamed = plan(&doc("us-east-1", "2", RENAMED), Some(&previous)).unwrap();
+        let renamed = net(&doc("us-east-1", "2", RENAMED), Some(&previous)).unwrap();
         let clash = format!("{RENAMED}    app: {{ size: /24, internet: none }}\n")
             .replace(", renamed_from: app", "");
-        let e = &plan(&doc("us-east-1", "2", &clash), Some(&locked(&renamed))).unwrap_err()[0];
+        let e = &net(&doc("us-east-1", "2", &clash), Some(&locked(&renamed))).unwrap_err()[0];
         assert_eq!(e.field.as_deref(), Some("network.tiers.app"));
         assert!(
             e.message

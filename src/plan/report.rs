@@ -2,21 +2,17 @@
 
 use std::fmt::Write as _;
 
-use super::{Plan, thousands};
+use super::{NetworkPlan, Plan, thousands};
 use crate::blueprint::types::{Internet, Nat, usable_addresses};
 
-pub(super) fn render(plan: &Plan) -> String {
+pub(super) fn render(bp: &Plan, plan: &NetworkPlan) -> String {
     let mut out = String::new();
     let az_list: Vec<String> = plan
         .azs
         .iter()
         .map(|az| format!("{} {}", az.label, az.zone))
         .collect();
-    let _ = writeln!(
-        out,
-        "Address plan for {} in {}",
-        plan.name, plan.region.name
-    );
+    let _ = writeln!(out, "Address plan for {} in {}", bp.name, bp.region.name);
     let _ = writeln!(
         out,
         "VPC {} ({} addresses), {} AZs: {}",
@@ -140,7 +136,7 @@ pub(super) fn render(plan: &Plan) -> String {
     let _ = writeln!(
         out,
         "  more AZs that fit without moving a subnet: {} ({} offers {} in all)",
-        h.more_azs, plan.region.name, plan.region.azs
+        h.more_azs, bp.region.name, bp.region.azs
     );
     for (name, in_block, elsewhere) in &h.tiers {
         let prefix = plan

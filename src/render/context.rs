@@ -198,19 +198,8 @@ pub struct ZoneOutput {
 /// Everything the network templates need.
 #[derive(Debug, Clone, Serialize)]
 pub struct Network {
-    pub name: String,
-    pub description: String,
-    pub region: &'static str,
-    pub partition: &'static str,
     pub vpc_cidr: String,
     pub vpc_comment: String,
-    /// The tags of every resource after its Name: cloudwright's own `cloudwright:blueprint`
-    /// (the budget's cost-allocation tag), then the blueprint's, in its order.
-    pub tags: Vec<Tag>,
-    /// The blueprint's own tags only: the Terraform `tags` variable's default.
-    pub user_tags: Vec<Tag>,
-    /// cloudwright's own tag, which Terraform merges over the variable.
-    pub blueprint_tag: Tag,
     pub internet_gateway: bool,
     /// Whether the zones are AZ IDs (`availability_zone_id`) rather than names.
     pub zone_ids: bool,
@@ -226,7 +215,6 @@ pub struct Network {
     pub zones: Vec<ZoneOutput>,
     pub default_sg_name: String,
     /// Widths of the quoted keys of each HCL map, so `=` signs line up as `terraform fmt` wants.
-    pub tag_key_width: usize,
     pub route_table_key_width: usize,
     pub nat_key_width: usize,
     pub endpoint_key_width: usize,
@@ -264,14 +252,64 @@ const HOURS_A_MONTH: u64 = 730;
 /// What an interface endpoint costs an hour in each AZ, in US cents (us-east-1).
 const INTERFACE_ENDPOINT_CENTS_AN_HOUR: u64 = 1;
 
+/// What every file of a blueprint shares: its name and description, where it deploys, and the
+/// tags every resource carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Blueprint {
+    pub name: String,
+    pub description: String,
+    pub region: &'static str,
+    pub partition: &'static str,
+    /// The tags of every resource after its Name: cloudwright's own `cloudwright:blueprint`
+    /// (the budget's cost-allocation tag), then the blueprint's, in its order.
+    pub tags: Vec<Tag>,
+    /// The blueprint's own tags only: the Terraform `tags` variable's default.
+    pub user_tags: Vec<Tag>,
+    /// cloudwright's own tag, which Terraform merges over the variable.
+    pub blueprint_tag: Tag,
+    /// Width of the quoted tag keys, so `=` signs line up as `terraform fmt` wants.
+    pub tag_key_width: usize,
+}
+
+/// Builds the view every file shares.
+pub fn blueprint(plan: &Plan) -> Blueprint {
+    let bp = &plan.name;
+    let user_tags: Vec<Tag> = plan
+        .tags
+        .iter()
+        .map(|(k, v)| Tag {
+            key: k.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    let blueprint_tag = Tag {
+        key: naming::BLUEPRINT_TAG.into(),
+        value: bp.clone(),
+    };
+    let tags: Vec<Tag> = std::iter::once(blueprint_tag.clone())
+        .chain(user_tags.iter().cloned())
+        .collect();
+    Blueprint {
+        tag_key_width: hcl_key_width(user_tags.iter().map(|t| t.key.as_str())),
+        name: bp.clone(),
+        description: plan.description.clone(),
+        region: plan.region.name,
+        partition: plan.region.partition.name,
+        tags,
+        user_tags,
+        blueprint_tag,
+    }
+}
+
 /// Builds the view of `plan`'s network.
-pub fn network(plan: &Plan) -> Network {
+pub fn network(plan: &Plan) -> Option<Network> {
+    let net = plan.network.as_ref()?;
     let bp = &plan.name;
     let mut subnets = Vec::new();
     let mut moved = Vec::new();
-    for tier in &plan.tiers {
+    for tier in &net.tiers {
         for s in &tier.subnets {
-            let az = &plan.azs[s.az];
+            let az = &net.azs[s.az];
             let (route_table_id, route_table_key) = route_table_for(tier.internet, &az.label);
             if let Some(old) = &tier.renamed_from {
                 moved.push(Moved {
@@ -310,7 +348,7 @@ pub fn network(plan: &Plan) -> Network {
         }
     }
 
-    let has = |kind: Internet| plan.tiers.iter().any(|t| t.internet == kind);
+    let has = |kind: Internet| net.tiers.iter().any(|t| t.internet == kind);
     let mut route_tables = Vec::new();
     if has(Internet::Inbound) {
         route_tables.push(RouteTable {
@@ -327,11 +365,11 @@ pub fn network(plan: &Plan) -> Network {
         });
     }
     if has(Internet::Outbound) {
-        for (i, az) in plan.azs.iter().enumerate() {
-            let nat = if plan.nat_azs.contains(&i) {
+        for (i, az) in net.azs.iter().enumerate() {
+            let nat = if net.nat_azs.contains(&i) {
                 Some(az)
             } else {
-                plan.nat_azs.first().map(|n| &plan.azs[*n])
+                net.nat_azs.first().map(|n| &net.azs[*n])
             };
             let id = format!("RouteTableEgress{}", upper(&az.label));
             route_tables.push(RouteTable {
@@ -370,12 +408,12 @@ pub fn network(plan: &Plan) -> Network {
         });
     }
 
-    let nat_tier = plan.nat_tier();
-    let nat_gateways: Vec<NatGateway> = plan
+    let nat_tier = net.nat_tier();
+    let nat_gateways: Vec<NatGateway> = net
         .nat_azs
         .iter()
         .filter_map(|i| {
-            let az = &plan.azs[*i];
+            let az = &net.azs[*i];
             let tier = nat_tier?;
             Some(NatGateway {
                 id: format!("NatGateway{}", upper(&az.label)),
@@ -397,7 +435,7 @@ pub fn network(plan: &Plan) -> Network {
         })
         .collect();
 
-    let endpoints: Vec<Endpoint> = plan
+    let endpoints: Vec<Endpoint> = net
         .endpoints
         .iter()
         .map(|e| {
@@ -412,12 +450,12 @@ pub fn network(plan: &Plan) -> Network {
         })
         .collect();
 
-    let interface_endpoints = plan.interface_endpoints.as_ref().and_then(|(tier, services)| {
-        let tier = plan.tiers.iter().find(|t| &t.name == tier)?;
+    let interface_endpoints = net.interface_endpoints.as_ref().and_then(|(tier, services)| {
+        let tier = net.tiers.iter().find(|t| &t.name == tier)?;
         let labels: Vec<&str> = tier
             .subnets
             .iter()
-            .map(|s| plan.azs[s.az].label.as_str())
+            .map(|s| net.azs[s.az].label.as_str())
             .collect();
         let azs = labels.len();
         let endpoints: Vec<InterfaceEndpoint> = services
@@ -458,7 +496,7 @@ pub fn network(plan: &Plan) -> Network {
         })
     });
 
-    let flow_logs = plan.flow_logs.map(|f| {
+    let flow_logs = net.flow_logs.map(|f| {
         let log_group_prefix = naming::log_group_prefix(plan);
         let log_group_name_sub = format!("{log_group_prefix}/${{Vpc}}{}", naming::LOG_GROUP_SUFFIX);
         let key_alias_prefix = naming::key_alias_prefix(plan);
@@ -482,14 +520,14 @@ pub fn network(plan: &Plan) -> Network {
         }
     });
 
-    let outputs = plan
+    let outputs = net
         .tiers
         .iter()
         .map(|tier| {
             let labels: Vec<&str> = tier
                 .subnets
                 .iter()
-                .map(|s| plan.azs[s.az].label.as_str())
+                .map(|s| net.azs[s.az].label.as_str())
                 .collect();
             let cidrs: Vec<String> = tier.subnets.iter().map(|s| s.cidr.to_string()).collect();
             let id = tier.logical_id.clone();
@@ -513,14 +551,14 @@ pub fn network(plan: &Plan) -> Network {
             }
         })
         .collect();
-    let zones = plan
+    let zones = net
         .tiers
         .first()
         .map(|tier| {
             tier.subnets
                 .iter()
                 .map(|s| {
-                    let label = &plan.azs[s.az].label;
+                    let label = &net.azs[s.az].label;
                     ZoneOutput {
                         id: format!("Zone{}", upper(label)),
                         description: format!("Availability Zone of AZ {label}"),
@@ -533,38 +571,15 @@ pub fn network(plan: &Plan) -> Network {
         })
         .unwrap_or_default();
 
-    let user_tags: Vec<Tag> = plan
-        .tags
-        .iter()
-        .map(|(k, v)| Tag {
-            key: k.clone(),
-            value: v.clone(),
-        })
-        .collect();
-    let blueprint_tag = Tag {
-        key: naming::BLUEPRINT_TAG.into(),
-        value: bp.clone(),
-    };
-    let tags: Vec<Tag> = std::iter::once(blueprint_tag.clone())
-        .chain(user_tags.iter().cloned())
-        .collect();
-    Network {
-        tag_key_width: hcl_key_width(user_tags.iter().map(|t| t.key.as_str())),
+    Some(Network {
         route_table_key_width: hcl_key_width(route_tables.iter().map(|r| r.key.as_str())),
         nat_key_width: hcl_key_width(nat_gateways.iter().map(|n: &NatGateway| n.key.as_str())),
         endpoint_key_width: hcl_key_width(endpoints.iter().map(|e: &Endpoint| e.key.as_str())),
         default_sg_name: format!("{bp}-default"),
-        name: bp.clone(),
-        description: plan.description.clone(),
-        region: plan.region.name,
-        partition: plan.region.partition.name,
-        vpc_cidr: plan.vpc.to_string(),
-        vpc_comment: format!("The VPC: {}, with DNS support and DNS hostnames.", plan.vpc),
-        tags,
-        user_tags,
-        blueprint_tag,
+        vpc_cidr: net.vpc.to_string(),
+        vpc_comment: format!("The VPC: {}, with DNS support and DNS hostnames.", net.vpc),
         internet_gateway: has(Internet::Inbound),
-        zone_ids: plan.azs.iter().any(|a| matches!(a.zone, Zone::Id(_))),
+        zone_ids: net.azs.iter().any(|a| matches!(a.zone, Zone::Id(_))),
         subnets,
         moved,
         route_tables,
@@ -574,7 +589,7 @@ pub fn network(plan: &Plan) -> Network {
         flow_logs,
         outputs,
         zones,
-    }
+    })
 }
 
 /// The widest of `keys` once written as quoted HCL strings, in characters.
@@ -831,8 +846,9 @@ fn one_line(text: &str) -> String {
 /// Builds the view of the accepted findings.
 pub fn accepted(plan: &Plan, accepted: &[Accepted]) -> AcceptedView {
     let public_ip_tiers: Vec<&str> = plan
-        .tiers
+        .network
         .iter()
+        .flat_map(|n| &n.tiers)
         .filter(|t| t.public_ips)
         .map(|t| t.name.as_str())
         .collect();

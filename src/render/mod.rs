@@ -39,16 +39,21 @@ impl Target {
     /// Output file → template that renders it, for `plan`: a component's file only when the
     /// blueprint has that component.
     fn files(self, plan: &Plan) -> Vec<(&'static str, &'static str)> {
-        let budget_template = context::budget(plan)
-            .is_some_and(|b| b.own_template)
+        let own_budget_template = context::budget(plan).is_some_and(|b| b.own_template);
+        let budget_template = own_budget_template
             .then_some(("budget.yaml", "cloudformation/budget-template.yaml.j2"));
+        // A template needs at least one resource: a blueprint whose only resource is a budget in
+        // a template of its own has no main template.
+        let main = plan.network.is_some() || (plan.budget.is_some() && !own_budget_template);
         match self {
-            Target::CloudFormation => {
-                std::iter::once(("template.yaml", "cloudformation/template.yaml.j2"))
-                    .chain(budget_template)
-                    .collect()
-            }
-            Target::Sam => std::iter::once(("template.yaml", "sam/template.yaml.j2"))
+            Target::CloudFormation => main
+                .then_some(("template.yaml", "cloudformation/template.yaml.j2"))
+                .into_iter()
+                .chain(budget_template)
+                .collect(),
+            Target::Sam => main
+                .then_some(("template.yaml", "sam/template.yaml.j2"))
+                .into_iter()
                 .chain(budget_template)
                 .collect(),
             Target::Terraform => {
@@ -56,12 +61,16 @@ impl Target {
                     ("versions.tf", "terraform/versions.tf.j2"),
                     ("providers.tf", "terraform/providers.tf.j2"),
                     ("variables.tf", "terraform/variables.tf.j2"),
-                    ("network.tf", "terraform/network.tf.j2"),
                 ];
+                if plan.network.is_some() {
+                    files.push(("network.tf", "terraform/network.tf.j2"));
+                }
                 if plan.budget.is_some() {
                     files.push(("budget.tf", "terraform/budget.tf.j2"));
                 }
-                files.push(("outputs.tf", "terraform/outputs.tf.j2"));
+                if plan.network.is_some() {
+                    files.push(("outputs.tf", "terraform/outputs.tf.j2"));
+                }
                 files
             }
         }
@@ -96,6 +105,7 @@ pub fn render(
 ) -> Result<Vec<RenderedFile>, RenderError> {
     let env = env::environment()?;
     let ctx = context! {
+        blueprint => context::blueprint(plan),
         network => context::network(plan),
         budget => context::budget(plan),
         accepted => context::accepted(plan, accepted),

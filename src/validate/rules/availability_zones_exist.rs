@@ -43,9 +43,17 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
     let region = ctx.plan.region;
-    let azs = &ctx.doc.blueprint.network.azs;
-    let asked = ctx.plan.azs.len();
+    let azs = &ctx
+        .doc
+        .blueprint
+        .network
+        .as_ref()
+        .map_or(&Azs::Count(0), |n| &n.azs);
+    let asked = net.azs.len();
     if asked > usize::from(region.azs) {
         let how = match azs {
             Azs::Count(_) => format!("`azs: {asked}`"),
@@ -61,7 +69,7 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             help: format!("use at most {} AZs, or a region with more", region.azs),
         });
     }
-    for (i, az) in ctx.plan.azs.iter().enumerate() {
+    for (i, az) in net.azs.iter().enumerate() {
         let (exists, has) = match &az.zone {
             Zone::Name(name) => (
                 region.has_zone_name(name),

@@ -47,7 +47,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let eips = ctx.plan.nat_azs.len();
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    let eips = net.nat_azs.len();
     if eips > DEFAULT_EIP_QUOTA {
         findings.push(Finding {
             field: "network.nat".into(),

@@ -42,7 +42,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    if let Some(f) = ctx.plan.flow_logs.filter(|f| f.retention_days < ONE_YEAR) {
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    if let Some(f) = net.flow_logs.filter(|f| f.retention_days < ONE_YEAR) {
         findings.push(Finding {
             field: "network.flow_logs.retention_days".into(),
             message: format!(

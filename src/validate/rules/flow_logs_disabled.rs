@@ -40,7 +40,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    if ctx.plan.flow_logs.is_none() {
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    if net.flow_logs.is_none() {
         findings.push(Finding {
             field: "network.flow_logs.enabled".into(),
             message: format!("VPC flow logs are off for `{}`", ctx.plan.name),

@@ -46,8 +46,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let small = ctx
-        .plan
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    let small = net
         .tiers
         .iter()
         .filter(|t| t.internet == Internet::Inbound && t.prefix > LOAD_BALANCER_PREFIX);

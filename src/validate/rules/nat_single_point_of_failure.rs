@@ -43,22 +43,24 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let egress: Vec<&str> = ctx
-        .plan
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    let egress: Vec<&str> = net
         .tiers
         .iter()
         .filter(|t| t.internet == Internet::Outbound)
         .map(|t| t.name.as_str())
         .collect();
-    if egress.is_empty() || (ctx.plan.azs.len() < 2 && ctx.plan.nat == Nat::Single) {
+    if egress.is_empty() || (net.azs.len() < 2 && net.nat == Nat::Single) {
         return;
     }
     let tiers = egress.join("`, `");
-    let message = match ctx.plan.nat {
+    let message = match net.nat {
         Nat::PerAz => return,
         Nat::Single => format!(
             "egress tiers `{tiers}` leave through one NAT gateway in AZ {}: its outage cuts egress for every AZ",
-            ctx.plan.azs[0].label
+            net.azs[0].label
         ),
         Nat::None => {
             format!("egress tiers `{tiers}` have no NAT gateway, so no route to the internet")

@@ -41,7 +41,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    for tier in ctx.plan.tiers.iter().filter(|t| t.public_ips) {
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    for tier in net.tiers.iter().filter(|t| t.public_ips) {
         findings.push(Finding {
             field: format!("network.tiers.{}.public_ips", tier.name),
             message: format!(

@@ -39,7 +39,9 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let plan = ctx.plan;
+    let Some(plan) = &ctx.plan.network else {
+        return;
+    };
     for tier in &plan.tiers {
         for s in &tier.subnets {
             for (i, r) in plan.reserved.iter().enumerate() {

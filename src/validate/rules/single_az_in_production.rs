@@ -40,7 +40,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    if ctx.plan.azs.len() == 1 {
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    if net.azs.len() == 1 {
         findings.push(Finding {
             field: "network.azs".into(),
             message: format!(

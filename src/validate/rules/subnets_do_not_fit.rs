@@ -43,15 +43,18 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    for tier in &ctx.plan.tiers {
-        if tier.subnets.len() != ctx.plan.azs.len() {
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    for tier in &net.tiers {
+        if tier.subnets.len() != net.azs.len() {
             findings.push(Finding {
                 field: format!("network.tiers.{}", tier.name),
                 message: format!(
                     "tier `{}` has {} subnets for {} AZs",
                     tier.name,
                     tier.subnets.len(),
-                    ctx.plan.azs.len()
+                    net.azs.len()
                 ),
                 help: "give the VPC more room; `cloudwright plan` shows the free space".into(),
             });

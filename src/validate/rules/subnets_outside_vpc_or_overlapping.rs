@@ -41,7 +41,9 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let plan = ctx.plan;
+    let Some(plan) = &ctx.plan.network else {
+        return;
+    };
     let subnets: Vec<(&str, &str, ipnet::Ipv4Net)> = plan
         .tiers
         .iter()

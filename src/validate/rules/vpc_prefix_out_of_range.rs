@@ -39,7 +39,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let prefix = ctx.plan.vpc.prefix_len();
+    let Some(net) = &ctx.plan.network else {
+        return;
+    };
+    let prefix = net.vpc.prefix_len();
     if !(MIN_PREFIX..=MAX_PREFIX).contains(&prefix) {
         findings.push(Finding {
             field: "network.cidr".into(),
