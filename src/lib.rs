@@ -6,7 +6,10 @@
 
 pub mod blueprint;
 pub mod cli;
+pub mod components;
 pub mod diagnostics;
+pub mod expr;
+pub mod iam;
 pub mod input;
 pub mod naming;
 pub mod plan;

@@ -472,12 +472,15 @@ fn check(doc: &Document) -> Vec<Diagnostic> {
         ));
     }
 
-    if bp.network.is_none() && bp.budget.is_none() {
+    if bp.network.is_none() && bp.budget.is_none() && bp.components.is_empty() {
         problems.push(doc.error(
             "name",
-            "the blueprint describes nothing to generate: it has no `network` and no `budget`",
-            "add a `network:` (a VPC and its tiers) or a `budget:`",
+            "the blueprint describes nothing to generate: it has no `network`, `budget` or `components`",
+            "add a `network:` (a VPC and its tiers), a `budget:` or `components:`",
         ));
+    }
+    for (name, c) in &bp.components {
+        problems.extend(c.check(&format!("components.{name}"), doc));
     }
     if let Some(net) = &bp.network {
         check_network(doc, net, &mut problems);

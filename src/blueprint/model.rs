@@ -28,6 +28,9 @@ pub struct Blueprint {
     /// The monthly cost budget and who hears when spend nears it. Optional for now.
     #[serde(default)]
     pub budget: Option<Budget>,
+    /// Named components (tables, functions, APIs, topics) in the user's order.
+    #[serde(default)]
+    pub components: IndexMap<crate::components::ComponentName, crate::components::Component>,
     /// Findings the team has accepted, each with its reason.
     #[serde(default)]
     pub suppressions: Vec<Suppression>,

@@ -38,7 +38,7 @@ pub const MAX_PREFIX: u8 = 28;
 /// Addresses AWS reserves in every subnet (network, router, DNS, future use, broadcast).
 pub const AWS_RESERVED_PER_SUBNET: u64 = 5;
 
-fn invalid<E: de::Error>(problem: impl fmt::Display, help: impl fmt::Display) -> E {
+pub(crate) fn invalid<E: de::Error>(problem: impl fmt::Display, help: impl fmt::Display) -> E {
     E::custom(format!(
         "{}{HELP_SEPARATOR}{}",
         inert(&problem.to_string()),
@@ -47,7 +47,7 @@ fn invalid<E: de::Error>(problem: impl fmt::Display, help: impl fmt::Display) ->
 }
 
 /// Like [`invalid`], naming the offending text so the loader can locate it.
-fn invalid_value<E: de::Error>(
+pub(crate) fn invalid_value<E: de::Error>(
     value: &str,
     problem: impl fmt::Display,
     help: impl fmt::Display,
@@ -86,7 +86,7 @@ pub fn inert(text: &str) -> String {
         .replace('\u{1f}', "\\u{001F}")
 }
 
-fn check_kebab<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
+pub(crate) fn check_kebab<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
     let chars_ok = value
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
@@ -130,6 +130,7 @@ fn kebab_case(value: &str, max: usize) -> String {
     short
 }
 
+#[macro_export]
 macro_rules! string_newtype {
     ($(#[$doc:meta])* $name:ident, $check:expr) => {
         $(#[$doc])*
@@ -173,7 +174,7 @@ string_newtype!(
     |v| check_kebab("tier name", v, 20)
 );
 
-fn check_text<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
+pub(crate) fn check_text<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
     // CloudFormation would read `${…}` as a substitution wherever the text lands in a `!Sub`.
     if value.contains("${") {
         return Err(invalid_value(

@@ -3,6 +3,7 @@
 //! where NAT gateways go, and the headroom left.
 
 pub mod alloc;
+pub mod graph;
 pub mod lock;
 mod report;
 
@@ -19,7 +20,9 @@ use crate::blueprint::types::{
     is_zone_id,
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
+use crate::components::{Component, Ids, Kind, api, function, table, topic};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::expr::Expr;
 use crate::naming::{az_letter, pascal_case};
 use alloc::{AllocError, Allocation, FreeSpace, MoveReason, Request, Retired, TierRequest};
 
@@ -198,6 +201,45 @@ pub struct Plan {
     /// The VPC, when the blueprint has a `network`.
     pub network: Option<NetworkPlan>,
     pub budget: Option<BudgetPlan>,
+    /// The components, in blueprint order; connections index into it.
+    pub components: Vec<Planned>,
+    pub connections: Vec<graph::Connection>,
+    /// Every role, statement and invoke permission, derived from the connections.
+    pub iam: crate::iam::Grants,
+}
+
+/// One component, resolved.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub name: String,
+    pub kind: Kind,
+    pub ids: Ids,
+    pub plan: ComponentPlan,
+}
+
+impl Planned {
+    /// The customer-managed key that encrypts the component's data, if it has one: grants on
+    /// its data need grants on the key.
+    pub fn customer_key(&self) -> Option<Expr> {
+        match &self.plan {
+            ComponentPlan::Table(t) if t.customer_key => {
+                Some(self.ids.res("Key", Some("Arn"), "aws_kms_key", "arn"))
+            }
+            ComponentPlan::Topic(_) => {
+                Some(self.ids.res("TopicKey", Some("Arn"), "aws_kms_key", "arn"))
+            }
+            ComponentPlan::Table(_) | ComponentPlan::Function(_) | ComponentPlan::Api(_) => None,
+        }
+    }
+}
+
+/// A component's resolved facts, by kind.
+#[derive(Debug, Clone)]
+pub enum ComponentPlan {
+    Table(table::Plan),
+    Function(function::Plan),
+    Api(api::Plan),
+    Topic(topic::Plan),
 }
 
 /// The blueprint's network, resolved: the VPC, its AZs and tiers with their subnets, NAT,
@@ -267,10 +309,27 @@ impl NetworkPlan {
 /// records), its budget and its components.
 pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagnostic>> {
     let bp = &doc.blueprint;
+    let connections = graph::resolve(doc)?;
     let network = match &bp.network {
         Some(net) => Some(plan_network(doc, net, previous)?),
         None => None,
     };
+    let components: Vec<Planned> = bp
+        .components
+        .iter()
+        .map(|(name, c)| Planned {
+            name: name.to_string(),
+            kind: c.kind(),
+            ids: Ids::new(name.as_str()),
+            plan: match c {
+                Component::Table(s) => ComponentPlan::Table(s.plan(bp.environment)),
+                Component::Function(s) => ComponentPlan::Function(s.plan(bp.environment)),
+                Component::Api(s) => ComponentPlan::Api(s.plan(bp.environment)),
+                Component::Topic(s) => ComponentPlan::Topic(s.plan()),
+            },
+        })
+        .collect();
+    let iam = crate::iam::derive(&components, &connections);
     Ok(Plan {
         name: bp.name.to_string(),
         description: bp.description.to_string(),
@@ -282,6 +341,9 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         network,
+        components,
+        connections,
+        iam,
         budget: bp.budget.as_ref().and_then(|b| {
             Some(BudgetPlan {
                 limit: b.monthly_usd.or(b.monthly_cny)?,

@@ -1,0 +1,364 @@
+//! `kind: function` — a Lambda function: runtime, memory, timeout, environment, tracing, its own
+//! encrypted log group, and a role with exactly what its `uses` need.
+
+pub mod runtimes;
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
+
+use super::{Access, Kind, Wanted};
+use crate::blueprint::types::{Description, Environment, RetentionDays, TierName, invalid_value};
+pub use runtimes::Runtime;
+
+crate::string_newtype!(
+    /// An environment variable's name: a letter or `_`, then letters, digits and `_`; not one
+    /// of the names Lambda reserves, nor one cloudwright sets.
+    EnvName,
+    check_env_name
+);
+
+/// Variables Lambda sets itself and refuses in a function's configuration.
+const LAMBDA_RESERVED: &[&str] = &[
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+];
+
+/// Variables cloudwright sets from the function's connections (the table it serves).
+pub const SET_BY_CLOUDWRIGHT: &[&str] = &["TABLE_NAME", "PARTITION_KEY", "SORT_KEY"];
+
+fn check_env_name<E: de::Error>(value: &str) -> Result<(), E> {
+    let shape = value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && value.len() <= 128;
+    if !shape {
+        return Err(invalid_value(
+            value,
+            format!("`{value}` is not an environment variable name"),
+            "use letters, digits and `_`, starting with a letter, for example `LOG_LEVEL`",
+        ));
+    }
+    if LAMBDA_RESERVED.contains(&value) {
+        return Err(invalid_value(
+            value,
+            format!("Lambda reserves the environment variable `{value}`"),
+            "choose another name; Lambda sets this one itself",
+        ));
+    }
+    if SET_BY_CLOUDWRIGHT.contains(&value) {
+        return Err(invalid_value(
+            value,
+            format!("cloudwright sets `{value}` from the table the function uses"),
+            "choose another name",
+        ));
+    }
+    Ok(())
+}
+
+/// An environment variable's value: plain text, or the name of a secret or parameter that the
+/// function reads at run time (the value never enters the template or the state).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvValue {
+    Plain(String),
+    /// A Secrets Manager secret's name or ARN.
+    Secret(String),
+    /// An SSM parameter's name (`/app/db/password`).
+    Parameter(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reference {
+    #[serde(default)]
+    secret: Option<String>,
+    #[serde(default)]
+    parameter: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for EnvValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValueVisitor;
+        impl<'de> de::Visitor<'de> for ValueVisitor {
+            type Value = EnvValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text, `{ secret: <name or ARN> }` or `{ parameter: <name> }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EnvValue, E> {
+                crate::blueprint::types::check_text("an environment variable's value", v, 4096)?;
+                Ok(EnvValue::Plain(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<EnvValue, E> {
+                Ok(EnvValue::Plain(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<EnvValue, E> {
+                Ok(EnvValue::Plain(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<EnvValue, E> {
+                Ok(EnvValue::Plain(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<EnvValue, E> {
+                Ok(EnvValue::Plain(v.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<EnvValue, A::Error> {
+                let r = Reference::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let check = |what: &str, v: &str| -> Result<(), A::Error> {
+                    let ok = !v.is_empty()
+                        && v.len() <= 2048
+                        && v.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-:".contains(c));
+                    if ok {
+                        Ok(())
+                    } else {
+                        Err(invalid_value(
+                            v,
+                            format!("`{v}` is not a {what} name"),
+                            "use letters, digits and / _ + = . @ - :",
+                        ))
+                    }
+                };
+                match (r.secret, r.parameter) {
+                    (Some(s), None) => check("secret", &s).map(|()| EnvValue::Secret(s)),
+                    (None, Some(p)) => check("parameter", &p).map(|()| EnvValue::Parameter(p)),
+                    _ => Err(de::Error::custom(format!(
+                        "give exactly one of `secret` and `parameter`{}write `{{ secret: prod/db }}` or `{{ parameter: /app/db-url }}`",
+                        crate::blueprint::types::HELP_SEPARATOR
+                    ))),
+                }
+            }
+        }
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+/// The processor architecture.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    /// Graviton: cheaper per millisecond, the default.
+    #[default]
+    Arm64,
+    X86_64,
+}
+
+impl Architecture {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            Architecture::Arm64 => "arm64",
+            Architecture::X86_64 => "x86_64",
+        }
+    }
+}
+
+/// What a function may do to a component it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Use {
+    Read,
+    Write,
+    ReadWrite,
+    Publish,
+}
+
+impl Use {
+    pub fn access(self) -> Access {
+        match self {
+            Use::Read => Access::Read,
+            Use::Write => Access::Write,
+            Use::ReadWrite => Access::ReadWrite,
+            Use::Publish => Access::Publish,
+        }
+    }
+}
+
+/// The memory Lambda accepts, in MB.
+pub const MEMORY: std::ops::RangeInclusive<u32> = 128..=10_240;
+/// The timeout Lambda accepts, in seconds.
+pub const TIMEOUT: std::ops::RangeInclusive<u32> = 1..=900;
+
+/// `kind: function`, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub runtime: Runtime,
+    #[serde(default)]
+    pub description: Option<Description>,
+    /// Memory in MB (128–10,240); 256 when not given.
+    #[serde(default)]
+    pub memory: Option<u32>,
+    /// Timeout in seconds (1–900); 10 when not given.
+    #[serde(default)]
+    pub timeout: Option<u32>,
+    #[serde(default)]
+    pub architecture: Architecture,
+    #[serde(default)]
+    pub environment: IndexMap<EnvName, EnvValue>,
+    /// The components the function reads, writes or publishes to.
+    #[serde(default)]
+    pub uses: IndexMap<String, Use>,
+    /// Days its log group keeps logs: a year in production, a month elsewhere, when not given.
+    #[serde(default)]
+    pub log_retention_days: Option<RetentionDays>,
+    #[serde(default)]
+    pub reserved_concurrency: Option<u32>,
+    /// A topic that receives the events of failed asynchronous invocations.
+    #[serde(default)]
+    pub on_failure: Option<String>,
+    /// A network tier: the function runs in its subnets, with a security group of its own.
+    #[serde(default)]
+    pub tier: Option<TierName>,
+    /// A topic that hears the function's error alarm.
+    #[serde(default)]
+    pub alarms: Option<String>,
+}
+
+impl Spec {
+    pub fn references(&self, at: &str) -> Vec<Wanted> {
+        let mut out: Vec<Wanted> = self
+            .uses
+            .iter()
+            .map(|(name, u)| Wanted {
+                field: format!("{at}.uses.{name}"),
+                name: name.clone(),
+                expect: match u {
+                    Use::Publish => &[Kind::Topic],
+                    Use::Read | Use::Write | Use::ReadWrite => &[Kind::Table],
+                },
+                access: u.access(),
+                what: "a function uses",
+            })
+            .collect();
+        if let Some(t) = &self.on_failure {
+            out.push(Wanted {
+                field: format!("{at}.on_failure"),
+                name: t.clone(),
+                expect: &[Kind::Topic],
+                access: Access::OnFailure,
+                what: "failed invocations go to",
+            });
+        }
+        if let Some(t) = &self.alarms {
+            out.push(Wanted {
+                field: format!("{at}.alarms"),
+                name: t.clone(),
+                expect: &[Kind::Topic],
+                access: Access::Alarms,
+                what: "alarms notify",
+            });
+        }
+        out
+    }
+
+    pub fn plan(&self, env: Environment) -> Plan {
+        let production = env == Environment::Production;
+        Plan {
+            runtime: self.runtime,
+            description: self.description.as_ref().map(ToString::to_string),
+            memory: self.memory.unwrap_or(256),
+            timeout: self.timeout.unwrap_or(10),
+            architecture: self.architecture,
+            environment: self
+                .environment
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            log_retention_days: self
+                .log_retention_days
+                .map_or(if production { 365 } else { 30 }, |d| d.0),
+            reserved_concurrency: self.reserved_concurrency,
+            tier: self.tier.as_ref().map(ToString::to_string),
+            retain_logs: production,
+        }
+    }
+}
+
+/// A function, resolved.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub runtime: Runtime,
+    pub description: Option<String>,
+    pub memory: u32,
+    pub timeout: u32,
+    pub architecture: Architecture,
+    pub environment: Vec<(String, EnvValue)>,
+    pub log_retention_days: u32,
+    pub reserved_concurrency: Option<u32>,
+    pub tier: Option<String>,
+    /// The log group and its key outlive the stack (production).
+    pub retain_logs: bool,
+}
+
+impl Spec {
+    /// The checks that look at more than one field or at the rest of the blueprint.
+    pub fn check(
+        &self,
+        at: &str,
+        doc: &crate::blueprint::Document,
+    ) -> Vec<crate::diagnostics::Diagnostic> {
+        let mut problems = Vec::new();
+        if let Some(m) = self.memory
+            && !MEMORY.contains(&m)
+        {
+            problems.push(doc.error(
+                &format!("{at}.memory"),
+                format!("Lambda cannot give a function {m} MB"),
+                "give 128 to 10240 (MB)",
+            ));
+        }
+        if let Some(t) = self.timeout
+            && !TIMEOUT.contains(&t)
+        {
+            problems.push(doc.error(
+                &format!("{at}.timeout"),
+                format!("Lambda cannot run a function for {t} seconds"),
+                "give 1 to 900 (seconds)",
+            ));
+        }
+        if let Some(tier) = &self.tier {
+            let path = format!("{at}.tier");
+            match &doc.blueprint.network {
+                None => problems.push(doc.error(
+                    &path,
+                    format!("the function runs in tier `{tier}`, but the blueprint has no `network`"),
+                    "add a network with that tier, or leave `tier` out to run the function outside a VPC",
+                )),
+                Some(net) => match net.tiers.get(tier) {
+                    None => {
+                        let names: Vec<&str> = net.tiers.keys().map(|t| t.as_str()).collect();
+                        let help = match crate::diagnostics::did_you_mean(tier.as_str(), names.iter().copied()) {
+                            Some(t) => format!("did you mean `{t}`?"),
+                            None => format!("name one of the tiers: {}", names.join(", ")),
+                        };
+                        problems.push(doc.error(&path, format!("there is no tier `{tier}`"), help));
+                    }
+                    Some(t) if t.internet == crate::blueprint::types::Internet::Inbound => {
+                        problems.push(doc.error(
+                            &path,
+                            format!("tier `{tier}` routes to the internet gateway, but a function's network interfaces get no public IP, so it could not reach the internet from there"),
+                            "run it in a tier with `internet: outbound` (through NAT) or `internet: none`",
+                        ));
+                    }
+                    Some(_) => {}
+                },
+            }
+        }
+        problems
+    }
+}

@@ -1,0 +1,294 @@
+//! Components: the named parts of a blueprint (`components:`), each of one [`Kind`]. A kind's
+//! folder holds its spec (what the user writes), its plan (resolved facts) and its view (what
+//! the templates read). The stages dispatch on the closed [`Kind`] enum and on [`Component`] by
+//! exhaustive `match`: a new kind does not compile until every stage handles it.
+
+pub mod api;
+pub mod function;
+pub mod table;
+pub mod topic;
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::blueprint::types::{HELP_SEPARATOR, check_kebab, invalid_value};
+
+/// Every kind of component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Table,
+    Function,
+    Api,
+    Topic,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Table, Kind::Function, Kind::Api, Kind::Topic];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Table => "table",
+            Kind::Function => "function",
+            Kind::Api => "api",
+            Kind::Topic => "topic",
+        }
+    }
+
+    /// `a table`, `an api`: for messages.
+    pub fn article(self) -> &'static str {
+        match self {
+            Kind::Api => "an",
+            Kind::Table | Kind::Function | Kind::Topic => "a",
+        }
+    }
+
+    /// SAM's serverless resource type for the kind, if it has one; otherwise SAM reuses the
+    /// CloudFormation fragment.
+    pub fn sam_type(self) -> Option<&'static str> {
+        match self {
+            Kind::Function => Some("AWS::Serverless::Function"),
+            Kind::Api => Some("AWS::Serverless::Api"),
+            Kind::Table | Kind::Topic => None,
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Names a component may not take: the blueprint's own sections and the fixed Terraform files.
+pub const RESERVED_NAMES: &[&str] = &[
+    "blueprint",
+    "budget",
+    "network",
+    "outputs",
+    "providers",
+    "variables",
+    "versions",
+];
+
+/// The most characters a component name has: it prefixes the AWS names derived from it.
+pub const MAX_COMPONENT_NAME: usize = 32;
+
+/// A component's name: kebab-case, 1–32 characters, unique across kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ComponentName(String);
+
+impl ComponentName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for ComponentName {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ComponentName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ComponentName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        check_kebab::<D::Error>("component name", &value, MAX_COMPONENT_NAME)?;
+        if RESERVED_NAMES.contains(&value.as_str()) {
+            return Err(invalid_value(
+                &value,
+                format!("`{value}` is reserved for cloudwright's own files and sections"),
+                format!("name the component something else, for example `{value}-1`"),
+            ));
+        }
+        Ok(ComponentName(value))
+    }
+}
+
+/// One component, of one kind.
+#[derive(Debug, Clone)]
+pub enum Component {
+    Table(table::Spec),
+    Function(function::Spec),
+    Api(api::Spec),
+    Topic(topic::Spec),
+}
+
+impl Component {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Component::Table(_) => Kind::Table,
+            Component::Function(_) => Kind::Function,
+            Component::Api(_) => Kind::Api,
+            Component::Topic(_) => Kind::Topic,
+        }
+    }
+
+    /// The component's own checks, at `at` (`components.users`).
+    pub fn check(
+        &self,
+        at: &str,
+        doc: &crate::blueprint::Document,
+    ) -> Vec<crate::diagnostics::Diagnostic> {
+        match self {
+            Component::Table(s) => s.check(at, doc),
+            Component::Function(s) => s.check(at, doc),
+            Component::Api(s) => s.check(at, doc),
+            Component::Topic(_) => Vec::new(),
+        }
+    }
+
+    /// Every reference the component makes to another, with the field it stands in.
+    pub fn references(&self, at: &str) -> Vec<Wanted> {
+        match self {
+            Component::Table(_) => Vec::new(),
+            Component::Function(s) => s.references(at),
+            Component::Api(s) => s.references(at),
+            Component::Topic(s) => s.references(at),
+        }
+    }
+}
+
+/// Reads `kind:` first, then hands the rest of the mapping to that kind's strict spec, so that
+/// a misspelt field is located at its own line and gets a "did you mean".
+impl<'de> Deserialize<'de> for Component {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ComponentVisitor;
+        impl<'de> Visitor<'de> for ComponentVisitor {
+            type Value = Component;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a component: a mapping that starts with `kind:`")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Component, A::Error> {
+                let kinds = Kind::ALL.map(Kind::name).join(", ");
+                match map.next_key::<String>()? {
+                    Some(key) if key == "kind" => {}
+                    Some(key) => {
+                        return Err(de::Error::custom(format!(
+                            "a component's first key must be `kind`, not `{key}`{HELP_SEPARATOR}put `kind:` first (one of {kinds}), then the kind's fields"
+                        )));
+                    }
+                    None => {
+                        return Err(de::Error::custom(format!(
+                            "the component is empty{HELP_SEPARATOR}give its `kind:` (one of {kinds}) and its fields"
+                        )));
+                    }
+                }
+                let kind: Kind = map.next_value()?;
+                let rest = de::value::MapAccessDeserializer::new(map);
+                match kind {
+                    Kind::Table => table::Spec::deserialize(rest).map(Component::Table),
+                    Kind::Function => function::Spec::deserialize(rest).map(Component::Function),
+                    Kind::Api => api::Spec::deserialize(rest).map(Component::Api),
+                    Kind::Topic => topic::Spec::deserialize(rest).map(Component::Topic),
+                }
+            }
+        }
+        deserializer.deserialize_map(ComponentVisitor)
+    }
+}
+
+/// How a component uses another: the access a connection grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    Read,
+    Write,
+    ReadWrite,
+    Publish,
+    /// An API route or a topic subscription calls a function.
+    Invoke,
+    /// A function's failed asynchronous invocations go to a topic.
+    OnFailure,
+    /// Alarms on the component notify a topic.
+    Alarms,
+}
+
+impl Access {
+    /// Whether the access is one a function's `uses:` gives.
+    pub fn is_use(self) -> bool {
+        matches!(
+            self,
+            Access::Read | Access::Write | Access::ReadWrite | Access::Publish
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::ReadWrite => "read-write",
+            Access::Publish => "publish",
+            Access::Invoke => "invoke",
+            Access::OnFailure => "on-failure",
+            Access::Alarms => "alarms",
+        }
+    }
+}
+
+/// A reference one component makes to another, as the resolver checks it.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    /// The field path of the reference: `components.users-fn.uses.users`.
+    pub field: String,
+    pub name: String,
+    /// The kinds the reference may name.
+    pub expect: &'static [Kind],
+    pub access: Access,
+    /// What the field says in words, for messages: `a route is bound to`.
+    pub what: &'static str,
+}
+
+/// The names a component's resources are derived from: `users-fn` → `UsersFn`, `users_fn`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ids {
+    pub pascal: String,
+    pub snake: String,
+    pub kebab: String,
+}
+
+impl Ids {
+    pub fn new(name: &str) -> Ids {
+        Ids {
+            pascal: crate::naming::pascal_case(name),
+            snake: name.replace('-', "_"),
+            kebab: name.to_string(),
+        }
+    }
+
+    /// The CloudFormation logical ID of the component's resource in `role`: `UsersFnRole`.
+    pub fn id(&self, role: &str) -> String {
+        format!("{}{role}", self.pascal)
+    }
+
+    /// The Terraform address of the component's resource of type `ty`: `aws_iam_role.users_fn`.
+    pub fn tf(&self, ty: &str) -> String {
+        format!("{ty}.{}", self.snake)
+    }
+
+    /// An attribute of one of the component's resources, in both targets.
+    pub fn res(
+        &self,
+        role: &str,
+        attr: Option<&str>,
+        tf_type: &str,
+        tf_attr: &str,
+    ) -> crate::expr::Expr {
+        crate::expr::Expr::res(
+            &self.id(role),
+            attr,
+            &format!("{}.{tf_attr}", self.tf(tf_type)),
+        )
+    }
+}

@@ -1,0 +1,472 @@
+//! References and documents as data: an [`Expr`] is a value that may name a resource (a table's
+//! ARN, the partition), a [`Doc`] a tree of them (an IAM policy, a key policy). Each is written
+//! for CloudFormation (`!Ref`, `!GetAtt`, `!Sub`) or for Terraform (`aws_x.y.arn`, `"${…}"`)
+//! by one function here, with every literal escaped for its format, so both targets carry the
+//! same document by construction.
+
+use serde::{Deserialize, Serialize};
+
+use crate::render::escape;
+
+/// One piece of an expression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    /// Literal text.
+    Lit(String),
+    /// A resource of the output: CloudFormation's logical ID and attribute (none for `!Ref`),
+    /// and the Terraform expression of the same value (`aws_dynamodb_table.users.arn`).
+    Res {
+        cfn: String,
+        attr: Option<String>,
+        tf: String,
+    },
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`).
+    Partition,
+    Region,
+    Account,
+    /// The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`).
+    DnsSuffix,
+}
+
+/// A value built from parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expr(pub Vec<Part>);
+
+impl Expr {
+    pub fn lit(text: impl Into<String>) -> Expr {
+        Expr(vec![Part::Lit(text.into())])
+    }
+
+    /// A resource's attribute, e.g. `res("UsersTable", Some("Arn"), "aws_dynamodb_table.users.arn")`.
+    pub fn res(cfn: &str, attr: Option<&str>, tf: &str) -> Expr {
+        Expr(vec![Part::Res {
+            cfn: cfn.to_string(),
+            attr: attr.map(str::to_string),
+            tf: tf.to_string(),
+        }])
+    }
+
+    /// `arn:<partition>:<service>:<region>:<account>:<resource>`; `regional: false` leaves the
+    /// region empty (IAM, S3).
+    pub fn arn(service: &str, regional: bool, resource: Vec<Part>) -> Expr {
+        let mut parts = vec![
+            Part::Lit("arn:".into()),
+            Part::Partition,
+            Part::Lit(format!(":{service}:")),
+        ];
+        if regional {
+            parts.push(Part::Region);
+        }
+        parts.push(Part::Lit(":".into()));
+        parts.push(Part::Account);
+        parts.push(Part::Lit(":".into()));
+        parts.extend(resource);
+        Expr(parts).merged()
+    }
+
+    /// This expression followed by literal text: `${UsersTable.Arn}/index/*`.
+    pub fn suffixed(mut self, text: &str) -> Expr {
+        self.0.push(Part::Lit(text.to_string()));
+        self.merged()
+    }
+
+    fn merged(self) -> Expr {
+        let mut out: Vec<Part> = Vec::new();
+        for p in self.0 {
+            match (out.last_mut(), p) {
+                (Some(Part::Lit(a)), Part::Lit(b)) => a.push_str(&b),
+                (_, p) => out.push(p),
+            }
+        }
+        Expr(out)
+    }
+
+    /// The whole expression when it is literal text.
+    pub fn as_lit(&self) -> Option<&str> {
+        match self.0.as_slice() {
+            [Part::Lit(s)] => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The expression as a CloudFormation YAML value: a quoted string, `!Ref X`, `!GetAtt X.A`
+    /// or `!Sub "…"`.
+    pub fn cfn(&self) -> Result<String, String> {
+        for p in &self.0 {
+            if let Part::Res { cfn, attr, .. } = p
+                && (!escape::is_logical_id(cfn) || attr.as_deref().is_some_and(|a| !is_attr(a)))
+            {
+                return Err(format!("`{cfn}` is not a valid resource reference"));
+            }
+        }
+        Ok(match self.0.as_slice() {
+            [Part::Lit(s)] => escape::yaml_string(s),
+            [
+                Part::Res {
+                    cfn, attr: None, ..
+                },
+            ] => format!("!Ref {cfn}"),
+            [
+                Part::Res {
+                    cfn, attr: Some(a), ..
+                },
+            ] => format!("!GetAtt {cfn}.{a}"),
+            parts => {
+                let mut body = String::new();
+                for p in parts {
+                    match p {
+                        Part::Lit(s) => body.push_str(&s.replace("${", "${!")),
+                        Part::Res { cfn, attr, .. } => match attr {
+                            Some(a) => body.push_str(&format!("${{{cfn}.{a}}}")),
+                            None => body.push_str(&format!("${{{cfn}}}")),
+                        },
+                        Part::Partition => body.push_str("${AWS::Partition}"),
+                        Part::Region => body.push_str("${AWS::Region}"),
+                        Part::Account => body.push_str("${AWS::AccountId}"),
+                        Part::DnsSuffix => body.push_str("${AWS::URLSuffix}"),
+                    }
+                }
+                format!("!Sub {}", escape::yaml_string(&body))
+            }
+        })
+    }
+
+    /// The expression as a Terraform value: a quoted string, a bare reference, or a template
+    /// string with `${…}` interpolations.
+    pub fn tf(&self) -> Result<String, String> {
+        for p in &self.0 {
+            if let Part::Res { tf, .. } = p
+                && !is_tf_reference(tf)
+            {
+                return Err(format!("`{tf}` is not a valid Terraform reference"));
+            }
+        }
+        Ok(match self.0.as_slice() {
+            [Part::Res { tf, .. }] => tf.clone(),
+            parts => {
+                let mut out = String::from("\"");
+                for p in parts {
+                    match p {
+                        Part::Lit(s) => {
+                            let q = escape::hcl_string(s);
+                            out.push_str(&q[1..q.len() - 1]);
+                        }
+                        Part::Res { tf, .. } => out.push_str(&format!("${{{tf}}}")),
+                        Part::Partition => out.push_str("${local.partition}"),
+                        Part::Region => out.push_str("${local.region}"),
+                        Part::Account => out.push_str("${local.account_id}"),
+                        Part::DnsSuffix => out.push_str("${local.dns_suffix}"),
+                    }
+                }
+                out.push('"');
+                out
+            }
+        })
+    }
+}
+
+fn is_attr(a: &str) -> bool {
+    !a.is_empty()
+        && a.split('.')
+            .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `aws_dynamodb_table.users.arn`, `local.x`, `aws_lambda_function.f["k"].arn`: identifiers
+/// joined by dots, with an optional quoted index of a safe key.
+fn is_tf_reference(r: &str) -> bool {
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let mut segments = 0;
+    for seg in r.split('.') {
+        let (name, index) = match seg.split_once('[') {
+            Some((n, rest)) => (n, Some(rest)),
+            None => (seg, None),
+        };
+        if !ident(name) {
+            return false;
+        }
+        if let Some(rest) = index {
+            let Some(key) = rest.strip_suffix("\"]").and_then(|k| k.strip_prefix('"')) else {
+                return false;
+            };
+            if !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+            {
+                return false;
+            }
+        }
+        segments += 1;
+    }
+    segments >= 2
+}
+
+/// A document: maps keep their order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Doc {
+    Map(Vec<(String, Doc)>),
+    List(Vec<Doc>),
+    Int(i64),
+    Bool(bool),
+    Expr(Expr),
+}
+
+impl Doc {
+    pub fn str(text: impl Into<String>) -> Doc {
+        Doc::Expr(Expr::lit(text))
+    }
+
+    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Doc)>) -> Doc {
+        Doc::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// A list, or its one item alone (IAM's `Action: x`).
+    pub fn one_or_list(items: Vec<Doc>) -> Doc {
+        Doc::List(items)
+    }
+
+    /// The document as a YAML block whose lines are indented by `indent` spaces; the first
+    /// line carries no indentation (it follows `Key:` on a line of its own).
+    pub fn cfn(&self, indent: usize) -> Result<String, String> {
+        let mut out = String::new();
+        self.cfn_into(indent, &mut out)?;
+        Ok(out)
+    }
+
+    fn cfn_into(&self, indent: usize, out: &mut String) -> Result<(), String> {
+        let pad = " ".repeat(indent);
+        match self {
+            Doc::Map(entries) if entries.is_empty() => out.push_str("{}"),
+            Doc::List(items) if items.is_empty() => out.push_str("[]"),
+            Doc::Map(entries) => {
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                        out.push_str(&pad);
+                    }
+                    out.push_str(&yaml_key(k));
+                    out.push(':');
+                    match v {
+                        Doc::Map(e) if !e.is_empty() => {
+                            out.push('\n');
+                            out.push_str(&" ".repeat(indent + 2));
+                            v.cfn_into(indent + 2, out)?;
+                        }
+                        Doc::List(l) if !l.is_empty() => {
+                            out.push('\n');
+                            out.push_str(&" ".repeat(indent + 2));
+                            v.cfn_into(indent + 2, out)?;
+                        }
+                        _ => {
+                            out.push(' ');
+                            v.cfn_into(indent + 2, out)?;
+                        }
+                    }
+                }
+            }
+            Doc::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                        out.push_str(&pad);
+                    }
+                    out.push_str("- ");
+                    item.cfn_into(indent + 2, out)?;
+                }
+            }
+            Doc::Int(n) => out.push_str(&n.to_string()),
+            Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Doc::Expr(e) => out.push_str(&e.cfn()?),
+        }
+        Ok(())
+    }
+
+    /// The document as an HCL value (for `jsonencode(…)`), its inner lines indented by
+    /// `indent` spaces, laid out as `terraform fmt` writes it.
+    pub fn tf(&self, indent: usize) -> Result<String, String> {
+        let mut out = String::new();
+        self.tf_into(indent, &mut out)?;
+        Ok(out)
+    }
+
+    /// Whether the value is written on one line.
+    fn tf_inline(&self) -> bool {
+        match self {
+            Doc::Map(e) => e.is_empty() || (e.len() == 1 && e[0].1.tf_scalar()),
+            Doc::List(l) => l.iter().all(Doc::tf_scalar),
+            _ => true,
+        }
+    }
+
+    fn tf_scalar(&self) -> bool {
+        matches!(self, Doc::Int(_) | Doc::Bool(_) | Doc::Expr(_))
+    }
+
+    fn tf_into(&self, indent: usize, out: &mut String) -> Result<(), String> {
+        let inner = " ".repeat(indent + 2);
+        match self {
+            Doc::Int(n) => out.push_str(&n.to_string()),
+            Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Doc::Expr(e) => out.push_str(&e.tf()?),
+            Doc::Map(e) if e.is_empty() => out.push_str("{}"),
+            Doc::Map(e) if self.tf_inline() => {
+                let mut v = String::new();
+                e[0].1.tf_into(indent, &mut v)?;
+                out.push_str(&format!("{{ {} = {v} }}", hcl_key(&e[0].0)));
+            }
+            Doc::List(items) if self.tf_inline() => {
+                let mut parts = Vec::new();
+                for item in items {
+                    let mut v = String::new();
+                    item.tf_into(indent, &mut v)?;
+                    parts.push(v);
+                }
+                out.push('[');
+                out.push_str(&parts.join(", "));
+                out.push(']');
+            }
+            Doc::Map(entries) => {
+                out.push_str("{\n");
+                // `terraform fmt` aligns the `=` of consecutive one-line entries; an entry whose
+                // value spans lines ends the run.
+                let keys: Vec<String> = entries.iter().map(|(k, _)| hcl_key(k)).collect();
+                let mut i = 0;
+                while i < entries.len() {
+                    let mut j = i;
+                    while j < entries.len() && entries[j].1.tf_inline() {
+                        j += 1;
+                    }
+                    let width = keys[i..j]
+                        .iter()
+                        .map(|k| k.chars().count())
+                        .max()
+                        .unwrap_or(0);
+                    for k in i..j {
+                        let mut v = String::new();
+                        entries[k].1.tf_into(indent + 2, &mut v)?;
+                        out.push_str(&format!("{inner}{:<width$} = {v}\n", keys[k]));
+                    }
+                    if j < entries.len() {
+                        let mut v = String::new();
+                        entries[j].1.tf_into(indent + 2, &mut v)?;
+                        out.push_str(&format!("{inner}{} = {v}\n", keys[j]));
+                        j += 1;
+                    }
+                    i = j;
+                }
+                out.push_str(&" ".repeat(indent));
+                out.push('}');
+            }
+            Doc::List(items) => {
+                out.push_str("[\n");
+                for item in items {
+                    let mut v = String::new();
+                    item.tf_into(indent + 2, &mut v)?;
+                    out.push_str(&format!("{inner}{v},\n"));
+                }
+                out.push_str(&" ".repeat(indent));
+                out.push(']');
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A map key in YAML: bare when it is a plain word, quoted otherwise.
+fn yaml_key(k: &str) -> String {
+    if !k.is_empty()
+        && k.starts_with(|c: char| c.is_ascii_alphabetic())
+        && k.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        k.to_string()
+    } else {
+        escape::yaml_string(k)
+    }
+}
+
+/// A map key in HCL: bare when it is an identifier, quoted otherwise.
+fn hcl_key(k: &str) -> String {
+    if escape::is_tf_ident(k) && !k.contains('-') {
+        k.to_string()
+    } else {
+        escape::hcl_string(k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_arn() -> Expr {
+        Expr::res("UsersTable", Some("Arn"), "aws_dynamodb_table.users.arn")
+    }
+
+    #[test]
+    fn a_lone_reference_is_a_ref_or_getatt_and_a_bare_terraform_reference() {
+        assert_eq!(table_arn().cfn().unwrap(), "!GetAtt UsersTable.Arn");
+        assert_eq!(table_arn().tf().unwrap(), "aws_dynamodb_table.users.arn");
+        let r = Expr::res("UsersTable", None, "aws_dynamodb_table.users.name");
+        assert_eq!(r.cfn().unwrap(), "!Ref UsersTable");
+    }
+
+    #[test]
+    fn mixed_parts_are_a_sub_and_a_template_string_with_literals_escaped() {
+        let e = table_arn().suffixed("/index/*");
+        assert_eq!(e.cfn().unwrap(), "!Sub \"${UsersTable.Arn}/index/*\"");
+        assert_eq!(
+            e.tf().unwrap(),
+            "\"${aws_dynamodb_table.users.arn}/index/*\""
+        );
+        let hostile = Expr::arn("logs", true, vec![Part::Lit("x${y}\"%{z}".into())]);
+        assert_eq!(
+            hostile.cfn().unwrap(),
+            "!Sub \"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:x${!y}\\\"%{z}\""
+        );
+        assert_eq!(
+            hostile.tf().unwrap(),
+            "\"arn:${local.partition}:logs:${local.region}:${local.account_id}:x$${y}\\\"%%{z}\""
+        );
+    }
+
+    #[test]
+    fn an_invalid_reference_is_refused_not_written() {
+        assert!(Expr::res("Users-Table", None, "a.b").cfn().is_err());
+        assert!(Expr::res("A", None, "aws_x.y}").tf().is_err());
+        assert!(Expr::res("A", None, "single").tf().is_err());
+    }
+
+    #[test]
+    fn documents_are_block_yaml_and_aligned_hcl() {
+        let d = Doc::map([
+            ("Version", Doc::str("2012-10-17")),
+            (
+                "Statement",
+                Doc::List(vec![Doc::map([
+                    ("Sid", Doc::str("Read")),
+                    ("Effect", Doc::str("Allow")),
+                    ("Action", Doc::List(vec![Doc::str("dynamodb:GetItem")])),
+                    ("Resource", Doc::List(vec![Doc::Expr(table_arn())])),
+                    (
+                        "Condition",
+                        Doc::map([(
+                            "Bool",
+                            Doc::map([("aws:SecureTransport", Doc::str("false"))]),
+                        )]),
+                    ),
+                ])]),
+            ),
+        ]);
+        assert_eq!(
+            d.cfn(4).unwrap(),
+            "Version: \"2012-10-17\"\n    Statement:\n      - Sid: \"Read\"\n        Effect: \"Allow\"\n        Action:\n          - \"dynamodb:GetItem\"\n        Resource:\n          - !GetAtt UsersTable.Arn\n        Condition:\n          Bool:\n            \"aws:SecureTransport\": \"false\""
+        );
+        assert_eq!(
+            d.tf(2).unwrap(),
+            "{\n    Version = \"2012-10-17\"\n    Statement = [\n      {\n        Sid      = \"Read\"\n        Effect   = \"Allow\"\n        Action   = [\"dynamodb:GetItem\"]\n        Resource = [aws_dynamodb_table.users.arn]\n        Condition = {\n          Bool = { \"aws:SecureTransport\" = \"false\" }\n        }\n      },\n    ]\n  }"
+        );
+    }
+}

@@ -1,0 +1,355 @@
+//! Least-privilege IAM, derived once from the blueprint's connections: which role may do what
+//! on which resource, which service may invoke which function, and which service may publish to
+//! which topic. Both targets render these statements as data ([`crate::expr::Doc`]), so their
+//! policies are the same by construction.
+
+pub mod profiles;
+
+use crate::components::{Access, Kind};
+use crate::expr::{Doc, Expr, Part};
+use crate::plan::graph::Connection;
+use crate::plan::{ComponentPlan, Planned};
+pub use profiles::{PROFILES, Profile, accesses};
+
+/// Actions that AWS cannot scope to a resource, each with the reason a reviewer needs: the only
+/// statements whose resource is `*`.
+pub const UNSCOPED: &[(&str, &str)] = &[
+    (
+        "xray:PutTraceSegments",
+        "X-Ray has no resource-level permissions: its actions take only `*`",
+    ),
+    (
+        "xray:PutTelemetryRecords",
+        "X-Ray has no resource-level permissions: its actions take only `*`",
+    ),
+    (
+        "ec2:CreateNetworkInterface",
+        "Lambda creates the function's network interfaces before their IDs exist",
+    ),
+    (
+        "ec2:DescribeNetworkInterfaces",
+        "EC2 Describe actions take no resource-level permissions",
+    ),
+    (
+        "ec2:DeleteNetworkInterface",
+        "Lambda deletes network interfaces it created, whose IDs the template never sees",
+    ),
+    (
+        "ec2:AssignPrivateIpAddresses",
+        "Lambda assigns addresses on interfaces whose IDs the template never sees",
+    ),
+    (
+        "ec2:UnassignPrivateIpAddresses",
+        "Lambda releases addresses on interfaces whose IDs the template never sees",
+    ),
+];
+
+/// One statement of a role's policy (always `Allow`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sid: String,
+    pub actions: Vec<&'static str>,
+    pub resources: Vec<Expr>,
+}
+
+impl Statement {
+    pub fn doc(&self) -> Doc {
+        Doc::map([
+            ("Sid", Doc::str(self.sid.clone())),
+            ("Effect", Doc::str("Allow")),
+            (
+                "Action",
+                Doc::List(self.actions.iter().map(|a| Doc::str(*a)).collect()),
+            ),
+            (
+                "Resource",
+                Doc::List(self.resources.iter().cloned().map(Doc::Expr).collect()),
+            ),
+        ])
+    }
+}
+
+/// The role of one component (a function's execution role), with its statements.
+#[derive(Debug, Clone)]
+pub struct Role {
+    /// Index of the component that owns the role.
+    pub owner: usize,
+    pub statements: Vec<Statement>,
+}
+
+impl Role {
+    /// The inline policy, as a document.
+    pub fn policy(&self) -> Doc {
+        Doc::map([
+            ("Version", Doc::str("2012-10-17")),
+            (
+                "Statement",
+                Doc::List(self.statements.iter().map(Statement::doc).collect()),
+            ),
+        ])
+    }
+
+    /// Every action the role is allowed, sorted.
+    pub fn actions(&self) -> Vec<&'static str> {
+        let mut all: Vec<&'static str> = self
+            .statements
+            .iter()
+            .flat_map(|s| s.actions.iter().copied())
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
+/// A service's permission to invoke a function.
+#[derive(Debug, Clone)]
+pub struct Invoke {
+    /// The function invoked.
+    pub function: usize,
+    /// The component whose event invokes it (an API, a topic).
+    pub source: usize,
+    /// The service principal, without the partition's DNS suffix: `apigateway`, `sns`.
+    pub service: &'static str,
+    /// What may invoke it: the API, stage, method and path; the topic.
+    pub source_arn: Expr,
+    /// Stable per-source key: `get-users-userid`; `alerts`.
+    pub key: String,
+    /// Logical-ID suffix: `GetUsersUserid`.
+    pub id: String,
+}
+
+/// Every grant of the blueprint.
+#[derive(Debug, Clone, Default)]
+pub struct Grants {
+    pub roles: Vec<Role>,
+    pub invokes: Vec<Invoke>,
+}
+
+impl Grants {
+    pub fn role_of(&self, owner: usize) -> Option<&Role> {
+        self.roles.iter().find(|r| r.owner == owner)
+    }
+
+    pub fn invokes_of(&self, function: usize) -> impl Iterator<Item = &Invoke> {
+        self.invokes.iter().filter(move |i| i.function == function)
+    }
+}
+
+/// Derives every grant from the components and their connections, in blueprint order.
+pub fn derive(components: &[Planned], connections: &[Connection]) -> Grants {
+    let mut grants = Grants::default();
+    for (i, c) in components.iter().enumerate() {
+        let ComponentPlan::Function(f) = &c.plan else {
+            continue;
+        };
+        let mut statements = vec![
+            Statement {
+                sid: "WriteOwnLogs".into(),
+                actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources: vec![
+                    c.ids
+                        .res("LogGroup", Some("Arn"), "aws_cloudwatch_log_group", "arn")
+                        .suffixed(":*"),
+                ],
+            },
+            Statement {
+                sid: "Tracing".into(),
+                actions: vec!["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                resources: vec![Expr::lit("*")],
+            },
+        ];
+        if f.tier.is_some() {
+            statements.push(Statement {
+                sid: "NetworkInterfaces".into(),
+                actions: vec![
+                    "ec2:CreateNetworkInterface",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses",
+                    "ec2:UnassignPrivateIpAddresses",
+                ],
+                resources: vec![Expr::lit("*")],
+            });
+        }
+        for conn in connections.iter().filter(|k| k.from == i) {
+            let target = &components[conn.to];
+            for p in PROFILES.iter().filter(|p| {
+                p.from == Kind::Function && p.to == target.kind && p.access == conn.access
+            }) {
+                if p.actions.is_empty() {
+                    continue;
+                }
+                let mut resources: Vec<Expr> = (p.on)(&target.ids);
+                resources.dedup();
+                statements.push(Statement {
+                    sid: format!("{}{}", p.sid, target.ids.pascal),
+                    actions: p.actions.to_vec(),
+                    resources,
+                });
+                if let Some(key) = target.customer_key() {
+                    statements.push(Statement {
+                        sid: format!("{}{}Key", p.sid, target.ids.pascal),
+                        actions: p.key_actions.to_vec(),
+                        resources: vec![key],
+                    });
+                }
+            }
+        }
+        let secrets: Vec<Expr> = f
+            .environment
+            .iter()
+            .filter_map(|(_, v)| match v {
+                crate::components::function::EnvValue::Secret(s) => Some(secret_arn(s)),
+                _ => None,
+            })
+            .collect();
+        if !secrets.is_empty() {
+            statements.push(Statement {
+                sid: "ReadSecrets".into(),
+                actions: vec!["secretsmanager:GetSecretValue"],
+                resources: secrets,
+            });
+        }
+        let parameters: Vec<Expr> = f
+            .environment
+            .iter()
+            .filter_map(|(_, v)| match v {
+                crate::components::function::EnvValue::Parameter(p) => Some(parameter_arn(p)),
+                _ => None,
+            })
+            .collect();
+        if !parameters.is_empty() {
+            statements.push(Statement {
+                sid: "ReadParameters".into(),
+                actions: vec!["ssm:GetParameter", "ssm:GetParameters"],
+                resources: parameters,
+            });
+        }
+        grants.roles.push(Role {
+            owner: i,
+            statements: merge(statements),
+        });
+    }
+    for conn in connections.iter().filter(|k| k.access == Access::Invoke) {
+        let source = &components[conn.from];
+        match &source.plan {
+            ComponentPlan::Api(api) => {
+                for (route, r) in &api.routes {
+                    if components[conn.to].name != r.function {
+                        continue;
+                    }
+                    let path = route
+                        .path
+                        .split('/')
+                        .map(|s| if s.starts_with('{') { "*" } else { s })
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    let key = route_key(route);
+                    let (rest_part, tail) = match api.api_type {
+                        crate::components::api::ApiType::Rest => (
+                            format!("/{}/{}{path}", api.stage, route.method.as_str()),
+                            (),
+                        ),
+                        crate::components::api::ApiType::Http => {
+                            (format!("/*/{}{path}", route.method.as_str()), ())
+                        }
+                    };
+                    let () = tail;
+                    let mut parts = vec![Part::Lit(String::new())];
+                    parts.clear();
+                    parts.push(Part::Res {
+                        cfn: source.ids.id("Api"),
+                        attr: None,
+                        tf: format!("{}.id", source.ids.tf(api_tf_type(api))),
+                    });
+                    parts.push(Part::Lit(rest_part));
+                    grants.invokes.push(Invoke {
+                        function: conn.to,
+                        source: conn.from,
+                        service: "apigateway",
+                        source_arn: Expr::arn("execute-api", true, parts),
+                        id: crate::naming::pascal_case(&key),
+                        key,
+                    });
+                }
+            }
+            ComponentPlan::Topic(_) => grants.invokes.push(Invoke {
+                function: conn.to,
+                source: conn.from,
+                service: "sns",
+                source_arn: source.ids.res("Topic", None, "aws_sns_topic", "arn"),
+                key: source.name.clone(),
+                id: source.ids.pascal.clone(),
+            }),
+            ComponentPlan::Table(_) | ComponentPlan::Function(_) => {}
+        }
+    }
+    grants
+}
+
+/// The Terraform type of an API's main resource.
+pub fn api_tf_type(api: &crate::components::api::Plan) -> &'static str {
+    match api.api_type {
+        crate::components::api::ApiType::Rest => "aws_api_gateway_rest_api",
+        crate::components::api::ApiType::Http => "aws_apigatewayv2_api",
+    }
+}
+
+/// `GET /users/{userId}` → `get-users-userid`.
+pub fn route_key(route: &crate::components::api::RouteKey) -> String {
+    let mut key = route.method.as_str().to_ascii_lowercase();
+    for seg in route.path.split('/').filter(|s| !s.is_empty()) {
+        key.push('-');
+        key.push_str(
+            &seg.trim_matches(|c| c == '{' || c == '}')
+                .to_ascii_lowercase()
+                .replace(['_', '.'], "-"),
+        );
+    }
+    if route.path == "/" {
+        key.push_str("-root");
+    }
+    key
+}
+
+/// Statements with the same resources merge, in order; the Sid of the first stays.
+fn merge(statements: Vec<Statement>) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    for s in statements {
+        match out.iter_mut().find(|o| o.resources == s.resources) {
+            Some(o) => {
+                for a in s.actions {
+                    if !o.actions.contains(&a) {
+                        o.actions.push(a);
+                    }
+                }
+            }
+            None => out.push(s),
+        }
+    }
+    out
+}
+
+/// A secret by ARN, or by name (any of its generated suffixes).
+fn secret_arn(secret: &str) -> Expr {
+    if secret.starts_with("arn:") {
+        Expr::lit(secret)
+    } else {
+        Expr::arn(
+            "secretsmanager",
+            true,
+            vec![Part::Lit(format!("secret:{secret}-??????"))],
+        )
+    }
+}
+
+/// A parameter by name: `/app/db` → `…:parameter/app/db`.
+fn parameter_arn(name: &str) -> Expr {
+    if name.starts_with("arn:") {
+        Expr::lit(name)
+    } else {
+        let name = name.strip_prefix('/').unwrap_or(name);
+        Expr::arn("ssm", true, vec![Part::Lit(format!("parameter/{name}"))])
+    }
+}
