@@ -26,6 +26,11 @@ pub enum Part {
     Account,
     /// The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`).
     DnsSuffix,
+    /// What tells this deployment from every other of the blueprint, for names that must be
+    /// unique even after a deleted deployment left a retained resource behind: the stack's name
+    /// and the unique part of its ID (CloudFormation); the blueprint's name and the ID of the
+    /// configuration's `terraform_data.deployment` (Terraform).
+    Deployment,
 }
 
 /// A value built from parts.
@@ -113,6 +118,7 @@ impl Expr {
             ] => format!("!GetAtt {cfn}.{a}"),
             parts => {
                 let mut body = String::new();
+                let deployment = parts.contains(&Part::Deployment);
                 for p in parts {
                     match p {
                         Part::Lit(s) => body.push_str(&s.replace("${", "${!")),
@@ -124,9 +130,17 @@ impl Expr {
                         Part::Region => body.push_str("${AWS::Region}"),
                         Part::Account => body.push_str("${AWS::AccountId}"),
                         Part::DnsSuffix => body.push_str("${AWS::URLSuffix}"),
+                        Part::Deployment => body.push_str("${AWS::StackName}-${StackUuid}"),
                     }
                 }
-                format!("!Sub {}", escape::yaml_string(&body))
+                if deployment {
+                    format!(
+                        "!Sub [{}, {{ StackUuid: !Select [2, !Split [\"/\", !Ref AWS::StackId]] }}]",
+                        escape::yaml_string(&body)
+                    )
+                } else {
+                    format!("!Sub {}", escape::yaml_string(&body))
+                }
             }
         })
     }
@@ -156,6 +170,7 @@ impl Expr {
                         Part::Region => out.push_str("${local.region}"),
                         Part::Account => out.push_str("${local.account_id}"),
                         Part::DnsSuffix => out.push_str("${local.dns_suffix}"),
+                        Part::Deployment => out.push_str("${local.deployment}"),
                     }
                 }
                 out.push('"');
@@ -222,11 +237,6 @@ impl Doc {
 
     pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Doc)>) -> Doc {
         Doc::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
-    }
-
-    /// A list, or its one item alone (IAM's `Action: x`).
-    pub fn one_or_list(items: Vec<Doc>) -> Doc {
-        Doc::List(items)
     }
 
     /// The document as a YAML block whose lines are indented by `indent` spaces; the first

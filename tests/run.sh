@@ -108,6 +108,16 @@ else
   bad "PyYAML reads a template differently"
 fi
 
+step "function scaffolds: syntax, then every route against DynamoDB in moto (tests/handlers.py)"
+# The Node.js handlers run with the AWS SDK the Lambda runtime ships, installed here from the npm
+# registry at the versions tests/handlers/package-lock.json pins.
+if .venv/bin/python tests/handlers.py > target/handlers.log 2>&1; then
+  ok "function scaffolds: $(tail -n 1 target/handlers.log)"
+else
+  grep '^FAILED' target/handlers.log || tail -n 20 target/handlers.log
+  bad "function scaffolds: $(tail -n 1 target/handlers.log)"
+fi
+
 step "SARIF output against the SARIF 2.1.0 schema"
 # The schema ships in Microsoft's @microsoft/jest-sarif package on the npm registry.
 schema_dir=target/sarif-schema

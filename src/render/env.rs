@@ -1,10 +1,11 @@
 //! The minijinja environment: every embedded template, strict about undefined values, with
 //! escaping decided by the template's file name.
 
-use minijinja::value::{Value, ValueKind};
+use minijinja::value::{Value, ValueKind, ViaDeserialize};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
 
 use super::escape;
+use crate::expr::{Doc, Expr};
 use crate::blueprint::TEMPLATES;
 
 const HCL: AutoEscape = AutoEscape::Custom("hcl");
@@ -67,6 +68,12 @@ fn checked(value: &str, ok: fn(&str) -> bool, what: &str) -> Result<Value, Error
     }
 }
 
+fn safe(result: Result<String, String>) -> Result<Value, Error> {
+    result
+        .map(Value::from_safe_string)
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
+}
+
 /// Builds the environment with every embedded template loaded and checked.
 pub fn environment() -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
@@ -92,6 +99,16 @@ pub fn environment() -> Result<Environment<'static>, Error> {
     });
     env.add_filter("comment", |v: &str| {
         checked(v, escape::is_comment, "one-line comment")
+    });
+    // References and documents (crate::expr): the only way a template writes `!Ref`, `!Sub` or
+    // an HCL reference; every literal inside is escaped for its format, every ID validated.
+    env.add_filter("cfn", |e: ViaDeserialize<Expr>| safe(e.0.cfn()));
+    env.add_filter("tf", |e: ViaDeserialize<Expr>| safe(e.0.tf()));
+    env.add_filter("cfn_doc", |d: ViaDeserialize<Doc>, indent: usize| {
+        safe(d.0.cfn(indent))
+    });
+    env.add_filter("tf_doc", |d: ViaDeserialize<Doc>, indent: usize| {
+        safe(d.0.tf(indent))
     });
     for (name, source) in TEMPLATES {
         if escaping_for(name).is_none() {
