@@ -56,6 +56,12 @@ fn main() {
         |n| !n.starts_with("scaffold/"),
         &mut code,
     );
+    table(
+        "SCAFFOLDS",
+        "templates/scaffold",
+        |n| !n.contains("__pycache__"),
+        &mut code,
+    );
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     fs::write(out, code).expect("OUT_DIR is writable");
 }

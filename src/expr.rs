@@ -26,11 +26,17 @@ pub enum Part {
     Account,
     /// The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`).
     DnsSuffix,
+    /// The stack's name (CloudFormation); the deployment's name, `local.deployment`
+    /// (Terraform): unique among the live deployments in an account and region.
+    Stack,
     /// What tells this deployment from every other of the blueprint, for names that must be
     /// unique even after a deleted deployment left a retained resource behind: the stack's name
     /// and the unique part of its ID (CloudFormation); the blueprint's name and the ID of the
     /// configuration's `terraform_data.deployment` (Terraform).
     Deployment,
+    /// Matches [`Part::Deployment`] in a policy's `ArnLike`: `${AWS::StackName}-*`
+    /// (CloudFormation), `${local.deployment}` (Terraform).
+    AnyDeployment,
 }
 
 /// A value built from parts.
@@ -106,6 +112,9 @@ impl Expr {
         }
         Ok(match self.0.as_slice() {
             [Part::Lit(s)] => escape::yaml_string(s),
+            [Part::Partition] => "!Ref AWS::Partition".into(),
+            [Part::Region] => "!Ref AWS::Region".into(),
+            [Part::Account] => "!Ref AWS::AccountId".into(),
             [
                 Part::Res {
                     cfn, attr: None, ..
@@ -130,7 +139,9 @@ impl Expr {
                         Part::Region => body.push_str("${AWS::Region}"),
                         Part::Account => body.push_str("${AWS::AccountId}"),
                         Part::DnsSuffix => body.push_str("${AWS::URLSuffix}"),
+                        Part::Stack => body.push_str("${AWS::StackName}"),
                         Part::Deployment => body.push_str("${AWS::StackName}-${StackUuid}"),
+                        Part::AnyDeployment => body.push_str("${AWS::StackName}-*"),
                     }
                 }
                 if deployment {
@@ -157,6 +168,9 @@ impl Expr {
         }
         Ok(match self.0.as_slice() {
             [Part::Res { tf, .. }] => tf.clone(),
+            [Part::Partition] => "local.partition".into(),
+            [Part::Region] => "local.region".into(),
+            [Part::Account] => "local.account_id".into(),
             parts => {
                 let mut out = String::from("\"");
                 for p in parts {
@@ -170,7 +184,9 @@ impl Expr {
                         Part::Region => out.push_str("${local.region}"),
                         Part::Account => out.push_str("${local.account_id}"),
                         Part::DnsSuffix => out.push_str("${local.dns_suffix}"),
-                        Part::Deployment => out.push_str("${local.deployment}"),
+                        Part::Stack | Part::Deployment | Part::AnyDeployment => {
+                            out.push_str("${local.deployment}")
+                        }
                     }
                 }
                 out.push('"');

@@ -31,6 +31,8 @@ const DIGEST_PREFIX: &str = "# cloudwright-digest: sha256:";
 pub struct OutputFile {
     pub path: String,
     pub contents: String,
+    /// Written once when missing, then left alone (see [`RenderedFile::scaffold`]).
+    pub scaffold: bool,
 }
 
 /// What happened, or would happen, to one file written by [`write_file`].
@@ -81,6 +83,13 @@ fn digest(body: &[u8]) -> String {
 
 /// Prefixes `file`'s body with the header naming blueprint `name` from `source_file`.
 pub fn with_header(file: &RenderedFile, name: &str, source_file: &str) -> OutputFile {
+    if file.scaffold {
+        return OutputFile {
+            path: file.path.clone(),
+            contents: file.body.clone(),
+            scaffold: true,
+        };
+    }
     // The file name comes from the file system: whatever it holds must not end the comment.
     let source_file = crate::render::escape::comment_text(source_file);
     let contents = format!(
@@ -93,6 +102,7 @@ pub fn with_header(file: &RenderedFile, name: &str, source_file: &str) -> Output
     OutputFile {
         path: file.path.clone(),
         contents,
+        scaffold: false,
     }
 }
 
@@ -284,12 +294,20 @@ pub fn decide(
     let mut decisions = Vec::with_capacity(files.len());
     for file in files {
         let path = out_dir.join(&file.path);
-        // Not followed: a link to a secret or to /dev/zero is neither shown nor read.
-        let regular = match fs::symlink_metadata(&path) {
+        // Not followed: a link to a secret or to /dev/zero is neither shown nor read, and a
+        // folder on the way (`src/<function>/`) must be a folder, not a link out of the output.
+        let mut regular = match fs::symlink_metadata(&path) {
             Ok(meta) => meta.file_type().is_file(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
             Err(e) => return Err(WriteError::new("read", &path)(e)),
         };
+        let mut folder = Path::new(&file.path).parent();
+        while let Some(f) = folder.filter(|f| !f.as_os_str().is_empty()) {
+            if fs::symlink_metadata(out_dir.join(f)).is_ok_and(|m| !m.file_type().is_dir()) {
+                regular = false;
+            }
+            folder = f.parent();
+        }
         if !regular {
             decisions.push(Decision {
                 path,
@@ -302,6 +320,8 @@ pub fn decide(
         let existing = read_if_exists(&path)?;
         let change = match &existing {
             None => Change::Create,
+            // A scaffold that exists is the user's code now.
+            Some(_) if file.scaffold => Change::Unchanged,
             Some(bytes) if bytes == file.contents.as_bytes() => Change::Unchanged,
             Some(bytes) => match provenance(bytes) {
                 Provenance::Ours => Change::Update,
@@ -536,6 +556,9 @@ pub fn apply(decisions: Decisions, mode: Mode, options: Options) -> Result<Repor
         if let (Action::Create | Action::Update | Action::Overwrite(_), Some(text)) =
             (entry.action, &entry.generated)
         {
+            if let Some(folder) = entry.path.parent() {
+                fs::create_dir_all(folder).map_err(WriteError::new("write", folder))?;
+            }
             remove_stale_temporaries(&entry.path);
             let tmp = stage(&entry.path, text).map_err(WriteError::new("write", &entry.path))?;
             staged.push((tmp, &entry.path));
@@ -591,6 +614,7 @@ mod tests {
         let file = RenderedFile {
             path: path.into(),
             body: body.into(),
+            scaffold: false,
         };
         with_header(&file, "demo", "demo.yaml")
     }
@@ -727,6 +751,7 @@ mod tests {
             &RenderedFile {
                 path: "theirs.tf".into(),
                 body: "b = 2\n".into(),
+                scaffold: false,
             },
             "other",
             "other.yaml",

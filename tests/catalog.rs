@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use cloudwright::blueprint::types::Environment;
 use cloudwright::blueprint::{self, Origin, Source};
 use cloudwright::diagnostics::Severity;
 use cloudwright::plan::{self, Plan};
@@ -23,8 +24,14 @@ struct Case {
 }
 
 impl Case {
+    /// The generated files of `target`: the IaC, without the function scaffolds (the user's
+    /// code once written) and the build step.
     fn render(&self, target: Target) -> Vec<render::RenderedFile> {
-        render::render(&self.plan, &self.accepted, target).unwrap()
+        render::render(&self.plan, &self.accepted, target)
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.path.ends_with(".tf") || f.path.ends_with(".yaml"))
+            .collect()
     }
 }
 
@@ -484,7 +491,16 @@ fn terraform_references_resolve_and_subnets_fit() {
 
 /// Global service principals: the same name in every partition (AWS's own policies for VPC Flow
 /// Logs and Budgets use them in aws-cn and aws-us-gov too).
-const GLOBAL_PRINCIPALS: &[&str] = &["vpc-flow-logs.amazonaws.com", "budgets.amazonaws.com"];
+/// Service principals that are spelt the same in every partition (AWS China included).
+const GLOBAL_PRINCIPALS: &[&str] = &[
+    "vpc-flow-logs.amazonaws.com",
+    "budgets.amazonaws.com",
+    "lambda.amazonaws.com",
+    "apigateway.amazonaws.com",
+    "sns.amazonaws.com",
+    "cloudwatch.amazonaws.com",
+    "dynamodb.amazonaws.com",
+];
 
 /// Every `amazonaws.com` in `text` is part of a global principal or of a VPC endpoint service
 /// name (`com.amazonaws.<region>.s3`): regional principals and endpoints are built from the
@@ -507,9 +523,13 @@ fn assert_no_hard_coded_dns_suffix(name: &str, file: &str, text: &str) {
     }
 }
 
+/// The text of a `!Sub`, in either form (`!Sub "…"`, `!Sub ["…", { … }]`).
 fn sub_body(value: &serde_yaml::Value) -> Option<&str> {
     match value {
-        serde_yaml::Value::Tagged(t) if t.tag == "!Sub" => t.value.as_str(),
+        serde_yaml::Value::Tagged(t) if t.tag == "!Sub" => t
+            .value
+            .as_str()
+            .or_else(|| t.value.as_sequence()?.first()?.as_str()),
         _ => None,
     }
 }
@@ -526,7 +546,12 @@ fn cloudformation_survives_a_second_deployment_and_any_partition() {
                 for (id, r) in resources {
                     let ty = r["Type"].as_str().unwrap();
                     let props = &r["Properties"];
-                    if matches!(ty, "AWS::Logs::LogGroup" | "AWS::KMS::Key") {
+                    // The network's logs always outlive the stack; a component's in production.
+                    let production = case.plan.environment == Environment::Production;
+                    let network = id.as_str().is_some_and(|i| i.starts_with("FlowLogs"));
+                    if matches!(ty, "AWS::Logs::LogGroup" | "AWS::KMS::Key")
+                        && (production || network)
+                    {
                         for policy in ["DeletionPolicy", "UpdateReplacePolicy"] {
                             assert_eq!(
                                 r[policy].as_str(),
@@ -578,6 +603,7 @@ fn cloudformation_survives_a_second_deployment_and_any_partition() {
                             serde_yaml::Value::String(_) => true,
                             serde_yaml::Value::Tagged(t) => {
                                 ["!Ref", "!GetAtt"].contains(&t.tag.to_string().as_str())
+                                    || (t.tag == "!Sub" && t.value.as_str().is_some())
                             }
                             _ => false,
                         };
@@ -625,13 +651,22 @@ fn terraform_survives_a_second_apply_and_any_partition() {
                 };
                 match ty {
                     "aws_cloudwatch_log_group" => {
-                        assert_eq!(
-                            attr("skip_destroy").as_deref(),
-                            Some("true"),
-                            "{name}: {ty}"
-                        );
+                        // The network's logs always outlive the configuration; a component's in
+                        // production.
+                        if case.plan.environment == Environment::Production
+                            || block.labels[1].as_str() == "flow_logs"
+                        {
+                            assert_eq!(
+                                attr("skip_destroy").as_deref(),
+                                Some("true"),
+                                "{name}: {ty}"
+                            );
+                        }
                         let n = attr("name").unwrap_or_default();
-                        assert!(n.starts_with("local."), "{name}: {ty} name {n}");
+                        assert!(
+                            n.starts_with("local.") || n.contains("${local.deployment}"),
+                            "{name}: {ty} name {n}"
+                        );
                     }
                     "aws_kms_key" => {
                         assert_eq!(
@@ -647,11 +682,17 @@ fn terraform_survives_a_second_apply_and_any_partition() {
                             .any(|a| {
                                 a.key.as_str() == "prevent_destroy" && a.expr.to_string() == "true"
                             });
-                        assert!(protected, "{name}: {ty} must outlive `terraform destroy`");
+                        assert!(
+                            protected || case.plan.environment != Environment::Production,
+                            "{name}: {ty} must outlive `terraform destroy`"
+                        );
                     }
                     "aws_kms_alias" => {
                         let n = attr("name").unwrap_or_default();
-                        assert!(n.contains("aws_vpc.this.id"), "{name}: {ty} name {n}");
+                        assert!(
+                            n.contains("aws_vpc.this.id") || n.contains("local.deployment"),
+                            "{name}: {ty} name {n}"
+                        );
                     }
                     "aws_budgets_budget" | "aws_iam_role" | "aws_security_group" => {
                         assert!(attr("name").is_none(), "{name}: {ty} has a fixed name");

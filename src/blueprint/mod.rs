@@ -26,6 +26,15 @@ mod embedded {
 /// The templates shipped inside the binary: path under `templates/` → text.
 pub(crate) use embedded::TEMPLATES;
 
+/// A file shipped verbatim inside the binary (a function's handler, the build step), by its
+/// path under `templates/scaffold/`.
+pub(crate) fn scaffold(path: &str) -> Option<&'static str> {
+    embedded::SCAFFOLDS
+        .iter()
+        .find(|(name, _)| *name == path)
+        .map(|(_, text)| *text)
+}
+
 /// Where a blueprint came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod function;
+pub mod logs;
 pub mod table;
 pub mod topic;
 
@@ -278,6 +279,21 @@ impl Ids {
     }
 
     /// An attribute of one of the component's resources, in both targets.
+    /// The Terraform address of a second resource of a type: `aws_kms_key.users_table`.
+    pub fn tf_as(&self, ty: &str, suffix: &str) -> String {
+        format!("{ty}.{}_{suffix}", self.snake)
+    }
+
+    /// The ARN of the component's customer-managed key in `role` (`TableKey`, `TopicKey`),
+    /// Terraform `aws_kms_key.<snake>_<suffix>`.
+    pub fn key_arn(&self, role: &str, suffix: &str) -> crate::expr::Expr {
+        crate::expr::Expr::res(
+            &self.id(role),
+            Some("Arn"),
+            &format!("{}.arn", self.tf_as("aws_kms_key", suffix)),
+        )
+    }
+
     pub fn res(
         &self,
         role: &str,

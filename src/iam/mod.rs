@@ -147,11 +147,21 @@ pub fn derive(components: &[Planned], connections: &[Connection]) -> Grants {
             Statement {
                 sid: "WriteOwnLogs".into(),
                 actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources: vec![
-                    c.ids
-                        .res("LogGroup", Some("Arn"), "aws_cloudwatch_log_group", "arn")
-                        .suffixed(":*"),
-                ],
+                // By name: CloudFormation's `Arn` of a log group already ends in `:*`,
+                // Terraform's does not.
+                resources: vec![Expr::arn(
+                    "logs",
+                    true,
+                    vec![
+                        Part::Lit("log-group:".into()),
+                        Part::Res {
+                            cfn: c.ids.id("LogGroup"),
+                            attr: None,
+                            tf: format!("{}.name", c.ids.tf("aws_cloudwatch_log_group")),
+                        },
+                        Part::Lit(":*".into()),
+                    ],
+                )],
             },
             Statement {
                 sid: "Tracing".into(),
@@ -231,7 +241,16 @@ pub fn derive(components: &[Planned], connections: &[Connection]) -> Grants {
             statements: merge(statements),
         });
     }
-    for conn in connections.iter().filter(|k| k.access == Access::Invoke) {
+    for (n, conn) in connections.iter().enumerate() {
+        // One pass per (source, function): an API's routes to one function are several
+        // connections, all handled by the first.
+        if conn.access != Access::Invoke
+            || connections[..n]
+                .iter()
+                .any(|k| (k.from, k.to, k.access) == (conn.from, conn.to, conn.access))
+        {
+            continue;
+        }
         let source = &components[conn.from];
         match &source.plan {
             ComponentPlan::Api(api) => {

@@ -223,11 +223,9 @@ impl Planned {
     pub fn customer_key(&self) -> Option<Expr> {
         match &self.plan {
             ComponentPlan::Table(t) if t.customer_key => {
-                Some(self.ids.res("Key", Some("Arn"), "aws_kms_key", "arn"))
+                Some(self.ids.key_arn("TableKey", "table"))
             }
-            ComponentPlan::Topic(_) => {
-                Some(self.ids.res("TopicKey", Some("Arn"), "aws_kms_key", "arn"))
-            }
+            ComponentPlan::Topic(_) => Some(self.ids.key_arn("TopicKey", "topic")),
             ComponentPlan::Table(_) | ComponentPlan::Function(_) | ComponentPlan::Api(_) => None,
         }
     }

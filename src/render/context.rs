@@ -269,6 +269,9 @@ pub struct Blueprint {
     pub blueprint_tag: Tag,
     /// Width of the quoted tag keys, so `=` signs line up as `terraform fmt` wants.
     pub tag_key_width: usize,
+    /// The blueprint's name, shortened to leave room in the names Terraform derives from
+    /// `local.deployment` (`<prefix>-<8 characters>-<component>` within Lambda's 64).
+    pub deployment_prefix: String,
 }
 
 /// Builds the view every file shares.
@@ -292,6 +295,7 @@ pub fn blueprint(plan: &Plan) -> Blueprint {
     Blueprint {
         tag_key_width: hcl_key_width(user_tags.iter().map(|t| t.key.as_str())),
         name: bp.clone(),
+        deployment_prefix: naming::fit(bp, 20),
         description: plan.description.clone(),
         region: plan.region.name,
         partition: plan.region.partition.name,

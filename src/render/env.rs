@@ -5,8 +5,8 @@ use minijinja::value::{Value, ValueKind, ViaDeserialize};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior};
 
 use super::escape;
-use crate::expr::{Doc, Expr};
 use crate::blueprint::TEMPLATES;
+use crate::expr::{Doc, Expr};
 
 const HCL: AutoEscape = AutoEscape::Custom("hcl");
 const YAML: AutoEscape = AutoEscape::Custom("yaml");
@@ -85,6 +85,19 @@ pub fn environment() -> Result<Environment<'static>, Error> {
     env.set_formatter(formatter);
     env.add_filter("logical_id", |v: &str| {
         checked(v, escape::is_logical_id, "logical ID")
+    });
+    env.add_filter("env_name", |v: &str| {
+        checked(v, escape::is_env_name, "environment variable name")
+    });
+    env.add_filter("env_key", |v: &str, width: usize| {
+        if escape::is_env_name(v) {
+            Ok(Value::from_safe_string(format!("{v:<width$}")))
+        } else {
+            Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("`{v}` is not a valid environment variable name"),
+            ))
+        }
     });
     env.add_filter("tf_ident", |v: &str| {
         checked(v, escape::is_tf_ident, "Terraform identifier")

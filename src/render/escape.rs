@@ -83,6 +83,13 @@ pub fn is_logical_id(value: &str) -> bool {
         && value.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// Whether `value` is an environment variable name (a letter or `_`, then letters, digits and
+/// `_`): a bare key in YAML and HCL alike.
+pub fn is_env_name(value: &str) -> bool {
+    value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Whether `value` may stand as a Terraform identifier (resource, variable or output name).
 pub fn is_tf_ident(value: &str) -> bool {
     value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')

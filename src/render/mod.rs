@@ -1,5 +1,6 @@
 //! Rendering a plan into files, in memory: no disk access here (see [`crate::write`]).
 
+mod components;
 mod context;
 pub mod env;
 pub mod escape;
@@ -38,38 +39,45 @@ impl Target {
 
     /// Output file → template that renders it, for `plan`: a component's file only when the
     /// blueprint has that component.
-    fn files(self, plan: &Plan) -> Vec<(&'static str, &'static str)> {
+    fn files(self, plan: &Plan) -> Vec<(String, &'static str)> {
         let own_budget_template = context::budget(plan).is_some_and(|b| b.own_template);
         let budget_template = own_budget_template
             .then_some(("budget.yaml", "cloudformation/budget-template.yaml.j2"));
         // A template needs at least one resource: a blueprint whose only resource is a budget in
         // a template of its own has no main template.
-        let main = plan.network.is_some() || (plan.budget.is_some() && !own_budget_template);
+        let main = plan.network.is_some()
+            || !plan.components.is_empty()
+            || (plan.budget.is_some() && !own_budget_template);
         match self {
             Target::CloudFormation => main
                 .then_some(("template.yaml", "cloudformation/template.yaml.j2"))
                 .into_iter()
                 .chain(budget_template)
+                .map(|(p, t)| (p.to_string(), t))
                 .collect(),
             Target::Sam => main
                 .then_some(("template.yaml", "sam/template.yaml.j2"))
                 .into_iter()
                 .chain(budget_template)
+                .map(|(p, t)| (p.to_string(), t))
                 .collect(),
             Target::Terraform => {
-                let mut files = vec![
-                    ("versions.tf", "terraform/versions.tf.j2"),
-                    ("providers.tf", "terraform/providers.tf.j2"),
-                    ("variables.tf", "terraform/variables.tf.j2"),
+                let mut files: Vec<(String, &'static str)> = vec![
+                    ("versions.tf".into(), "terraform/versions.tf.j2"),
+                    ("providers.tf".into(), "terraform/providers.tf.j2"),
+                    ("variables.tf".into(), "terraform/variables.tf.j2"),
                 ];
                 if plan.network.is_some() {
-                    files.push(("network.tf", "terraform/network.tf.j2"));
+                    files.push(("network.tf".into(), "terraform/network.tf.j2"));
                 }
                 if plan.budget.is_some() {
-                    files.push(("budget.tf", "terraform/budget.tf.j2"));
+                    files.push(("budget.tf".into(), "terraform/budget.tf.j2"));
                 }
-                if plan.network.is_some() {
-                    files.push(("outputs.tf", "terraform/outputs.tf.j2"));
+                for c in &plan.components {
+                    files.push((format!("{}.tf", c.name), "terraform/component.tf.j2"));
+                }
+                if plan.network.is_some() || !plan.components.is_empty() {
+                    files.push(("outputs.tf".into(), "terraform/outputs.tf.j2"));
                 }
                 files
             }
@@ -89,12 +97,73 @@ impl fmt::Display for Target {
 pub struct RenderedFile {
     pub path: String,
     pub body: String,
+    /// A scaffold (a function's handler): written once when missing, then the user's, never
+    /// overwritten, never stale, and written without a header.
+    pub scaffold: bool,
+}
+
+/// The handler of every function, from the embedded scaffolds, and (Terraform) the build step
+/// that packages them.
+fn scaffolds(plan: &Plan, target: Target) -> impl Iterator<Item = RenderedFile> + '_ {
+    let build = (target == Target::Terraform
+        && plan
+            .components
+            .iter()
+            .any(|c| matches!(c.plan, crate::plan::ComponentPlan::Function(_))))
+    .then(|| RenderedFile {
+        path: "build.sh".into(),
+        body: crate::blueprint::scaffold("build.sh")
+            .unwrap_or_default()
+            .to_string(),
+        scaffold: false,
+    });
+    plan.components
+        .iter()
+        .enumerate()
+        .filter_map(move |(i, c)| {
+            let crate::plan::ComponentPlan::Function(f) = &c.plan else {
+                return None;
+            };
+            let info = f.runtime.info();
+            let kind = crate::components::function::scaffold_kind(plan, i);
+            let source = format!("function/{}/{kind}/{}", info.scaffold_dir, info.file);
+            Some(RenderedFile {
+                path: format!("src/{}/{}", c.name, info.file),
+                body: crate::blueprint::scaffold(&source)?.to_string(),
+                scaffold: true,
+            })
+        })
+        .chain(build)
 }
 
 /// A template failed: a bug in cloudwright, never the user's input.
-#[derive(Debug, thiserror::Error)]
-#[error("internal template error: {0:#}")]
-pub struct RenderError(#[from] minijinja::Error);
+#[derive(Debug)]
+pub struct RenderError(minijinja::Error);
+
+impl From<minijinja::Error> for RenderError {
+    fn from(e: minijinja::Error) -> Self {
+        RenderError(e)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// The error and every error that caused it (an include's failure names the template it was
+/// in, its cause the line that failed).
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "internal template error: {:#}", self.0)?;
+        let mut cause = std::error::Error::source(&self.0);
+        while let Some(e) = cause {
+            match e.downcast_ref::<minijinja::Error>() {
+                Some(m) => write!(f, "\ncaused by: {m:#}")?,
+                None => write!(f, "\ncaused by: {e}")?,
+            }
+            cause = e.source();
+        }
+        Ok(())
+    }
+}
 
 /// Renders every file of `target` for `plan`; `accepted` are the findings the blueprint
 /// suppressed, which the output carries in checkov's and cfn-lint's own syntax.
@@ -110,15 +179,32 @@ pub fn render(
         budget => context::budget(plan),
         accepted => context::accepted(plan, accepted),
     };
+    let components = components::components(plan);
+    let mut component = components.iter();
     target
         .files(plan)
         .into_iter()
         .map(|(path, template)| {
-            let body = env.get_template(template)?.render(&ctx)?;
+            // A component's own file sees that component as `c`.
+            let body = if template == "terraform/component.tf.j2" {
+                let c = component.next();
+                env.get_template(template)?
+                    .render(context! { c => c, ..ctx.clone() })?
+            } else {
+                let outputs: Vec<&components::Output> =
+                    components.iter().flat_map(|c| &c.outputs).collect();
+                env.get_template(template)?.render(context! {
+                    components => &components,
+                    component_outputs => outputs,
+                    ..ctx.clone()
+                })?
+            };
             Ok(RenderedFile {
-                path: path.to_string(),
+                path,
                 body,
+                scaffold: false,
             })
         })
+        .chain(scaffolds(plan, target).map(Ok))
         .collect()
 }

@@ -2,6 +2,8 @@
 //! functions, a stage per environment with access logs, throttling and tracing, CORS, request
 //! validation, and authorization by Cognito or IAM.
 
+pub mod view;
+
 use std::fmt;
 
 use indexmap::IndexMap;

@@ -2,6 +2,7 @@
 //! encrypted log group, and a role with exactly what its `uses` need.
 
 pub mod runtimes;
+pub mod view;
 
 use std::fmt;
 
@@ -360,5 +361,25 @@ impl Spec {
             }
         }
         problems
+    }
+}
+
+/// Which handler a function starts from: `crud` when an API routes to it and it reads and
+/// writes exactly one table, `basic` otherwise.
+pub fn scaffold_kind(plan: &crate::plan::Plan, index: usize) -> &'static str {
+    let from = |k: &&crate::plan::graph::Connection| k.from == index;
+    let tables: Vec<_> = plan
+        .connections
+        .iter()
+        .filter(from)
+        .filter(|k| k.access == Access::ReadWrite && plan.components[k.to].kind == Kind::Table)
+        .collect();
+    let routed = plan.connections.iter().any(|k| {
+        k.to == index && k.access == Access::Invoke && plan.components[k.from].kind == Kind::Api
+    });
+    if routed && tables.len() == 1 {
+        "crud"
+    } else {
+        "basic"
     }
 }

@@ -7,6 +7,8 @@ use indexmap::IndexMap;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
+pub mod view;
+
 use crate::blueprint::types::{Environment, invalid_value};
 
 crate::string_newtype!(

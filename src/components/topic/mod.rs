@@ -6,6 +6,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
+pub mod view;
+
 use super::{Access, Kind, Wanted};
 use crate::blueprint::types::{Email, HELP_SEPARATOR};
 

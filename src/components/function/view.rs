@@ -1,0 +1,362 @@
+//! What the function templates read.
+
+use serde::Serialize;
+
+use super::{EnvValue, Plan as FunctionPlan};
+use crate::components::{Access, Kind};
+use crate::expr::{Doc, Expr, Part};
+use crate::plan::{ComponentPlan, Plan, Planned};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variable {
+    pub name: String,
+    pub value: Expr,
+    pub comment: Option<String>,
+}
+
+/// A service's permission to invoke the function.
+#[derive(Debug, Clone, Serialize)]
+pub struct Permission {
+    pub id: String,
+    pub key: String,
+    pub principal: String,
+    pub source_arn: Expr,
+    pub comment: String,
+}
+
+/// The function's place in the network.
+#[derive(Debug, Clone, Serialize)]
+pub struct Vpc {
+    pub tier: String,
+    pub subnet_ids: Vec<String>,
+    pub subnet_keys: Vec<String>,
+    pub security_group_description: String,
+    pub security_group_name_prefix: String,
+}
+
+/// A checkov check that does not apply to this function, with the reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skip {
+    pub id: &'static str,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alarm {
+    pub name: Expr,
+    pub description: String,
+    pub topic: Expr,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub runtime: &'static str,
+    pub handler: &'static str,
+    pub architecture: &'static str,
+    pub memory: u32,
+    pub timeout: u32,
+    pub description: String,
+    pub comment: Vec<String>,
+    /// `src/<name>`: the handler's folder, relative to the output directory.
+    pub code_dir: String,
+    /// `build/<name>.zip`: the package the build step makes of it (Terraform).
+    pub package: String,
+    pub environment: Vec<Variable>,
+    pub env_key_width: usize,
+    pub logs: crate::components::logs::LogGroup,
+    pub role_description: String,
+    pub role_name_prefix: String,
+    pub trust_policy: Doc,
+    pub policy: Doc,
+    /// Why each `*` resource of the policy is there.
+    pub unscoped: Vec<String>,
+    pub reserved_concurrency: Option<u32>,
+    pub on_failure: Option<Expr>,
+    pub vpc: Option<Vpc>,
+    pub permissions: Vec<Permission>,
+    /// Width of the quoted keys of the invokers' map (Terraform).
+    pub permission_key_width: usize,
+    pub alarm: Option<Alarm>,
+    pub skips: Vec<Skip>,
+}
+
+/// The checkov checks that do not apply to the function as the blueprint has it.
+fn skips(f: &FunctionPlan, on_failure: bool, invoked_by_api: bool) -> Vec<Skip> {
+    let mut out = Vec::new();
+    if !on_failure {
+        out.push(Skip {
+            id: "CKV_AWS_116",
+            reason: if invoked_by_api {
+                "API Gateway invokes the function synchronously: a failed request returns its error to the caller and counts in the Errors metric; a dead-letter queue only ever receives asynchronous events (`on_failure:` adds a destination)".into()
+            } else {
+                "no asynchronous caller in the blueprint; `on_failure:` sends failed asynchronous events to a topic".into()
+            },
+        });
+    }
+    if f.tier.is_none() {
+        out.push(Skip {
+            id: "CKV_AWS_117",
+            reason: "the function reaches only AWS service endpoints, over TLS with IAM authorization, and no private resource; a VPC adds nothing to its isolation (`tier:` places it in the network)".into(),
+        });
+    }
+    out.push(Skip {
+        id: "CKV_AWS_173",
+        reason: "its variables hold names only (tables, keys, secrets and parameters by name, read at run time), never a secret value; Lambda encrypts them at rest with its AWS managed key".into(),
+    });
+    if f.reserved_concurrency.is_none() {
+        out.push(Skip {
+            id: "CKV_AWS_115",
+            reason: "no `reserved_concurrency` in the blueprint: the function draws on the account's unreserved pool, and reserving capacity for it would take that capacity from every other function".into(),
+        });
+    }
+    out.push(Skip {
+        id: "CKV_AWS_272",
+        reason: "the package is built from the reviewed repository by the deploy step; Lambda code signing needs a signing profile and signer outside this blueprint".into(),
+    });
+    out
+}
+
+pub fn view(c: &Planned, f: &FunctionPlan, plan: &Plan, index: usize) -> View {
+    let ids = &c.ids;
+    let info = f.runtime.info();
+    let uses: Vec<&crate::plan::graph::Connection> = plan
+        .connections
+        .iter()
+        .filter(|k| k.from == index)
+        .collect();
+    let tables: Vec<&Planned> = uses
+        .iter()
+        .filter(|k| k.access.is_use() && plan.components[k.to].kind == Kind::Table)
+        .map(|k| &plan.components[k.to])
+        .collect();
+    let topics: Vec<&Planned> = uses
+        .iter()
+        .filter(|k| k.access == Access::Publish)
+        .map(|k| &plan.components[k.to])
+        .collect();
+    let mut environment = Vec::new();
+    for t in &tables {
+        let ComponentPlan::Table(tp) = &t.plan else {
+            continue;
+        };
+        let suffix = if tables.len() == 1 {
+            String::new()
+        } else {
+            format!("_{}", t.ids.snake.to_ascii_uppercase())
+        };
+        environment.push(Variable {
+            name: format!("TABLE_NAME{suffix}"),
+            value: t.ids.res("Table", None, "aws_dynamodb_table", "name"),
+            comment: None,
+        });
+        environment.push(Variable {
+            name: format!("PARTITION_KEY{suffix}"),
+            value: Expr::lit(tp.partition.0.clone()),
+            comment: None,
+        });
+        environment.push(Variable {
+            name: format!("SORT_KEY{suffix}"),
+            value: Expr::lit(tp.sort.as_ref().map(|s| s.0.clone()).unwrap_or_default()),
+            comment: None,
+        });
+    }
+    for t in &topics {
+        let suffix = if topics.len() == 1 {
+            String::new()
+        } else {
+            format!("_{}", t.ids.snake.to_ascii_uppercase())
+        };
+        environment.push(Variable {
+            name: format!("TOPIC_ARN{suffix}"),
+            value: t.ids.res("Topic", None, "aws_sns_topic", "arn"),
+            comment: None,
+        });
+    }
+    for (name, value) in &f.environment {
+        let (value, comment) = match value {
+            EnvValue::Plain(v) => (Expr::lit(v.clone()), None),
+            EnvValue::Secret(s) => (
+                Expr::lit(s.clone()),
+                Some(
+                    "a Secrets Manager secret: the function reads its value at run time"
+                        .to_string(),
+                ),
+            ),
+            EnvValue::Parameter(p) => (
+                Expr::lit(p.clone()),
+                Some("an SSM parameter: the function reads its value at run time".to_string()),
+            ),
+        };
+        environment.push(Variable {
+            name: name.clone(),
+            value,
+            comment,
+        });
+    }
+    let role = plan.iam.role_of(index);
+    let policy = role.map_or_else(|| Doc::map::<&str>([]), crate::iam::Role::policy);
+    let unscoped: Vec<String> = role
+        .into_iter()
+        .flat_map(|r| &r.statements)
+        .filter(|s| s.resources.iter().any(|e| e.as_lit() == Some("*")))
+        .flat_map(|s| s.actions.iter())
+        .filter_map(|a| {
+            crate::iam::UNSCOPED
+                .iter()
+                .find(|(u, _)| u == a)
+                .map(|(u, why)| format!("{u}: {why}."))
+        })
+        .collect();
+    let permissions: Vec<Permission> = plan
+        .iam
+        .invokes_of(index)
+        .map(|i| {
+            let source = &plan.components[i.source];
+            Permission {
+                id: ids.id(&format!(
+                    "Invoke{}{}",
+                    source.ids.pascal,
+                    if i.service == "sns" {
+                        String::new()
+                    } else {
+                        i.id.clone()
+                    }
+                )),
+                key: if i.service == "sns" {
+                    source.ids.snake.clone()
+                } else {
+                    format!("{}_{}", source.ids.snake, i.key.replace('-', "_"))
+                },
+                principal: format!("{}.amazonaws.com", i.service),
+                source_arn: i.source_arn.clone(),
+                comment: match i.service {
+                    "sns" => format!("Topic {} may invoke the function.", source.name),
+                    _ => format!(
+                        "API {} may invoke the function for route {} only.",
+                        source.name, i.key
+                    ),
+                },
+            }
+        })
+        .collect();
+    let alarm = uses
+        .iter()
+        .find(|k| k.access == Access::Alarms)
+        .map(|k| Alarm {
+            name: crate::components::topic::view::alarm_name(ids, "errors"),
+            description: format!("Function {}: at least one error in 5 minutes", c.name),
+            topic: plan.components[k.to]
+                .ids
+                .res("Topic", None, "aws_sns_topic", "arn"),
+        });
+    let on_failure = uses
+        .iter()
+        .find(|k| k.access == Access::OnFailure)
+        .map(|k| {
+            plan.components[k.to]
+                .ids
+                .res("Topic", None, "aws_sns_topic", "arn")
+        });
+    let vpc = f.tier.as_ref().and_then(|tier| {
+        let net = plan.network.as_ref()?;
+        let t = net.tiers.iter().find(|t| &t.name == tier)?;
+        let labels: Vec<&str> = t
+            .subnets
+            .iter()
+            .map(|s| net.azs[s.az].label.as_str())
+            .collect();
+        Some(Vpc {
+            tier: tier.clone(),
+            subnet_ids: labels
+                .iter()
+                .map(|l| format!("Subnet{}{}", t.logical_id, l.to_ascii_uppercase()))
+                .collect(),
+            subnet_keys: labels.iter().map(|l| format!("{}-{l}", t.name)).collect(),
+            security_group_description: format!(
+                "Function {} of {}: no inbound traffic; HTTPS out",
+                c.name, plan.name
+            ),
+            security_group_name_prefix: format!(
+                "{}-",
+                crate::naming::fit(&format!("{}-{}", plan.name, c.name), 100)
+            ),
+        })
+    });
+    let mut comment = vec![format!(
+        "Function {}: {} on {}, {} MB, {} s; code in {}/ (scaffolded once, then yours).",
+        c.name,
+        info.aws,
+        f.architecture.as_aws(),
+        f.memory,
+        f.timeout,
+        format_args!("src/{}", c.name)
+    )];
+    if let Some(n) = f.reserved_concurrency {
+        comment.push(format!(
+            "{n} reserved concurrent executions: its share of the account's concurrency, and its ceiling."
+        ));
+    }
+    let invoked_by_api = !permissions.is_empty();
+    View {
+        skips: skips(f, on_failure.is_some(), invoked_by_api),
+        runtime: info.aws,
+        handler: info.handler,
+        architecture: f.architecture.as_aws(),
+        memory: f.memory,
+        timeout: f.timeout,
+        description: f
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Function {} of {}", c.name, plan.name)),
+        comment,
+        code_dir: format!("src/{}", c.name),
+        package: format!("build/{}.zip", c.name),
+        env_key_width: environment.iter().map(|v| v.name.len()).max().unwrap_or(0),
+        environment,
+        logs: crate::components::logs::log_group(
+            "lambda",
+            &c.name,
+            f.log_retention_days,
+            f.retain_logs,
+            format!("logs of function {}", c.name),
+        ),
+        role_description: format!("Execution role of function {} of {}", c.name, plan.name),
+        role_name_prefix: format!(
+            "{}-",
+            crate::naming::fit(&format!("{}-{}", plan.name, c.name), 37)
+        ),
+        trust_policy: Doc::map([
+            ("Version", Doc::str("2012-10-17")),
+            (
+                "Statement",
+                Doc::List(vec![Doc::map([
+                    ("Effect", Doc::str("Allow")),
+                    (
+                        "Principal",
+                        Doc::map([("Service", Doc::str("lambda.amazonaws.com"))]),
+                    ),
+                    ("Action", Doc::str("sts:AssumeRole")),
+                    (
+                        "Condition",
+                        Doc::map([(
+                            "StringEquals",
+                            Doc::map([("aws:SourceAccount", Doc::Expr(Expr(vec![Part::Account])))]),
+                        )]),
+                    ),
+                ])]),
+            ),
+        ]),
+        policy,
+        unscoped,
+        reserved_concurrency: f.reserved_concurrency,
+        on_failure,
+        vpc,
+        permission_key_width: permissions
+            .iter()
+            .map(|p| crate::render::escape::hcl_string(&p.key).chars().count())
+            .max()
+            .unwrap_or(0),
+        permissions,
+        alarm,
+    }
+}

@@ -1,0 +1,120 @@
+//! The encrypted log group every function and API stage writes to, with a key of its own.
+
+use serde::Serialize;
+
+use crate::expr::{Doc, Expr, Part};
+
+/// A log group and its key.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogGroup {
+    pub name: Expr,
+    pub retention_days: u32,
+    pub retain: bool,
+    pub key_description: String,
+    pub key_alias: Expr,
+    pub key_policy: Doc,
+    pub comment: String,
+}
+
+/// `/aws/<service>/<deployment>-<name>`: unique to the deployment, even after a deleted one left
+/// its retained group behind.
+pub fn log_group(
+    service: &str,
+    name: &str,
+    retention_days: u32,
+    retain: bool,
+    what: String,
+) -> LogGroup {
+    let group = |deployment: Part| {
+        vec![
+            Part::Lit(format!("/aws/{service}/")),
+            deployment,
+            Part::Lit(format!("-{name}")),
+        ]
+    };
+    let mut pattern = vec![Part::Lit("log-group:".into())];
+    pattern.extend(group(Part::AnyDeployment));
+    let policy = Doc::map([
+        ("Version", Doc::str("2012-10-17")),
+        (
+            "Statement",
+            Doc::List(vec![
+                Doc::map([
+                    ("Sid", Doc::str("AccountAdministration")),
+                    ("Effect", Doc::str("Allow")),
+                    (
+                        "Principal",
+                        Doc::map([(
+                            "AWS",
+                            Doc::Expr(Expr::arn("iam", false, vec![Part::Lit("root".into())])),
+                        )]),
+                    ),
+                    ("Action", Doc::str("kms:*")),
+                    ("Resource", Doc::str("*")),
+                ]),
+                Doc::map([
+                    ("Sid", Doc::str("CloudWatchLogsForThisLogGroup")),
+                    ("Effect", Doc::str("Allow")),
+                    (
+                        "Principal",
+                        Doc::map([(
+                            "Service",
+                            Doc::Expr(Expr(vec![
+                                Part::Lit("logs.".into()),
+                                Part::Region,
+                                Part::Lit(".".into()),
+                                Part::DnsSuffix,
+                            ])),
+                        )]),
+                    ),
+                    (
+                        "Action",
+                        Doc::List(
+                            [
+                                "kms:Encrypt*",
+                                "kms:Decrypt*",
+                                "kms:ReEncrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:Describe*",
+                            ]
+                            .into_iter()
+                            .map(Doc::str)
+                            .collect(),
+                        ),
+                    ),
+                    ("Resource", Doc::str("*")),
+                    (
+                        "Condition",
+                        Doc::map([(
+                            "ArnLike",
+                            Doc::map([(
+                                "kms:EncryptionContext:aws:logs:arn",
+                                Doc::Expr(Expr::arn("logs", true, pattern)),
+                            )]),
+                        )]),
+                    ),
+                ]),
+            ]),
+        ),
+    ]);
+    LogGroup {
+        name: Expr(group(Part::Deployment)),
+        retention_days,
+        retain,
+        key_description: format!("Encrypts the {what}"),
+        key_alias: Expr(vec![
+            Part::Lit("alias/".into()),
+            Part::Stack,
+            Part::Lit(format!("/{name}-logs")),
+        ]),
+        key_policy: policy,
+        comment: format!(
+            "The {what}: encrypted with a key of its own, kept {retention_days} days{}.",
+            if retain {
+                ", and retained when the stack or configuration is deleted"
+            } else {
+                ""
+            }
+        ),
+    }
+}

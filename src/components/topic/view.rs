@@ -1,0 +1,212 @@
+//! What the topic templates read.
+
+use serde::Serialize;
+
+use super::Plan as TopicPlan;
+use crate::components::{Access, Ids};
+use crate::expr::{Doc, Expr, Part};
+use crate::plan::{Plan, Planned};
+
+/// An email subscription.
+#[derive(Debug, Clone, Serialize)]
+pub struct Email {
+    pub id: String,
+    pub key: String,
+    pub address: String,
+}
+
+/// A function the topic delivers to, with the permission that lets SNS invoke it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionSubscription {
+    pub id: String,
+    pub key: String,
+    pub function_arn: Expr,
+    pub function_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub name: Expr,
+    pub display_name: String,
+    pub key_description: String,
+    pub key_alias: Expr,
+    pub key_policy: Doc,
+    pub topic_policy: Doc,
+    pub emails: Vec<Email>,
+    pub functions: Vec<FunctionSubscription>,
+    pub email_key_width: usize,
+    pub comment: String,
+    /// The key outlives the stack (production): what it encrypted may still need it.
+    pub retain_key: bool,
+}
+
+/// The names of the alarms that notify the topic (`<stack>-<component>-<what>`), by the
+/// components that watch themselves for it.
+pub fn alarm_names(plan: &Plan, topic: usize) -> Vec<(usize, &'static str)> {
+    plan.connections
+        .iter()
+        .filter(|c| c.to == topic && c.access == Access::Alarms)
+        .map(|c| {
+            let what = match plan.components[c.from].kind {
+                crate::components::Kind::Api => "5xx",
+                _ => "errors",
+            };
+            (c.from, what)
+        })
+        .collect()
+}
+
+/// The ARN of a component's alarm, named `<stack>-<component>-<what>`.
+pub fn alarm_arn(ids: &Ids, what: &str) -> Expr {
+    Expr::arn(
+        "cloudwatch",
+        true,
+        vec![
+            Part::Lit("alarm:".into()),
+            Part::Stack,
+            Part::Lit(format!("-{}-{what}", ids.kebab)),
+        ],
+    )
+}
+
+/// The alarm's name itself.
+pub fn alarm_name(ids: &Ids, what: &str) -> Expr {
+    Expr(vec![
+        Part::Stack,
+        Part::Lit(format!("-{}-{what}", ids.kebab)),
+    ])
+}
+
+fn topic_arn(ids: &Ids) -> Expr {
+    ids.res("Topic", None, "aws_sns_topic", "arn")
+}
+
+pub fn view(c: &Planned, t: &TopicPlan, plan: &Plan, index: usize) -> View {
+    let ids = &c.ids;
+    let alarms: Vec<Doc> = alarm_names(plan, index)
+        .into_iter()
+        .map(|(from, what)| Doc::Expr(alarm_arn(&plan.components[from].ids, what)))
+        .collect();
+    let root = Doc::map([(
+        "AWS",
+        Doc::Expr(Expr::arn("iam", false, vec![Part::Lit("root".into())])),
+    )]);
+    let mut key_statements = vec![Doc::map([
+        ("Sid", Doc::str("AccountAdministration")),
+        ("Effect", Doc::str("Allow")),
+        ("Principal", root),
+        ("Action", Doc::str("kms:*")),
+        ("Resource", Doc::str("*")),
+    ])];
+    let mut topic_statements = vec![Doc::map([
+        ("Sid", Doc::str("DenyInsecureTransport")),
+        ("Effect", Doc::str("Deny")),
+        ("Principal", Doc::str("*")),
+        (
+            "Action",
+            Doc::List(vec![Doc::str("sns:Publish"), Doc::str("sns:Subscribe")]),
+        ),
+        ("Resource", Doc::Expr(topic_arn(ids))),
+        (
+            "Condition",
+            Doc::map([(
+                "Bool",
+                Doc::map([("aws:SecureTransport", Doc::str("false"))]),
+            )]),
+        ),
+    ])];
+    if !alarms.is_empty() {
+        let source = Doc::map([
+            (
+                "StringEquals",
+                Doc::map([("aws:SourceAccount", Doc::Expr(Expr(vec![Part::Account])))]),
+            ),
+            ("ArnLike", Doc::map([("aws:SourceArn", Doc::List(alarms))])),
+        ]);
+        key_statements.push(Doc::map([
+            ("Sid", Doc::str("CloudWatchAlarmsOfThisBlueprint")),
+            ("Effect", Doc::str("Allow")),
+            (
+                "Principal",
+                Doc::map([("Service", Doc::str("cloudwatch.amazonaws.com"))]),
+            ),
+            (
+                "Action",
+                Doc::List(vec![
+                    Doc::str("kms:Decrypt"),
+                    Doc::str("kms:GenerateDataKey"),
+                ]),
+            ),
+            ("Resource", Doc::str("*")),
+            ("Condition", source.clone()),
+        ]));
+        topic_statements.push(Doc::map([
+            ("Sid", Doc::str("CloudWatchAlarmsPublish")),
+            ("Effect", Doc::str("Allow")),
+            (
+                "Principal",
+                Doc::map([("Service", Doc::str("cloudwatch.amazonaws.com"))]),
+            ),
+            ("Action", Doc::str("sns:Publish")),
+            ("Resource", Doc::Expr(topic_arn(ids))),
+            ("Condition", source),
+        ]));
+    }
+    let emails: Vec<Email> = t
+        .emails
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Email {
+            id: ids.id(&format!("Email{}", i + 1)),
+            key: e.clone(),
+            address: e.clone(),
+        })
+        .collect();
+    let functions = plan
+        .connections
+        .iter()
+        .filter(|k| k.from == index && k.access == Access::Invoke)
+        .map(|k| {
+            let f = &plan.components[k.to];
+            FunctionSubscription {
+                id: ids.id(&format!("Deliver{}", f.ids.pascal)),
+                key: format!("{}_{}", ids.snake, f.ids.snake),
+                function_arn: f
+                    .ids
+                    .res("Function", Some("Arn"), "aws_lambda_function", "arn"),
+                function_name: f.name.clone(),
+            }
+        })
+        .collect();
+    View {
+        name: Expr(vec![Part::Stack, Part::Lit(format!("-{}", c.name))]),
+        display_name: format!("{} {}", plan.name, c.name),
+        key_description: format!("Encrypts topic {} of {}", c.name, plan.name),
+        key_alias: Expr(vec![
+            Part::Lit("alias/".into()),
+            Part::Stack,
+            Part::Lit(format!("/{}", c.name)),
+        ]),
+        key_policy: Doc::map([
+            ("Version", Doc::str("2012-10-17")),
+            ("Statement", Doc::List(key_statements)),
+        ]),
+        topic_policy: Doc::map([
+            ("Version", Doc::str("2012-10-17")),
+            ("Statement", Doc::List(topic_statements)),
+        ]),
+        retain_key: plan.environment == crate::blueprint::types::Environment::Production,
+        email_key_width: t
+            .emails
+            .iter()
+            .map(|e| crate::render::escape::hcl_string(e).chars().count())
+            .max()
+            .unwrap_or(0),
+        comment: format!(
+            "Topic {}: encrypted with a key of its own (CloudWatch alarms publish only to a topic whose key policy lets them), TLS only.",
+            c.name
+        ),
+        emails,
+        functions,
+    }
+}

@@ -1,0 +1,200 @@
+//! The views of the blueprint's components: one per component, in blueprint order, each with
+//! its kind's view and the templates that render it in each target.
+
+use serde::Serialize;
+
+use crate::components::{Kind, api, function, table, topic};
+use crate::expr::Expr;
+use crate::plan::{ComponentPlan, Plan};
+
+/// One component, as every target's templates read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentView {
+    pub name: String,
+    pub kind: &'static str,
+    /// Stem of its logical IDs, `UsersFn`.
+    pub id: String,
+    /// Its Terraform name, `users_fn`.
+    pub key: String,
+    /// The CloudFormation fragment, the SAM fragment, and the Terraform file's template.
+    pub cfn_template: &'static str,
+    pub sam_template: &'static str,
+    pub tf_template: &'static str,
+    /// `<name>.tf`.
+    pub tf_file: String,
+    pub table: Option<table::view::View>,
+    pub function: Option<function::view::View>,
+    pub api: Option<api::view::View>,
+    pub topic: Option<topic::view::View>,
+    pub outputs: Vec<Output>,
+}
+
+/// A value the deployment hands on: a CloudFormation output (exported as
+/// `<stack>-<id>`, a value that never changes) and a Terraform output.
+#[derive(Debug, Clone, Serialize)]
+pub struct Output {
+    pub id: String,
+    pub tf_name: String,
+    pub description: String,
+    pub value: Expr,
+}
+
+fn output(c: &crate::plan::Planned, what: &str, description: String, value: Expr) -> Output {
+    Output {
+        id: c.ids.id(&crate::naming::pascal_case(what)),
+        tf_name: format!("{}_{}", c.ids.snake, what.replace('-', "_")),
+        description,
+        value,
+    }
+}
+
+fn outputs(c: &crate::plan::Planned) -> Vec<Output> {
+    let n = &c.name;
+    let ids = &c.ids;
+    match &c.plan {
+        ComponentPlan::Table(t) => {
+            let mut o = vec![
+                output(
+                    c,
+                    "table-name",
+                    format!("Name of table {n}"),
+                    ids.res("Table", None, "aws_dynamodb_table", "name"),
+                ),
+                output(
+                    c,
+                    "table-arn",
+                    format!("ARN of table {n}"),
+                    ids.res("Table", Some("Arn"), "aws_dynamodb_table", "arn"),
+                ),
+            ];
+            if t.stream.is_some() {
+                o.push(output(
+                    c,
+                    "stream-arn",
+                    format!("ARN of the stream of table {n}"),
+                    ids.res(
+                        "Table",
+                        Some("StreamArn"),
+                        "aws_dynamodb_table",
+                        "stream_arn",
+                    ),
+                ));
+            }
+            o
+        }
+        ComponentPlan::Function(_) => vec![
+            output(
+                c,
+                "function-name",
+                format!("Name of function {n}"),
+                ids.res("Function", None, "aws_lambda_function", "function_name"),
+            ),
+            output(
+                c,
+                "function-arn",
+                format!("ARN of function {n}"),
+                ids.res("Function", Some("Arn"), "aws_lambda_function", "arn"),
+            ),
+        ],
+        ComponentPlan::Api(a) => {
+            let tf_type = crate::iam::api_tf_type(a);
+            let mut o = vec![
+                output(
+                    c,
+                    "api-id",
+                    format!("ID of API {n}"),
+                    ids.res("Api", None, tf_type, "id"),
+                ),
+                output(
+                    c,
+                    "url",
+                    format!("Base URL of API {n}, stage {}", a.stage),
+                    api::view::url(c, a),
+                ),
+            ];
+            if a.auth == crate::components::api::Auth::Cognito {
+                o.push(output(
+                    c,
+                    "user-pool-id",
+                    format!("ID of the user pool of API {n}"),
+                    ids.res("UserPool", None, "aws_cognito_user_pool", "id"),
+                ));
+                o.push(output(
+                    c,
+                    "user-pool-client-id",
+                    format!("ID of the app client of API {n}'s user pool"),
+                    ids.res("UserPoolClient", None, "aws_cognito_user_pool_client", "id"),
+                ));
+            }
+            o
+        }
+        ComponentPlan::Topic(_) => vec![output(
+            c,
+            "topic-arn",
+            format!("ARN of topic {n}"),
+            ids.res("Topic", None, "aws_sns_topic", "arn"),
+        )],
+    }
+}
+
+/// The templates of a kind: CloudFormation, SAM (its serverless type's own fragment, or the
+/// CloudFormation one) and Terraform.
+pub fn templates(kind: Kind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        Kind::Table => (
+            "cloudformation/components/table.yaml.j2",
+            "cloudformation/components/table.yaml.j2",
+            "terraform/components/table.tf.j2",
+        ),
+        Kind::Function => (
+            "cloudformation/components/function.yaml.j2",
+            "cloudformation/components/function.yaml.j2",
+            "terraform/components/function.tf.j2",
+        ),
+        Kind::Api => (
+            "cloudformation/components/api.yaml.j2",
+            "cloudformation/components/api.yaml.j2",
+            "terraform/components/api.tf.j2",
+        ),
+        Kind::Topic => (
+            "cloudformation/components/topic.yaml.j2",
+            "cloudformation/components/topic.yaml.j2",
+            "terraform/components/topic.tf.j2",
+        ),
+    }
+}
+
+/// Builds every component's view.
+pub fn components(plan: &Plan) -> Vec<ComponentView> {
+    plan.components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (cfn_template, sam_template, tf_template) = templates(c.kind);
+            let mut v = ComponentView {
+                name: c.name.clone(),
+                kind: c.kind.name(),
+                id: c.ids.pascal.clone(),
+                key: c.ids.snake.clone(),
+                cfn_template,
+                sam_template,
+                tf_template,
+                tf_file: format!("{}.tf", c.name),
+                table: None,
+                function: None,
+                api: None,
+                topic: None,
+                outputs: outputs(c),
+            };
+            match &c.plan {
+                ComponentPlan::Table(t) => v.table = Some(table::view::view(c, t, plan)),
+                ComponentPlan::Function(f) => {
+                    v.function = Some(function::view::view(c, f, plan, i));
+                }
+                ComponentPlan::Api(a) => v.api = Some(api::view::view(c, a, plan, i)),
+                ComponentPlan::Topic(t) => v.topic = Some(topic::view::view(c, t, plan, i)),
+            }
+            v
+        })
+        .collect()
+}
