@@ -53,16 +53,44 @@ impl Outcome {
     }
 }
 
+/// What a suppression is limited to: a part of the blueprint, or one component by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scope {
+    Part(Component),
+    Instance(String),
+}
+
+impl Scope {
+    /// Whether a finding of `rule` at `field` is within the scope.
+    fn covers(&self, rule: &Rule, field: &str) -> bool {
+        match self {
+            Scope::Part(c) => *c == rule.component,
+            Scope::Instance(name) => instance_of(field) == Some(name.as_str()),
+        }
+    }
+}
+
+/// The component a finding's field is in: `components.users-fn.uses` → `users-fn`.
+fn instance_of(field: &str) -> Option<&str> {
+    field.strip_prefix("components.")?.split('.').next()
+}
+
 struct Active {
     index: usize,
     rule: &'static Rule,
-    component: Option<Component>,
+    component: Option<Scope>,
     reason: String,
     used: bool,
 }
 
 /// Runs every rule over `doc` and `plan` and applies the blueprint's suppressions.
 pub fn run(doc: &Document, plan: &Plan) -> Outcome {
+    run_only(doc, plan, |_| true)
+}
+
+/// Runs the rules `keep` selects (ruff's `for_rule`): a rule's own fixtures run only that rule,
+/// so a new rule never edits another rule's fixture.
+pub fn run_only(doc: &Document, plan: &Plan, keep: impl Fn(&Rule) -> bool) -> Outcome {
     let mut outcome = Outcome::default();
     let mut active = Vec::new();
     for (i, s) in doc.blueprint.suppressions.iter().enumerate() {
@@ -84,10 +112,17 @@ pub fn run(doc: &Document, plan: &Plan) -> Outcome {
         let component = match &s.component {
             None => None,
             Some(name) => match Component::ALL.iter().find(|c| c.name() == name) {
-                Some(c) => Some(*c),
+                Some(c) => Some(Scope::Part(*c)),
+                None if doc.blueprint.components.contains_key(name.as_str()) => {
+                    Some(Scope::Instance(name.clone()))
+                }
                 None => {
-                    let names = Component::ALL.map(Component::name);
-                    let help = match did_you_mean(name, names) {
+                    let names: Vec<&str> = Component::ALL
+                        .map(Component::name)
+                        .into_iter()
+                        .chain(doc.blueprint.components.keys().map(|k| k.as_str()))
+                        .collect();
+                    let help = match did_you_mean(name, names.iter().copied()) {
                         Some(c) => format!("did you mean `{c}`?"),
                         None => format!("use one of: {}", names.join(", ")),
                     };
@@ -110,7 +145,7 @@ pub fn run(doc: &Document, plan: &Plan) -> Outcome {
     }
 
     let ctx = Context { doc, plan };
-    for rule in registry::RULES {
+    for rule in registry::RULES.iter().copied().filter(|r| keep(r)) {
         let mut findings: Vec<Finding> = Vec::new();
         (rule.check)(&ctx, &mut findings);
         let Some(severity) = rule.levels.for_environment(plan.environment) else {
@@ -128,9 +163,12 @@ pub fn run(doc: &Document, plan: &Plan) -> Outcome {
             continue;
         };
         for finding in findings {
-            let suppression = active
-                .iter_mut()
-                .find(|a| a.rule.id == rule.id && a.component.is_none_or(|c| c == rule.component));
+            let suppression = active.iter_mut().find(|a| {
+                a.rule.id == rule.id
+                    && a.component
+                        .as_ref()
+                        .is_none_or(|c| c.covers(rule, &finding.field))
+            });
             if let Some(s) = suppression {
                 s.used = true;
                 outcome.suppressed += 1;
@@ -143,7 +181,7 @@ pub fn run(doc: &Document, plan: &Plan) -> Outcome {
         }
     }
 
-    for a in active {
+    for a in active.into_iter().filter(|a| keep(a.rule)) {
         if a.used {
             outcome.accepted.push(Accepted {
                 rule: a.rule,

@@ -3,11 +3,13 @@
 
 use super::rule::Rule;
 use super::rules::{
-    availability_zones_exist, elastic_ips_over_default_quota, flow_log_retention_too_short,
-    flow_logs_disabled, hard_coded_credentials, load_balancer_tier_too_small, names_within_limits,
-    nat_single_point_of_failure, no_budget, public_ips_on_launch, reserved_range_overlapped,
-    single_az_in_production, subnets_do_not_fit, subnets_outside_vpc_or_overlapping,
-    vpc_prefix_out_of_range,
+    api_without_auth, availability_zones_exist, elastic_ips_over_default_quota,
+    flow_log_retention_too_short, flow_logs_disabled, hard_coded_credentials,
+    load_balancer_tier_too_small, log_retention_too_short, names_within_limits,
+    nat_single_point_of_failure, no_budget, policy_wildcards, public_ips_on_launch,
+    reserved_range_overlapped, single_az_in_production, subnets_do_not_fit,
+    subnets_outside_vpc_or_overlapping, table_without_deletion_protection, table_without_pitr,
+    user_pool_not_in_region, vpc_prefix_out_of_range,
 };
 
 /// All rules, sorted by ID. IDs are never reused.
@@ -15,6 +17,7 @@ pub static RULES: &[&Rule] = &[
     &no_budget::NO_BUDGET,
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
+    &policy_wildcards::POLICY_WILDCARDS,
     &names_within_limits::NAMES_WITHIN_LIMITS,
     &flow_logs_disabled::FLOW_LOGS_DISABLED,
     &public_ips_on_launch::PUBLIC_IPS_ON_LAUNCH,
@@ -25,8 +28,13 @@ pub static RULES: &[&Rule] = &[
     &subnets_do_not_fit::SUBNETS_DO_NOT_FIT,
     &vpc_prefix_out_of_range::VPC_PREFIX_OUT_OF_RANGE,
     &elastic_ips_over_default_quota::ELASTIC_IPS_OVER_DEFAULT_QUOTA,
+    &log_retention_too_short::LOG_RETENTION_TOO_SHORT,
     &availability_zones_exist::AVAILABILITY_ZONES_EXIST,
+    &user_pool_not_in_region::USER_POOL_NOT_IN_REGION,
+    &table_without_pitr::TABLE_WITHOUT_PITR,
+    &table_without_deletion_protection::TABLE_WITHOUT_DELETION_PROTECTION,
     &hard_coded_credentials::HARD_CODED_CREDENTIALS,
+    &api_without_auth::API_WITHOUT_AUTH,
 ];
 
 /// The rule with this ID (case-insensitive).
@@ -50,7 +58,7 @@ mod tests {
         for rule in RULES {
             let (prefix, digits) = rule.id.split_at(rule.id.len() - 3);
             assert!(
-                ["HA", "NET", "SEC", "CST", "NAM", "REG", "IAM"].contains(&prefix),
+                ["HA", "NET", "SEC", "CST", "NAM", "REG", "IAM", "REL", "OBS"].contains(&prefix),
                 "{}",
                 rule.id
             );

@@ -16,9 +16,12 @@ pub enum Component {
     Blueprint,
     Network,
     Budget,
+    /// The blueprint's components; a suppression names one of them (`component: users-fn`).
+    Components,
 }
 
 impl Component {
+    /// The parts a suppression's `component:` may name besides a component's own name.
     pub const ALL: [Component; 3] = [Component::Blueprint, Component::Network, Component::Budget];
 
     pub fn name(self) -> &'static str {
@@ -26,6 +29,7 @@ impl Component {
             Component::Blueprint => "blueprint",
             Component::Network => "network",
             Component::Budget => "budget",
+            Component::Components => "components",
         }
     }
 }
