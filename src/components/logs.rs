@@ -14,6 +14,49 @@ pub struct LogGroup {
     pub key_alias: Expr,
     pub key_policy: Doc,
     pub comment: String,
+    /// checkov's one-year check, skipped with the reason when the blueprint keeps the logs less.
+    pub skips: Vec<LogSkip>,
+}
+
+/// A checkov check skipped on the log group, with the reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogSkip {
+    pub id: &'static str,
+    pub reason: String,
+}
+
+/// Why logs kept less than a year pass: OBS001 is off or a warning in the environment, or the
+/// blueprint accepted it.
+pub fn retention_skips(
+    days: u32,
+    component: &str,
+    environment: crate::blueprint::types::Environment,
+    accepted: &[crate::validate::Accepted],
+) -> Vec<LogSkip> {
+    use crate::blueprint::types::Environment;
+    if days >= 365 {
+        return Vec::new();
+    }
+    let accepted = accepted
+        .iter()
+        .find(|a| a.rule.id == "OBS001" && !a.by_environment);
+    let reason = match (accepted, environment) {
+        (Some(a), _) => format!(
+            "OBS001 accepted for {component}: {}",
+            crate::render::one_line(&a.reason)
+        ),
+        (None, Environment::Development) => {
+            format!("OBS001 is off in development: the blueprint keeps these logs {days} days")
+        }
+        (None, _) => format!(
+            "OBS001 is a warning in {}: the blueprint keeps these logs {days} days",
+            environment.as_str()
+        ),
+    };
+    vec![LogSkip {
+        id: "CKV_AWS_338",
+        reason,
+    }]
 }
 
 /// `/aws/<service>/<deployment>-<name>`: unique to the deployment, even after a deleted one left
@@ -24,6 +67,7 @@ pub fn log_group(
     retention_days: u32,
     retain: bool,
     what: String,
+    skips: Vec<LogSkip>,
 ) -> LogGroup {
     let group = |deployment: Part| {
         vec![
@@ -98,6 +142,7 @@ pub fn log_group(
         ),
     ]);
     LogGroup {
+        skips,
         name: Expr(group(Part::Deployment)),
         retention_days,
         retain,

@@ -8,7 +8,7 @@ pub mod profiles;
 use crate::components::{Access, Kind};
 use crate::expr::{Doc, Expr, Part};
 use crate::plan::graph::Connection;
-use crate::plan::{ComponentPlan, Planned};
+use crate::plan::{ComponentPlan, NetworkPlan, Planned};
 pub use profiles::{PROFILES, Profile, accesses};
 
 /// Actions that AWS cannot scope to a resource, each with the reason a reviewer needs: the only
@@ -23,24 +23,8 @@ pub const UNSCOPED: &[(&str, &str)] = &[
         "X-Ray has no resource-level permissions: its actions take only `*`",
     ),
     (
-        "ec2:CreateNetworkInterface",
-        "Lambda creates the function's network interfaces before their IDs exist",
-    ),
-    (
         "ec2:DescribeNetworkInterfaces",
         "EC2 Describe actions take no resource-level permissions",
-    ),
-    (
-        "ec2:DeleteNetworkInterface",
-        "Lambda deletes network interfaces it created, whose IDs the template never sees",
-    ),
-    (
-        "ec2:AssignPrivateIpAddresses",
-        "Lambda assigns addresses on interfaces whose IDs the template never sees",
-    ),
-    (
-        "ec2:UnassignPrivateIpAddresses",
-        "Lambda releases addresses on interfaces whose IDs the template never sees",
     ),
 ];
 
@@ -137,7 +121,11 @@ impl Grants {
 }
 
 /// Derives every grant from the components and their connections, in blueprint order.
-pub fn derive(components: &[Planned], connections: &[Connection]) -> Grants {
+pub fn derive(
+    components: &[Planned],
+    connections: &[Connection],
+    network: Option<&NetworkPlan>,
+) -> Grants {
     let mut grants = Grants::default();
     for (i, c) in components.iter().enumerate() {
         let ComponentPlan::Function(f) = &c.plan else {
@@ -169,18 +157,8 @@ pub fn derive(components: &[Planned], connections: &[Connection]) -> Grants {
                 resources: vec![Expr::lit("*")],
             },
         ];
-        if f.tier.is_some() {
-            statements.push(Statement {
-                sid: "NetworkInterfaces".into(),
-                actions: vec![
-                    "ec2:CreateNetworkInterface",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                ],
-                resources: vec![Expr::lit("*")],
-            });
+        if let Some(tier) = f.tier.as_deref() {
+            statements.extend(network_interfaces(c, tier, network));
         }
         for conn in connections.iter().filter(|k| k.from == i) {
             let target = &components[conn.to];
@@ -307,6 +285,55 @@ pub fn derive(components: &[Planned], connections: &[Connection]) -> Grants {
     grants
 }
 
+/// What Lambda needs to attach a function to its tier: describing interfaces takes only `*`;
+/// creating, deleting and addressing them is scoped to this account's and region's interfaces,
+/// the tier's subnets and the function's own security group.
+fn network_interfaces(c: &Planned, tier: &str, network: Option<&NetworkPlan>) -> Vec<Statement> {
+    let ec2 = |resource: Vec<Part>| Expr::arn("ec2", true, resource);
+    let mut resources = vec![
+        ec2(vec![Part::Lit("network-interface/*".into())]),
+        ec2(vec![
+            Part::Lit("security-group/".into()),
+            Part::Res {
+                cfn: c.ids.id("SecurityGroup"),
+                attr: Some("GroupId".into()),
+                tf: format!("{}.id", c.ids.tf("aws_security_group")),
+            },
+        ]),
+    ];
+    if let Some(t) = network.and_then(|n| n.tiers.iter().find(|t| t.name == tier).map(|t| (n, t))) {
+        let (net, t) = t;
+        for s in &t.subnets {
+            let label = &net.azs[s.az].label;
+            resources.push(ec2(vec![
+                Part::Lit("subnet/".into()),
+                Part::Res {
+                    cfn: format!("Subnet{}{}", t.logical_id, label.to_ascii_uppercase()),
+                    attr: None,
+                    tf: format!("aws_subnet.this[\"{}-{label}\"].id", t.name),
+                },
+            ]));
+        }
+    }
+    vec![
+        Statement {
+            sid: "NetworkInterfacesInItsTier".into(),
+            actions: vec![
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            resources,
+        },
+        Statement {
+            sid: "DescribeNetworkInterfaces".into(),
+            actions: vec!["ec2:DescribeNetworkInterfaces"],
+            resources: vec![Expr::lit("*")],
+        },
+    ]
+}
+
 /// The Terraform type of an API's main resource.
 pub fn api_tf_type(api: &crate::components::api::Plan) -> &'static str {
     match api.api_type {
@@ -332,11 +359,16 @@ pub fn route_key(route: &crate::components::api::RouteKey) -> String {
     key
 }
 
-/// Statements with the same resources merge, in order; the Sid of the first stays.
+/// Statements with the same resources merge, in order; the Sid of the first stays. Statements
+/// on `*` never merge: each keeps the Sid that says why it is unscoped.
 fn merge(statements: Vec<Statement>) -> Vec<Statement> {
     let mut out: Vec<Statement> = Vec::new();
     for s in statements {
-        match out.iter_mut().find(|o| o.resources == s.resources) {
+        let unscoped = s.resources.iter().any(|r| r.as_lit() == Some("*"));
+        match out
+            .iter_mut()
+            .find(|o| !unscoped && o.resources == s.resources)
+        {
             Some(o) => {
                 for a in s.actions {
                     if !o.actions.contains(&a) {

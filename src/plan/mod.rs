@@ -327,7 +327,7 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
             },
         })
         .collect();
-    let iam = crate::iam::derive(&components, &connections);
+    let iam = crate::iam::derive(&components, &connections, network.as_ref());
     Ok(Plan {
         name: bp.name.to_string(),
         description: bp.description.to_string(),

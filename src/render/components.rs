@@ -165,7 +165,7 @@ pub fn templates(kind: Kind) -> (&'static str, &'static str, &'static str) {
 }
 
 /// Builds every component's view.
-pub fn components(plan: &Plan) -> Vec<ComponentView> {
+pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<ComponentView> {
     plan.components
         .iter()
         .enumerate()
@@ -189,9 +189,9 @@ pub fn components(plan: &Plan) -> Vec<ComponentView> {
             match &c.plan {
                 ComponentPlan::Table(t) => v.table = Some(table::view::view(c, t, plan)),
                 ComponentPlan::Function(f) => {
-                    v.function = Some(function::view::view(c, f, plan, i));
+                    v.function = Some(function::view::view(c, f, plan, i, accepted));
                 }
-                ComponentPlan::Api(a) => v.api = Some(api::view::view(c, a, plan, i)),
+                ComponentPlan::Api(a) => v.api = Some(api::view::view(c, a, plan, i, accepted)),
                 ComponentPlan::Topic(t) => v.topic = Some(topic::view::view(c, t, plan, i)),
             }
             v

@@ -839,7 +839,7 @@ pub struct AcceptedView {
 }
 
 /// `text` on one line, for a comment: line breaks and tabs become spaces.
-fn one_line(text: &str) -> String {
+pub fn one_line(text: &str) -> String {
     text.split(['\n', '\r', '\t'])
         .map(str::trim)
         .filter(|s| !s.is_empty())

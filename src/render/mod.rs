@@ -2,6 +2,8 @@
 
 mod components;
 mod context;
+
+pub use context::one_line;
 pub mod env;
 pub mod escape;
 
@@ -179,7 +181,7 @@ pub fn render(
         budget => context::budget(plan),
         accepted => context::accepted(plan, accepted),
     };
-    let components = components::components(plan);
+    let components = components::components(plan, accepted);
     let mut component = components.iter();
     target
         .files(plan)

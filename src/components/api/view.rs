@@ -174,7 +174,13 @@ fn schema_json(v: &serde_yaml::Value) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "{}".to_string())
 }
 
-pub fn view(c: &Planned, a: &ApiPlan, plan: &Plan, index: usize) -> View {
+pub fn view(
+    c: &Planned,
+    a: &ApiPlan,
+    plan: &Plan,
+    index: usize,
+    accepted: &[crate::validate::Accepted],
+) -> View {
     let ids = &c.ids;
     let rest = a.api_type == ApiType::Rest;
     let function = |name: &str| plan.components.iter().find(|p| p.name == name);
@@ -342,6 +348,12 @@ pub fn view(c: &Planned, a: &ApiPlan, plan: &Plan, index: usize) -> View {
             a.log_retention_days,
             a.retain,
             format!("access logs of API {}, stage {}", c.name, a.stage),
+            crate::components::logs::retention_skips(
+                a.log_retention_days,
+                &c.name,
+                plan.environment,
+                accepted,
+            ),
         ),
         access_log_format: if rest {
             REST_LOG_FORMAT

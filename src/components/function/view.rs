@@ -12,6 +12,9 @@ pub struct Variable {
     pub name: String,
     pub value: Expr,
     pub comment: Option<String>,
+    /// Width of the names in its run of variables (a comment starts a new run), so that `=`
+    /// signs line up as `terraform fmt` wants.
+    pub width: usize,
 }
 
 /// A service's permission to invoke the function.
@@ -62,7 +65,6 @@ pub struct View {
     /// `build/<name>.zip`: the package the build step makes of it (Terraform).
     pub package: String,
     pub environment: Vec<Variable>,
-    pub env_key_width: usize,
     pub logs: crate::components::logs::LogGroup,
     pub role_description: String,
     pub role_name_prefix: String,
@@ -116,7 +118,13 @@ fn skips(f: &FunctionPlan, on_failure: bool, invoked_by_api: bool) -> Vec<Skip> 
     out
 }
 
-pub fn view(c: &Planned, f: &FunctionPlan, plan: &Plan, index: usize) -> View {
+pub fn view(
+    c: &Planned,
+    f: &FunctionPlan,
+    plan: &Plan,
+    index: usize,
+    accepted: &[crate::validate::Accepted],
+) -> View {
     let ids = &c.ids;
     let info = f.runtime.info();
     let uses: Vec<&crate::plan::graph::Connection> = plan
@@ -148,16 +156,19 @@ pub fn view(c: &Planned, f: &FunctionPlan, plan: &Plan, index: usize) -> View {
             name: format!("TABLE_NAME{suffix}"),
             value: t.ids.res("Table", None, "aws_dynamodb_table", "name"),
             comment: None,
+            width: 0,
         });
         environment.push(Variable {
             name: format!("PARTITION_KEY{suffix}"),
             value: Expr::lit(tp.partition.0.clone()),
             comment: None,
+            width: 0,
         });
         environment.push(Variable {
             name: format!("SORT_KEY{suffix}"),
             value: Expr::lit(tp.sort.as_ref().map(|s| s.0.clone()).unwrap_or_default()),
             comment: None,
+            width: 0,
         });
     }
     for t in &topics {
@@ -170,6 +181,7 @@ pub fn view(c: &Planned, f: &FunctionPlan, plan: &Plan, index: usize) -> View {
             name: format!("TOPIC_ARN{suffix}"),
             value: t.ids.res("Topic", None, "aws_sns_topic", "arn"),
             comment: None,
+            width: 0,
         });
     }
     for (name, value) in &f.environment {
@@ -191,7 +203,22 @@ pub fn view(c: &Planned, f: &FunctionPlan, plan: &Plan, index: usize) -> View {
             name: name.clone(),
             value,
             comment,
+            width: 0,
         });
+    }
+    let mut start = 0;
+    for i in 1..=environment.len() {
+        if i == environment.len() || environment[i].comment.is_some() {
+            let width = environment[start..i]
+                .iter()
+                .map(|v| v.name.len())
+                .max()
+                .unwrap_or(0);
+            for v in &mut environment[start..i] {
+                v.width = width;
+            }
+            start = i;
+        }
     }
     let role = plan.iam.role_of(index);
     let policy = role.map_or_else(|| Doc::map::<&str>([]), crate::iam::Role::policy);
@@ -311,7 +338,6 @@ pub fn view(c: &Planned, f: &FunctionPlan, plan: &Plan, index: usize) -> View {
         comment,
         code_dir: format!("src/{}", c.name),
         package: format!("build/{}.zip", c.name),
-        env_key_width: environment.iter().map(|v| v.name.len()).max().unwrap_or(0),
         environment,
         logs: crate::components::logs::log_group(
             "lambda",
@@ -319,6 +345,12 @@ pub fn view(c: &Planned, f: &FunctionPlan, plan: &Plan, index: usize) -> View {
             f.log_retention_days,
             f.retain_logs,
             format!("logs of function {}", c.name),
+            crate::components::logs::retention_skips(
+                f.log_retention_days,
+                &c.name,
+                plan.environment,
+                accepted,
+            ),
         ),
         role_description: format!("Execution role of function {} of {}", c.name, plan.name),
         role_name_prefix: format!(

@@ -46,6 +46,8 @@ pub struct View {
     pub retain: bool,
     /// The customer-managed key, when the table has one.
     pub key: Option<Key>,
+    /// checkov's customer-key check, skipped when the blueprint chose DynamoDB's own key.
+    pub skips: Vec<crate::components::logs::LogSkip>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,7 +132,19 @@ pub fn view(c: &Planned, t: &TablePlan, plan: &Plan) -> View {
             ),
         ]),
     });
+    let skips = if t.customer_key {
+        Vec::new()
+    } else {
+        vec![crate::components::logs::LogSkip {
+            id: "CKV_AWS_119",
+            reason: format!(
+                "the blueprint chose `encryption: aws-owned` for table {}: DynamoDB encrypts it at rest with its own key, and no key policy limits who decrypts beyond IAM",
+                c.name
+            ),
+        }]
+    };
     View {
+        skips,
         name: Expr(vec![Part::Stack, Part::Lit(format!("-{}", c.name))]),
         comment,
         attributes: t
