@@ -243,24 +243,14 @@ pub fn derive(
                         .collect::<Vec<_>>()
                         .join("/");
                     let key = route_key(route);
-                    let (rest_part, tail) = match api.api_type {
-                        crate::components::api::ApiType::Rest => (
-                            format!("/{}/{}{path}", api.stage, route.method.as_str()),
-                            (),
-                        ),
-                        crate::components::api::ApiType::Http => {
-                            (format!("/*/{}{path}", route.method.as_str()), ())
-                        }
-                    };
-                    let () = tail;
-                    let mut parts = vec![Part::Lit(String::new())];
-                    parts.clear();
-                    parts.push(Part::Res {
-                        cfn: source.ids.id("Api"),
-                        attr: None,
-                        tf: format!("{}.id", source.ids.tf(api_tf_type(api))),
-                    });
-                    parts.push(Part::Lit(rest_part));
+                    let parts = vec![
+                        Part::Res {
+                            cfn: source.ids.id("Api"),
+                            attr: None,
+                            tf: format!("{}.id", source.ids.tf(api_tf_type(api))),
+                        },
+                        Part::Lit(format!("/{}/{}{path}", api.stage, route.method.as_str())),
+                    ];
                     grants.invokes.push(Invoke {
                         function: conn.to,
                         source: conn.from,
