@@ -714,3 +714,58 @@ fn terraform_survives_a_second_apply_and_any_partition() {
         }
     }
 }
+
+#[test]
+fn sam_deploys_with_the_settings_it_is_given() {
+    for case in catalog_plans() {
+        let files = render::render(&case.plan, &case.accepted, Target::Sam).unwrap();
+        let Some(config) = files.iter().find(|f| f.path == "samconfig.toml") else {
+            assert!(
+                !files.iter().any(|f| f.path == "template.yaml"),
+                "{}: a SAM template without samconfig.toml",
+                case.name
+            );
+            continue;
+        };
+        let table: toml::Table = config.body.parse().unwrap();
+        let deploy = &table["default"]["deploy"]["parameters"];
+        assert_eq!(
+            table["default"]["global"]["parameters"]["stack_name"].as_str(),
+            Some(case.plan.name.as_str())
+        );
+        assert_eq!(deploy["region"].as_str(), Some(case.plan.region.name));
+        assert_eq!(deploy["capabilities"].as_str(), Some("CAPABILITY_IAM"));
+    }
+}
+
+#[test]
+fn every_function_gets_its_handler_once_and_terraform_its_build_step() {
+    for case in catalog_plans() {
+        for target in Target::ALL {
+            let files = render::render(&case.plan, &case.accepted, target).unwrap();
+            for c in &case.plan.components {
+                let plan::ComponentPlan::Function(f) = &c.plan else {
+                    continue;
+                };
+                let path = format!("src/{}/{}", c.name, f.runtime.info().file);
+                let handler = files.iter().find(|f| f.path == path);
+                assert!(
+                    handler.is_some_and(|h| h.scaffold && !h.body.contains("cloudwright-digest")),
+                    "{}/{target}: {path} is scaffolded, without a header",
+                    case.name
+                );
+            }
+            let functions = case
+                .plan
+                .components
+                .iter()
+                .any(|c| matches!(c.plan, plan::ComponentPlan::Function(_)));
+            assert_eq!(
+                files.iter().any(|f| f.path == "build.sh"),
+                functions && target == Target::Terraform,
+                "{}/{target}",
+                case.name
+            );
+        }
+    }
+}

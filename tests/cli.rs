@@ -1196,3 +1196,85 @@ fn a_render_waits_for_the_run_that_holds_the_lock() {
     assert!(render.wait().unwrap().success());
     assert!(p.join("infra/network.tf").exists());
 }
+
+#[test]
+fn a_function_handler_is_written_once_then_left_to_its_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "render",
+        "serverless-api",
+        "--target",
+        "terraform",
+        "--out-dir",
+        "infra",
+    ];
+    let first = run(dir.path(), &args);
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    let handler = dir.path().join("infra/src/users-fn/index.mjs");
+    let scaffold = std::fs::read_to_string(&handler).unwrap();
+    assert!(scaffold.contains("export const handler"));
+    assert!(
+        !scaffold.contains("cloudwright-digest"),
+        "no header in the user's code"
+    );
+    assert!(dir.path().join("infra/build.sh").is_file());
+
+    // The owner's edit survives a render, is not refused, and is not reported by --check.
+    std::fs::write(
+        &handler,
+        "export const handler = async () => ({ statusCode: 200 });\n",
+    )
+    .unwrap();
+    let again = run(dir.path(), &args);
+    assert_eq!(again.code, 0, "{}", again.transcript());
+    assert!(
+        again
+            .stdout
+            .contains("unchanged infra/src/users-fn/index.mjs"),
+        "{}",
+        again.transcript()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&handler).unwrap(),
+        "export const handler = async () => ({ statusCode: 200 });\n"
+    );
+    let mut check = args.to_vec();
+    check.push("--check");
+    let r = run(dir.path(), &check);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+
+    // A missing handler is all --check reports, and the next render writes it again.
+    std::fs::remove_file(&handler).unwrap();
+    let r = run(dir.path(), &check);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(r.stdout.contains("index.mjs"), "{}", r.transcript());
+    let r = run(dir.path(), &args);
+    assert_eq!(r.code, 0);
+    assert_eq!(std::fs::read_to_string(&handler).unwrap(), scaffold);
+}
+
+#[test]
+fn a_handler_folder_that_is_a_link_out_of_the_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("infra")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("infra/src")).unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "render",
+            "serverless-api",
+            "--target",
+            "sam",
+            "--out-dir",
+            "infra",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .next()
+            .is_none()
+    );
+}

@@ -439,6 +439,11 @@ fn free_text(max: usize) -> impl Strategy<Value = String> {
     })
 }
 
+/// Any string at all, half of the time built from hostile fragments.
+fn any_text_or_hostile() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), text(200)]
+}
+
 fn hcl_eval(source: &str) -> Result<hcl::Value, String> {
     let body = hcl::parse(source).map_err(|e| format!("does not parse: {e}"))?;
     let attr = body
@@ -464,6 +469,20 @@ proptest! {
         match hcl_eval(&source) {
             Ok(value) => prop_assert_eq!(value, hcl::Value::String(s), "from {}", source),
             Err(e) => prop_assert!(false, "{source:?} {e}"),
+        }
+    }
+
+    #[test]
+    fn toml_values_parse_back_to_the_text(s in any_text_or_hostile()) {
+        let mut env = render::env::environment().expect("the environment builds");
+        env.add_template("t.toml.j2", "v = {{ v }}\n").expect("the template compiles");
+        let out = env
+            .get_template("t.toml.j2")
+            .and_then(|t| t.render(minijinja::context! { v => s.clone() }))
+            .expect("the template renders");
+        match out.parse::<toml::Table>() {
+            Ok(table) => prop_assert_eq!(table.get("v").and_then(|v| v.as_str()), Some(s.as_str()), "from {}", out),
+            Err(e) => prop_assert!(false, "{out:?} does not parse: {e}"),
         }
     }
 

@@ -13,7 +13,9 @@ const YAML: AutoEscape = AutoEscape::Custom("yaml");
 
 /// The escaping a template gets, from its file name; `None` for a name we do not render.
 fn escaping_for(name: &str) -> Option<AutoEscape> {
-    if name.ends_with(".yaml.j2") {
+    // A double-quoted YAML scalar is also a TOML basic string: both take `\\`, `\"`, `\n`,
+    // `\r`, `\t` and `\uXXXX`, and the scalar escapes every control character TOML refuses.
+    if name.ends_with(".yaml.j2") || name.ends_with(".toml.j2") {
         Some(YAML)
     } else if name.ends_with(".tf.j2") {
         Some(HCL)
@@ -128,7 +130,7 @@ pub fn environment() -> Result<Environment<'static>, Error> {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
                 format!(
-                    "template {name} must end in .yaml.j2 or .tf.j2 so that its escaping is known"
+                    "template {name} must end in .yaml.j2, .toml.j2 or .tf.j2 so that its escaping is known"
                 ),
             ));
         }

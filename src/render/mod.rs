@@ -60,6 +60,7 @@ impl Target {
             Target::Sam => main
                 .then_some(("template.yaml", "sam/template.yaml.j2"))
                 .into_iter()
+                .chain(main.then_some(("samconfig.toml", "sam/samconfig.toml.j2")))
                 .chain(budget_template)
                 .map(|(p, t)| (p.to_string(), t))
                 .collect(),
