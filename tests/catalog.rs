@@ -769,3 +769,245 @@ fn every_function_gets_its_handler_once_and_terraform_its_build_step() {
         }
     }
 }
+
+/// How many instances each Terraform resource type has: a block is one, or as many as the
+/// literal `local` map its `for_each` names has entries.
+fn tf_instances(files: &[render::RenderedFile]) -> BTreeMap<String, usize> {
+    let bodies: Vec<hcl::Body> = files.iter().map(|f| hcl::parse(&f.body).unwrap()).collect();
+    let local_size = |name: &str| -> usize {
+        bodies
+            .iter()
+            .find_map(|b| local_object(b, name))
+            .map(|e| match e {
+                hcl::Expression::Object(o) => o.len(),
+                other => panic!("local.{name} is not a literal map: {other:?}"),
+            })
+            .unwrap_or_else(|| panic!("no local.{name}"))
+    };
+    let mut counts = BTreeMap::new();
+    for body in &bodies {
+        for block in body
+            .blocks()
+            .filter(|b| b.identifier.as_str() == "resource")
+        {
+            let n = match block
+                .body
+                .attributes()
+                .find(|a| a.key.as_str() == "for_each")
+            {
+                None => 1,
+                Some(a) => {
+                    let text = a.expr.to_string();
+                    let name = text
+                        .strip_prefix("local.")
+                        .unwrap_or_else(|| panic!("for_each over {text}, not a local map"));
+                    local_size(name)
+                }
+            };
+            *counts
+                .entry(block.labels[0].as_str().to_string())
+                .or_default() += n;
+        }
+    }
+    counts
+}
+
+fn cfn_types(files: &[render::RenderedFile]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in files.iter().filter(|f| f.path.ends_with(".yaml")) {
+        let doc: serde_yaml::Value = serde_yaml::from_str(&f.body).unwrap();
+        for r in doc["Resources"]
+            .as_mapping()
+            .into_iter()
+            .flatten()
+            .map(|(_, r)| r)
+        {
+            *counts
+                .entry(r["Type"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    counts
+}
+
+#[test]
+fn every_target_renders_the_same_resources() {
+    use cloudwright::render::aws::{SAM_TYPES, TF_ONLY, TYPES};
+    for case in catalog_plans() {
+        let name = &case.name;
+        let cfn = cfn_types(&case.render(Target::CloudFormation));
+        let tf = tf_instances(&case.render(Target::Terraform));
+        let mut sam = cfn_types(&case.render(Target::Sam));
+        for (serverless, plain) in SAM_TYPES {
+            if let Some(n) = sam.remove(*serverless) {
+                *sam.entry(plain.to_string()).or_default() += n;
+            }
+        }
+        assert_eq!(sam, cfn, "{name}: SAM and CloudFormation differ");
+        for (ty, n) in &cfn {
+            let t = TYPES
+                .iter()
+                .find(|t| t.cfn == ty)
+                .unwrap_or_else(|| panic!("{name}: {ty} is not declared in src/render/aws.rs"));
+            if let Some(tf_type) = t.tf {
+                assert_eq!(
+                    tf.get(tf_type),
+                    Some(n),
+                    "{name}: {n} × {ty}, but Terraform has {:?} × {tf_type}",
+                    tf.get(tf_type)
+                );
+                for with in t.tf_with {
+                    assert!(
+                        tf.get(*with).is_none_or(|m| m <= n),
+                        "{name}: more {with} than {ty}"
+                    );
+                }
+            }
+        }
+        for ty in tf.keys() {
+            assert!(
+                TF_ONLY.contains(&ty.as_str())
+                    || TYPES.iter().any(|t| {
+                        (t.tf == Some(ty.as_str()) || t.tf_with.contains(&ty.as_str()))
+                            && cfn.contains_key(t.cfn)
+                    }),
+                "{name}: Terraform's {ty} has no CloudFormation counterpart in this blueprint"
+            );
+        }
+    }
+}
+
+/// Every action of every role's inline policy, by role: CloudFormation's `Policies` and
+/// Terraform's `aws_iam_role_policy` `jsonencode` body.
+fn cfn_role_actions(files: &[render::RenderedFile]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for f in files.iter().filter(|f| f.path.ends_with(".yaml")) {
+        let doc: serde_yaml::Value = serde_yaml::from_str(&f.body).unwrap();
+        for r in doc["Resources"]
+            .as_mapping()
+            .into_iter()
+            .flatten()
+            .map(|(_, r)| r)
+        {
+            if r["Type"].as_str() != Some("AWS::IAM::Role") {
+                continue;
+            }
+            for p in r["Properties"]["Policies"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+            {
+                for s in p["PolicyDocument"]["Statement"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                {
+                    match &s["Action"] {
+                        serde_yaml::Value::String(a) => {
+                            out.insert(a.clone());
+                        }
+                        serde_yaml::Value::Sequence(list) => {
+                            out.extend(list.iter().filter_map(|a| a.as_str().map(str::to_string)));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The string values of every `Action` key inside `expr` (a `jsonencode({…})` call).
+fn collect_actions(expr: &hcl::Expression, out: &mut BTreeSet<String>) {
+    match expr {
+        hcl::Expression::FuncCall(call) => {
+            for arg in &call.args {
+                collect_actions(arg, out);
+            }
+        }
+        hcl::Expression::Array(items) => {
+            for item in items {
+                collect_actions(item, out);
+            }
+        }
+        hcl::Expression::Object(object) => {
+            for (key, value) in object {
+                let is_action = match key {
+                    hcl::ObjectKey::Identifier(id) => id.as_str() == "Action",
+                    hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s == "Action",
+                    _ => false,
+                };
+                match (is_action, value) {
+                    (true, hcl::Expression::String(a)) => {
+                        out.insert(a.clone());
+                    }
+                    (true, hcl::Expression::Array(list)) => {
+                        out.extend(list.iter().filter_map(|a| match a {
+                            hcl::Expression::String(s) => Some(s.clone()),
+                            _ => None,
+                        }));
+                    }
+                    _ => collect_actions(value, out),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn tf_role_actions(files: &[render::RenderedFile]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for f in files {
+        let body = hcl::parse(&f.body).unwrap();
+        for block in body.blocks().filter(|b| {
+            b.identifier.as_str() == "resource" && b.labels[0].as_str() == "aws_iam_role_policy"
+        }) {
+            let policy = block
+                .body
+                .attributes()
+                .find(|a| a.key.as_str() == "policy")
+                .map(|a| &a.expr)
+                .unwrap();
+            collect_actions(policy, &mut out);
+        }
+    }
+    out
+}
+
+#[test]
+fn iam_is_the_same_in_every_target_and_as_the_plan_derives_it() {
+    for case in catalog_plans() {
+        let name = &case.name;
+        let mut planned: BTreeSet<String> = case
+            .plan
+            .iam
+            .roles
+            .iter()
+            .flat_map(|r| r.actions())
+            .map(str::to_string)
+            .collect();
+        let cfn = cfn_role_actions(&case.render(Target::CloudFormation));
+        let tf = tf_role_actions(&case.render(Target::Terraform));
+        assert_eq!(cfn, tf, "{name}: the roles' actions differ between targets");
+        // The flow-log role is the network's, not yet derived from connections.
+        for a in [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "logs:DescribeLogGroups",
+            "logs:DescribeLogStreams",
+        ] {
+            if cfn.contains(a) {
+                planned.insert(a.to_string());
+            }
+        }
+        assert_eq!(
+            cfn, planned,
+            "{name}: the rendered roles are not what the plan derives"
+        );
+        assert!(
+            cfn.iter().all(|a| !a.contains('*')),
+            "{name}: a wildcard action: {cfn:?}"
+        );
+    }
+}

@@ -170,6 +170,13 @@ def boto_session(endpoint: str, account: str, region: str):
     return session
 
 
+def type_counts(template: dict) -> dict:
+    counts = {}
+    for resource in template.get("Resources", {}).values():
+        counts[resource.get("Type", "")] = counts.get(resource.get("Type", ""), 0) + 1
+    return counts
+
+
 def expand_sam(template: dict, region: str) -> dict:
     """The SAM transform, locally: no network, no managed policies to look up."""
     import boto3
@@ -394,6 +401,15 @@ def deploy_cloudformation(name, blueprint, target, endpoint, accounts, gaps):
             if target == "sam":
                 template = expand_sam(template, region)
                 body = json.dumps(template)
+                if copy == 1:
+                    # The SAM transform must produce what the CloudFormation target writes.
+                    plain = yaml_parse((OUT / name / "cloudformation" / path.name).read_text())
+                    expanded, expected = type_counts(template), type_counts(plain)
+                    if expanded == expected:
+                        lines.append(f"  SAM expansion of {path.name}: the CloudFormation target's {sum(expected.values())} resources, type for type")
+                    else:
+                        differ = sorted(k for k in set(expanded) | set(expected) if expanded.get(k) != expected.get(k))
+                        failures.append(f"{path.name}: the SAM expansion differs from the CloudFormation target: " + ", ".join(f"{k} {expanded.get(k, 0)} vs {expected.get(k, 0)}" for k in differ))
             patched = False
             applied = set()
             for logical_id, resource in template.get("Resources", {}).items():

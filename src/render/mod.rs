@@ -1,5 +1,6 @@
 //! Rendering a plan into files, in memory: no disk access here (see [`crate::write`]).
 
+pub mod aws;
 mod components;
 mod context;
 
