@@ -161,6 +161,61 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
             "name".into(),
         );
     }
+    // A component's Terraform names: `<blueprint, fitted>-<8 characters>-<component>…`.
+    let deployment = format!("{}-00000000", fit(&plan.name, 20));
+    for c in &plan.components {
+        let field = format!("components.{}", c.name);
+        let with = |suffix: &str| format!("{deployment}-{}{suffix}", c.name);
+        match c.kind {
+            crate::components::Kind::Function => {
+                push("Lambda function name", with(""), 64, "-_", field.clone());
+                push(
+                    "IAM role name prefix",
+                    format!("{}-", fit(&format!("{}-{}", plan.name, c.name), 37)),
+                    38,
+                    "-_+=,.@",
+                    field.clone(),
+                );
+                push(
+                    "CloudWatch alarm name",
+                    with("-errors"),
+                    255,
+                    "-_",
+                    field.clone(),
+                );
+            }
+            crate::components::Kind::Api => {
+                push(
+                    "Cognito user pool name",
+                    with("-users"),
+                    128,
+                    "-_",
+                    field.clone(),
+                );
+                push("API Gateway API name", with(""), 1024, "-_", field.clone());
+                push(
+                    "CloudWatch alarm name",
+                    with("-5xx"),
+                    255,
+                    "-_",
+                    field.clone(),
+                );
+            }
+            crate::components::Kind::Table => {
+                push("DynamoDB table name", with(""), 255, "-_.", field.clone());
+            }
+            crate::components::Kind::Topic => {
+                push("SNS topic name", with(""), 256, "-_", field.clone());
+            }
+        }
+        push(
+            "CloudWatch Logs log group",
+            format!("/aws/lambda/{}", with("")),
+            512,
+            "-_./#",
+            field,
+        );
+    }
     if plan.budget.is_some() {
         push(
             "AWS Budgets budget name prefix",

@@ -37,8 +37,8 @@ for path in sys.argv[1:]:
         print(f"FAILED {path}: PyYAML cannot read it: {e}")
         failed += 1
         continue
-    # Only the SAM target's main template has a Transform, and only SAM's.
-    allowed = TOP_LEVEL | ({"Transform"} if "/sam/" in path and path.endswith("/template.yaml") else set())
+    # Only the SAM target's main template has a Transform, and only SAM's, and SAM's Globals.
+    allowed = TOP_LEVEL | ({"Transform", "Globals"} if "/sam/" in path and path.endswith("/template.yaml") else set())
     extra = set(doc) - allowed if isinstance(doc, dict) else {"<not a mapping>"}
     if not extra and "Transform" in doc and doc["Transform"] != SAM_TRANSFORM:
         extra = {"Transform"}

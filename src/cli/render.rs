@@ -55,7 +55,8 @@ pub struct Args {
         conflicts_with = "stdout"
     )]
     out_dir: Option<PathBuf>,
-    /// Print the output instead of writing it (single-file targets only).
+    /// Print the template instead of writing it (single-file targets only; function handlers,
+    /// which are scaffolded once into the output directory, are not printed).
     #[arg(long)]
     stdout: bool,
     /// Fail instead of creating or changing the lock file (for CI).
@@ -98,13 +99,14 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .map(|f| write::with_header(f, name, &source_file))
         .collect();
     let Some(dir) = &args.out_dir else {
-        match files.as_slice() {
+        let generated: Vec<&write::OutputFile> = files.iter().filter(|f| !f.scaffold).collect();
+        match generated.as_slice() {
             [only] => print(&only.contents)?,
             _ => {
                 return Err(Failure::Tool(format!(
                     "--stdout prints one file, but {} writes {}: use --out-dir",
                     args.target,
-                    files.len()
+                    generated.len()
                 )));
             }
         }

@@ -184,6 +184,13 @@ pub fn render(
         accepted => context::accepted(plan, accepted),
     };
     let components = components::components(plan, accepted);
+    // Converted to template values once: every file of a blueprint reads the same views.
+    let outputs: Vec<&components::Output> = components.iter().flat_map(|c| &c.outputs).collect();
+    let shared = context! {
+        components => minijinja::Value::from_serialize(&components),
+        component_outputs => minijinja::Value::from_serialize(&outputs),
+        ..ctx
+    };
     let mut component = components.iter();
     target
         .files(plan)
@@ -193,15 +200,9 @@ pub fn render(
             let body = if template == "terraform/component.tf.j2" {
                 let c = component.next();
                 env.get_template(template)?
-                    .render(context! { c => c, ..ctx.clone() })?
+                    .render(context! { c => c, ..shared.clone() })?
             } else {
-                let outputs: Vec<&components::Output> =
-                    components.iter().flat_map(|c| &c.outputs).collect();
-                env.get_template(template)?.render(context! {
-                    components => &components,
-                    component_outputs => outputs,
-                    ..ctx.clone()
-                })?
+                env.get_template(template)?.render(&shared)?
             };
             Ok(RenderedFile {
                 path,

@@ -1,6 +1,10 @@
-//! Whole-process benchmark: runs `cloudwright render ha-vpc --target T --out-dir DIR` for every
-//! target and reports median and worst wall time and peak resident memory of the process.
-//! Targets: under 10 ms wall and under 20 MiB peak memory per run.
+//! Whole-process benchmark: runs `cloudwright render <catalog blueprint> --target T --out-dir DIR`
+//! for `ha-vpc` and `serverless-api` and every target, and reports median and worst wall time and
+//! peak resident memory of the process. Targets: under 10 ms wall and under 20 MiB peak memory
+//! per run.
+//!
+//! Then synthetic blueprints with 10, 100 and 1,000 functions and as many tables (each function
+//! reads and writes its table): target under 1 s for 1,000 of each, growing linearly.
 //!
 //! Then the worst inputs: `cloudwright check` on blueprints at the 4 MiB input cap (one padded
 //! with comments, one with 100,000 budget email addresses, half of them repeated) and on a 20 MB
@@ -13,9 +17,9 @@ use std::time::{Duration, Instant};
 
 const RUNS: usize = 50;
 
-/// Runs `cloudwright render ha-vpc` for `target`; returns its wall time and peak RSS in KiB.
-fn run_once(target: &str, out_dir: &std::path::Path) -> (Duration, i64) {
-    let mut args: Vec<std::ffi::OsString> = ["render", "ha-vpc", "--target", target, "--out-dir"]
+/// Runs `cloudwright render <blueprint>` for `target`; returns its wall time and peak RSS in KiB.
+fn run_once(blueprint: &str, target: &str, out_dir: &std::path::Path) -> (Duration, i64) {
+    let mut args: Vec<std::ffi::OsString> = ["render", blueprint, "--target", target, "--out-dir"]
         .iter()
         .map(Into::into)
         .collect();
@@ -109,29 +113,77 @@ fn worst_inputs(dir: &std::path::Path) {
     }
 }
 
+/// A blueprint with `n` tables and `n` functions, each function reading and writing its table.
+fn components(n: usize) -> String {
+    let mut text = String::from(
+        "name: many\ndescription: Many functions and tables\nenvironment: development\nregion: eu-west-1\ncomponents:\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "  t{i}:\n    kind: table\n    partition: {{ name: id, type: string }}\n  f{i}:\n    kind: function\n    runtime: nodejs\n    uses: {{ t{i}: read-write }}\n"
+        ));
+    }
+    text
+}
+
+fn scaling(dir: &std::path::Path) {
+    println!();
+    println!(
+        "{:<34} {:>10} {:>10} {:>12}",
+        "components (render --target T)", "median", "worst", "peak RSS"
+    );
+    for n in [10, 100, 1000] {
+        let path = dir.join(format!("many-{n}.yaml"));
+        std::fs::write(&path, components(n)).expect("the blueprint is written");
+        for target in ["cloudformation", "terraform"] {
+            let out = dir.join(format!("many-{n}-{target}"));
+            let mut times = Vec::new();
+            let mut peak = 0;
+            for _ in 0..5 {
+                let (t, rss) = run_once(path.to_str().expect("a UTF-8 path"), target, &out);
+                times.push(t);
+                peak = peak.max(rss);
+            }
+            times.sort();
+            println!(
+                "{:<34} {:>7.1} ms {:>7.1} ms {:>8.1} MiB",
+                format!("{n} functions + {n} tables, {target}"),
+                times[times.len() / 2].as_secs_f64() * 1e3,
+                times[times.len() - 1].as_secs_f64() * 1e3,
+                peak as f64 / 1024.0
+            );
+        }
+    }
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     println!(
-        "{:<15} {:>10} {:>10} {:>12}",
-        "target", "median", "worst", "peak RSS"
+        "{:<30} {:>10} {:>10} {:>12}",
+        "blueprint, target", "median", "worst", "peak RSS"
     );
-    for target in ["cloudformation", "sam", "terraform"] {
-        let out = dir.path().join(target);
-        run_once(target, &out);
+    for (blueprint, target) in ["ha-vpc", "serverless-api"]
+        .into_iter()
+        .flat_map(|b| ["cloudformation", "sam", "terraform"].map(|t| (b, t)))
+    {
+        let out = dir.path().join(format!("{blueprint}-{target}"));
+        run_once(blueprint, target, &out);
         let mut times = Vec::with_capacity(RUNS);
         let mut peak = 0;
         for _ in 0..RUNS {
-            let (t, rss) = run_once(target, &out);
+            let (t, rss) = run_once(blueprint, target, &out);
             times.push(t);
             peak = peak.max(rss);
         }
         times.sort();
         println!(
-            "{target:<15} {:>7.2} ms {:>7.2} ms {:>8.1} MiB",
+            "{:<30} {:>7.2} ms {:>7.2} ms {:>8.1} MiB",
+            format!("{blueprint}, {target}"),
             times[RUNS / 2].as_secs_f64() * 1e3,
             times[RUNS - 1].as_secs_f64() * 1e3,
             peak as f64 / 1024.0
         );
     }
+    scaling(dir.path());
     worst_inputs(dir.path());
 }
