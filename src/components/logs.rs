@@ -18,12 +18,7 @@ pub struct LogGroup {
     pub skips: Vec<LogSkip>,
 }
 
-/// A checkov check skipped on the log group, with the reason.
-#[derive(Debug, Clone, Serialize)]
-pub struct LogSkip {
-    pub id: &'static str,
-    pub reason: String,
-}
+pub use crate::components::Skip as LogSkip;
 
 /// Why logs kept less than a year pass: OBS001 is off or a warning in the environment, or the
 /// blueprint accepted it.
@@ -83,19 +78,7 @@ pub fn log_group(
         (
             "Statement",
             Doc::List(vec![
-                Doc::map([
-                    ("Sid", Doc::str("AccountAdministration")),
-                    ("Effect", Doc::str("Allow")),
-                    (
-                        "Principal",
-                        Doc::map([(
-                            "AWS",
-                            Doc::Expr(Expr::arn("iam", false, vec![Part::Lit("root".into())])),
-                        )]),
-                    ),
-                    ("Action", Doc::str("kms:*")),
-                    ("Resource", Doc::str("*")),
-                ]),
+                crate::components::key_administration(),
                 Doc::map([
                     ("Sid", Doc::str("CloudWatchLogsForThisLogGroup")),
                     ("Effect", Doc::str("Allow")),

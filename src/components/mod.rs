@@ -308,3 +308,43 @@ impl Ids {
         )
     }
 }
+
+/// A checkov check that does not apply to a generated resource, with the reason a reviewer
+/// reads next to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skip {
+    pub id: &'static str,
+    pub reason: String,
+}
+
+impl Wanted {
+    /// `alarms: <topic>`: the component's alarm notifies a topic.
+    pub fn alarms(at: &str, topic: &str) -> Wanted {
+        Wanted {
+            field: format!("{at}.alarms"),
+            name: topic.to_string(),
+            expect: &[Kind::Topic],
+            access: Access::Alarms,
+            what: "alarms notify",
+        }
+    }
+}
+
+/// The key-policy statement every customer-managed key starts with: the account administers
+/// the key, and IAM policies decide who else uses it.
+pub fn key_administration() -> crate::expr::Doc {
+    use crate::expr::{Doc, Expr, Part};
+    Doc::map([
+        ("Sid", Doc::str("AccountAdministration")),
+        ("Effect", Doc::str("Allow")),
+        (
+            "Principal",
+            Doc::map([(
+                "AWS",
+                Doc::Expr(Expr::arn("iam", false, vec![Part::Lit("root".into())])),
+            )]),
+        ),
+        ("Action", Doc::str("kms:*")),
+        ("Resource", Doc::str("*")),
+    ])
+}

@@ -48,12 +48,7 @@ pub struct Route {
     pub skips: Vec<Skip>,
 }
 
-/// A checkov check that does not apply, with the reason.
-#[derive(Debug, Clone, Serialize)]
-pub struct Skip {
-    pub id: &'static str,
-    pub reason: String,
-}
+pub use crate::components::Skip;
 
 /// A JSON schema model of a request body.
 #[derive(Debug, Clone, Serialize)]

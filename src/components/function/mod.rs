@@ -256,13 +256,7 @@ impl Spec {
             });
         }
         if let Some(t) = &self.alarms {
-            out.push(Wanted {
-                field: format!("{at}.alarms"),
-                name: t.clone(),
-                expect: &[Kind::Topic],
-                access: Access::Alarms,
-                what: "alarms notify",
-            });
+            out.push(Wanted::alarms(at, t));
         }
         out
     }

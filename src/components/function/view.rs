@@ -37,12 +37,7 @@ pub struct Vpc {
     pub security_group_name_prefix: String,
 }
 
-/// A checkov check that does not apply to this function, with the reason.
-#[derive(Debug, Clone, Serialize)]
-pub struct Skip {
-    pub id: &'static str,
-    pub reason: String,
-}
+pub use crate::components::Skip;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Alarm {

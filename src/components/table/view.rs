@@ -89,10 +89,6 @@ pub fn view(c: &Planned, t: &TablePlan, plan: &Plan) -> View {
         comment
             .push("Retained when the stack or configuration is deleted: it holds the data.".into());
     }
-    let root = Doc::map([(
-        "AWS",
-        Doc::Expr(Expr::arn("iam", false, vec![Part::Lit("root".into())])),
-    )]);
     let key = t.customer_key.then(|| Key {
         description: format!("Encrypts table {} of {}", c.name, plan.name),
         alias: Expr(vec![
@@ -105,13 +101,7 @@ pub fn view(c: &Planned, t: &TablePlan, plan: &Plan) -> View {
             (
                 "Statement",
                 Doc::List(vec![
-                    Doc::map([
-                        ("Sid", Doc::str("AccountAdministration")),
-                        ("Effect", Doc::str("Allow")),
-                        ("Principal", root.clone()),
-                        ("Action", Doc::str("kms:*")),
-                        ("Resource", Doc::str("*")),
-                    ]),
+                    crate::components::key_administration(),
                     Doc::map([
                         ("Sid", Doc::str("DynamoDBReadsKeyMetadata")),
                         ("Effect", Doc::str("Allow")),

@@ -87,17 +87,7 @@ pub fn view(c: &Planned, t: &TopicPlan, plan: &Plan, index: usize) -> View {
         .into_iter()
         .map(|(from, what)| Doc::Expr(alarm_arn(&plan.components[from].ids, what)))
         .collect();
-    let root = Doc::map([(
-        "AWS",
-        Doc::Expr(Expr::arn("iam", false, vec![Part::Lit("root".into())])),
-    )]);
-    let mut key_statements = vec![Doc::map([
-        ("Sid", Doc::str("AccountAdministration")),
-        ("Effect", Doc::str("Allow")),
-        ("Principal", root),
-        ("Action", Doc::str("kms:*")),
-        ("Resource", Doc::str("*")),
-    ])];
+    let mut key_statements = vec![crate::components::key_administration()];
     let mut topic_statements = vec![Doc::map([
         ("Sid", Doc::str("DenyInsecureTransport")),
         ("Effect", Doc::str("Deny")),
