@@ -108,9 +108,39 @@ pub struct Invoke {
 pub struct Grants {
     pub roles: Vec<Role>,
     pub invokes: Vec<Invoke>,
+    /// The statements of the role VPC Flow Logs assumes, when the network has flow logs.
+    pub flow_logs: Vec<Statement>,
 }
 
 impl Grants {
+    /// The flow-log delivery role's policy.
+    pub fn flow_logs_policy(&self) -> Doc {
+        Doc::map([
+            ("Version", Doc::str("2012-10-17")),
+            (
+                "Statement",
+                Doc::List(self.flow_logs.iter().map(Statement::doc).collect()),
+            ),
+        ])
+    }
+
+    /// Every action any role is allowed, sorted.
+    pub fn actions(&self) -> Vec<&'static str> {
+        let mut all: Vec<&'static str> = self
+            .roles
+            .iter()
+            .flat_map(Role::actions)
+            .chain(
+                self.flow_logs
+                    .iter()
+                    .flat_map(|s| s.actions.iter().copied()),
+            )
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     pub fn role_of(&self, owner: usize) -> Option<&Role> {
         self.roles.iter().find(|r| r.owner == owner)
     }
@@ -127,6 +157,9 @@ pub fn derive(
     network: Option<&NetworkPlan>,
 ) -> Grants {
     let mut grants = Grants::default();
+    if network.is_some_and(|n| n.flow_logs.is_some()) {
+        grants.flow_logs = flow_log_delivery();
+    }
     for (i, c) in components.iter().enumerate() {
         let ComponentPlan::Function(f) = &c.plan else {
             continue;
@@ -273,6 +306,36 @@ pub fn derive(
         }
     }
     grants
+}
+
+/// What VPC Flow Logs needs to deliver to the network's log group: write its streams, and find
+/// the group (DescribeLogGroups is checked on every group of the account and region).
+fn flow_log_delivery() -> Vec<Statement> {
+    let logs = |resource: Vec<Part>| Expr::arn("logs", true, resource);
+    vec![
+        Statement {
+            sid: "DeliverToTheFlowLogGroup".into(),
+            actions: vec![
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogStreams",
+            ],
+            resources: vec![logs(vec![
+                Part::Lit("log-group:".into()),
+                Part::Res {
+                    cfn: "FlowLogsLogGroup".into(),
+                    attr: None,
+                    tf: "aws_cloudwatch_log_group.flow_logs.name".into(),
+                },
+                Part::Lit(":*".into()),
+            ])],
+        },
+        Statement {
+            sid: "FindTheFlowLogGroup".into(),
+            actions: vec!["logs:DescribeLogGroups"],
+            resources: vec![logs(vec![Part::Lit("log-group:*".into())])],
+        },
+    ]
 }
 
 /// What Lambda needs to attach a function to its tier: describing interfaces takes only `*`;

@@ -157,10 +157,10 @@ pub struct FlowLogs {
     /// `!Sub` body matching the ARN of this blueprint's flow-log groups, for the key policy's
     /// encryption-context condition: the current one and any a replaced VPC left behind.
     pub log_group_arn_sub: String,
-    /// `!Sub` body matching every log group of the account and region (for DescribeLogGroups).
-    pub log_groups_arn_sub: String,
     /// `!Sub` body of the flow logs' source ARN, for the role's confused-deputy condition.
     pub flow_log_arn_sub: String,
+    /// The delivery role's policy, from the IAM model.
+    pub role_policy: crate::expr::Doc,
 }
 
 /// The subnets of one tier, for outputs.
@@ -517,7 +517,7 @@ pub fn network(plan: &Plan) -> Option<Network> {
                 "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_prefix}/vpc-*{}",
                 naming::LOG_GROUP_SUFFIX
             ),
-            log_groups_arn_sub: "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*".into(),
+            role_policy: plan.iam.flow_logs_policy(),
             flow_log_arn_sub: "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*".into(),
             log_group_prefix,
             log_group_name_sub,

@@ -46,12 +46,22 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
 /// Every wildcard action and every unscoped resource of `grants`.
 pub fn problems(grants: &Grants, name: impl Fn(usize) -> String) -> Vec<Finding> {
     let mut out = Vec::new();
-    for role in &grants.roles {
-        let owner = name(role.owner);
-        for s in &role.statements {
+    let roles = grants
+        .roles
+        .iter()
+        .map(|r| (name(r.owner), &r.statements))
+        .chain(std::iter::once(("network".to_string(), &grants.flow_logs)));
+    for (owner, statements) in roles {
+        // `network` is reserved: no component has that name.
+        let field = if owner == "network" {
+            "network.flow_logs".to_string()
+        } else {
+            format!("components.{owner}")
+        };
+        for s in statements {
             for action in s.actions.iter().filter(|a| a.contains('*')) {
                 out.push(Finding {
-                    field: format!("components.{owner}"),
+                    field: field.clone(),
                     message: format!(
                         "the role of `{owner}` would allow `{action}` (statement {})",
                         s.sid
@@ -66,7 +76,7 @@ pub fn problems(grants: &Grants, name: impl Fn(usize) -> String) -> Vec<Finding>
                     .filter(|a| !UNSCOPED.iter().any(|(u, _)| u == *a))
                 {
                     out.push(Finding {
-                        field: format!("components.{owner}"),
+                        field: field.clone(),
                         message: format!(
                             "the role of `{owner}` would allow `{action}` on every resource"
                         ),
@@ -96,6 +106,7 @@ mod tests {
                 }],
             }],
             invokes: Vec::new(),
+            flow_logs: Vec::new(),
         }
     }
 
