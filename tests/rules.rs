@@ -319,3 +319,15 @@ fn a_suppression_without_a_reason_is_refused() {
     );
     snap("rules.cli.suppression-without-reason", r.transcript());
 }
+
+#[test]
+fn the_readme_documents_every_component_kind() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for kind in cloudwright::components::Kind::ALL {
+        let heading = format!("\n### {kind}\n");
+        assert!(
+            readme.contains(&heading),
+            "README lacks a `### {kind}` section"
+        );
+    }
+}
