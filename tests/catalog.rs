@@ -999,3 +999,17 @@ fn iam_is_the_same_in_every_target_and_as_the_plan_derives_it() {
         );
     }
 }
+
+#[test]
+fn the_catalog_and_fixtures_use_every_kind_so_every_template_is_validated() {
+    let used: BTreeSet<&str> = catalog_plans()
+        .iter()
+        .flat_map(|c| c.plan.components.iter().map(|p| p.kind.name()))
+        .collect();
+    for kind in cloudwright::components::Kind::ALL {
+        assert!(
+            used.contains(kind.name()),
+            "no catalog blueprint or render fixture has a {kind}"
+        );
+    }
+}
