@@ -54,33 +54,19 @@ pub fn retention_skips(
     }]
 }
 
-/// `/aws/<service>/<deployment>-<name>`: unique to the deployment, even after a deleted one left
-/// its retained group behind.
-pub fn log_group(
-    service: &str,
-    name: &str,
-    retention_days: u32,
-    retain: bool,
-    what: String,
-    skips: Vec<LogSkip>,
-) -> LogGroup {
-    let group = |deployment: Part| {
-        vec![
-            Part::Lit(format!("/aws/{service}/")),
-            deployment,
-            Part::Lit(format!("-{name}")),
-        ]
-    };
-    let mut pattern = vec![Part::Lit("log-group:".into())];
-    pattern.extend(group(Part::AnyDeployment));
-    let policy = Doc::map([
+/// The policy of a key that encrypts log groups: the account administers it, and CloudWatch Logs
+/// in the region may use it for the groups whose ARN matches `pattern` (after `log-group:`).
+pub fn key_policy(sid: &str, pattern: Vec<Part>) -> Doc {
+    let mut arn = vec![Part::Lit("log-group:".into())];
+    arn.extend(pattern);
+    Doc::map([
         ("Version", Doc::str("2012-10-17")),
         (
             "Statement",
             Doc::List(vec![
                 crate::components::key_administration(),
                 Doc::map([
-                    ("Sid", Doc::str("CloudWatchLogsForThisLogGroup")),
+                    ("Sid", Doc::str(sid)),
                     ("Effect", Doc::str("Allow")),
                     (
                         "Principal",
@@ -116,14 +102,35 @@ pub fn log_group(
                             "ArnLike",
                             Doc::map([(
                                 "kms:EncryptionContext:aws:logs:arn",
-                                Doc::Expr(Expr::arn("logs", true, pattern)),
+                                Doc::Expr(Expr::arn("logs", true, arn)),
                             )]),
                         )]),
                     ),
                 ]),
             ]),
         ),
-    ]);
+    ])
+}
+
+/// `/aws/<service>/<deployment>-<name>`: unique to the deployment, even after a deleted one left
+/// its retained group behind.
+pub fn log_group(
+    service: &str,
+    name: &str,
+    retention_days: u32,
+    retain: bool,
+    what: String,
+    skips: Vec<LogSkip>,
+) -> LogGroup {
+    let group = |deployment: Part| {
+        vec![
+            Part::Lit(format!("/aws/{service}/")),
+            deployment,
+            Part::Lit(format!("-{name}")),
+        ]
+    };
+    let pattern = group(Part::AnyDeployment);
+    let policy = key_policy("CloudWatchLogsForThisLogGroup", pattern);
     LogGroup {
         skips,
         name: Expr(group(Part::Deployment)),

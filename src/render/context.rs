@@ -154,9 +154,9 @@ pub struct FlowLogs {
     /// Terraform `name_prefix` of the delivery role: at most 38 characters.
     pub role_name_prefix: String,
     pub name: String,
-    /// `!Sub` body matching the ARN of this blueprint's flow-log groups, for the key policy's
-    /// encryption-context condition: the current one and any a replaced VPC left behind.
-    pub log_group_arn_sub: String,
+    /// The key's policy: CloudWatch Logs may use it for this blueprint's flow-log groups (the
+    /// current one and any a replaced VPC left behind).
+    pub key_policy: crate::expr::Doc,
     /// `!Sub` body of the flow logs' source ARN, for the role's confused-deputy condition.
     pub flow_log_arn_sub: String,
     /// The delivery role's policy, from the IAM model.
@@ -510,15 +510,21 @@ pub fn network(plan: &Plan) -> Option<Network> {
             key_alias_sub: format!("{key_alias_prefix}/${{Vpc}}{}", naming::LOG_GROUP_SUFFIX),
             key_alias_prefix,
             key_description: format!("Encrypts the VPC flow logs of {bp}"),
-            role_description: format!("Lets VPC Flow Logs deliver the flow logs of {bp} to CloudWatch Logs"),
+            role_description: format!(
+                "Lets VPC Flow Logs deliver the flow logs of {bp} to CloudWatch Logs"
+            ),
             name: format!("{bp}-flow-logs"),
             role_name_prefix: naming::role_name_prefix(plan),
-            log_group_arn_sub: format!(
-                "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{log_group_prefix}/vpc-*{}",
-                naming::LOG_GROUP_SUFFIX
+            key_policy: crate::components::logs::key_policy(
+                "CloudWatchLogsForTheFlowLogGroup",
+                vec![crate::expr::Part::Lit(format!(
+                    "{log_group_prefix}/vpc-*{}",
+                    naming::LOG_GROUP_SUFFIX
+                ))],
             ),
             role_policy: plan.iam.flow_logs_policy(),
-            flow_log_arn_sub: "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*".into(),
+            flow_log_arn_sub:
+                "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*".into(),
             log_group_prefix,
             log_group_name_sub,
         }
