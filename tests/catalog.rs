@@ -831,7 +831,7 @@ fn cfn_types(files: &[render::RenderedFile]) -> BTreeMap<String, usize> {
 }
 
 #[test]
-fn every_target_renders_the_same_resources() {
+fn every_target_renders_exactly_the_declared_inventory() {
     use cloudwright::render::aws::{SAM_TYPES, TF_ONLY, TYPES};
     for case in catalog_plans() {
         let name = &case.name;
@@ -844,6 +844,15 @@ fn every_target_renders_the_same_resources() {
             }
         }
         assert_eq!(sam, cfn, "{name}: SAM and CloudFormation differ");
+        let declared: BTreeMap<String, usize> =
+            render::inventory::inventory(&case.plan, &case.accepted)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+        assert_eq!(
+            cfn, declared,
+            "{name}: CloudFormation is not the declared inventory"
+        );
         for (ty, n) in &cfn {
             let t = TYPES
                 .iter()

@@ -70,7 +70,7 @@ TF_ENDPOINTS = {
     "aws_iam_": "iam", "aws_kms_": "kms", "aws_cloudwatch_log_": "logs", "aws_budgets_": "budgets",
     "aws_cloudwatch_metric_alarm": "cloudwatch", "aws_dynamodb_": "dynamodb", "aws_lambda_": "lambda",
     "aws_api_gateway_": "apigateway", "aws_apigatewayv2_": "apigatewayv2", "aws_cognito_": "cognitoidp",
-    "aws_sns_": "sns", "aws_sqs_": "sqs", "aws_s3_": "s3",
+    "aws_sns_": "sns", "aws_sqs_": "sqs", "aws_s3_": "s3", "aws_appautoscaling_": "applicationautoscaling",
     "aws_caller_identity": "sts", "aws_partition": None, "aws_region": None,
 }
 
@@ -579,12 +579,19 @@ def plan_drift(plan: dict, drift_gaps: list[dict]) -> tuple[list[tuple[dict, str
 
 
 def prevent_destroy(files: dict[str, str]) -> set[str]:
-    """The address (type.name) of every resource whose lifecycle has prevent_destroy = true."""
+    """The address (type.name) of every resource that `terraform destroy` must not delete: its
+    lifecycle has prevent_destroy = true, or AWS refuses to delete it while its deletion
+    protection is on (a table's deletion_protection_enabled, a user pool's deletion_protection)."""
+    kept = (
+        r"^\s*prevent_destroy\s*=\s*true\b",
+        r"^\s*deletion_protection_enabled\s*=\s*true\b",
+        r'^\s*deletion_protection\s*=\s*"ACTIVE"',
+    )
     return {
         ".".join(re.findall(r'"([^"]*)"', labels)[:2])
         for text in files.values()
         for labels, body in tf_blocks(text, "resource")
-        if re.search(r"^\s*prevent_destroy\s*=\s*true\b", body, re.M)
+        if any(re.search(k, body, re.M) for k in kept)
     }
 
 
@@ -693,9 +700,9 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
             continue
         step = f"copy {copy}" if len(copies) > 1 else "copy 1"
         # The documented teardown: every resource with prevent_destroy (keys, tables, user pools:
-        # what the output retains, like CloudFormation's DeletionPolicy: Retain) leaves the state
-        # first, so its deletion protection never comes into play and it stays in the account;
-        # then everything else is destroyed.
+        # what the output retains, like CloudFormation's DeletionPolicy: Retain) or deletion
+        # protection leaves the state first and stays in the account; then everything else is
+        # destroyed.
         protected = prevent_destroy({p.name: p.read_text() for p in work.glob("*.tf")})
         rc, out = run_tf(["state", "list"], work, env)
         kept = [r for r in out.split() if re.sub(r"\[.*\]$", "", r) in protected]
@@ -704,7 +711,7 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
             if rc != 0:
                 failures.append(f"{step} state rm {' '.join(kept)} failed (exit {rc})")
                 continue
-            lines.append(f"  {step}: kept by prevent_destroy, removed from state: {', '.join(kept)}")
+            lines.append(f"  {step}: kept by prevent_destroy or deletion protection, removed from state: {', '.join(kept)}")
         rc, out = run_tf(["destroy", "-auto-approve"], work, env)
         match = re.search(r"Destroy complete! Resources: (\d+) destroyed", out)
         if rc != 0 or not match:

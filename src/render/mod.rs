@@ -3,6 +3,7 @@
 pub mod aws;
 mod components;
 mod context;
+pub mod inventory;
 
 pub use context::one_line;
 pub mod env;
