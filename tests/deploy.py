@@ -368,7 +368,7 @@ def deploy_cloudformation(name, blueprint, target, endpoint, accounts, gaps):
     emulated = set(get_model_map())
     gaps_by_type = {}  # resource_type is one type or a list of them
     for gap in gaps:
-        if target in gap["targets"] and "resource_type" in gap:
+        if target in gap["targets"] and "resource_type" in gap and "patch" not in gap:
             kinds = gap["resource_type"]
             for kind in [kinds] if isinstance(kinds, str) else kinds:
                 gaps_by_type[kind] = gap
@@ -414,6 +414,14 @@ def deploy_cloudformation(name, blueprint, target, endpoint, accounts, gaps):
             applied = set()
             for logical_id, resource in template.get("Resources", {}).items():
                 kind = resource.get("Type", "")
+                for mock in (g for g in gaps if g.get("patch") == "mock-integration" and target in g["targets"]):
+                    integration = resource.get("Properties", {}).get("Integration", {})
+                    if kind == mock["resource_type"] and integration.get("Type") == "MOCK":
+                        integration.update(IntegrationHttpMethod="OPTIONS", Uri="")
+                        patched = True
+                        if copy == 1 and mock["id"] not in applied:
+                            lines.append(gap_line(mock, f"{path.name} {logical_id}"))
+                            applied.add(mock["id"])
                 gap = gaps_by_type.get(kind)
                 if kind not in emulated:
                     if gap is None and copy == 1:
@@ -503,6 +511,23 @@ def tf_blocks(text: str, keyword: str) -> list[tuple[str, str]]:
             i += 1
         blocks.append((match.group(1), text[match.end():i - 1]))
     return blocks
+
+
+def drop_blocks(text: str, types: list[str]) -> tuple[str, list[str]]:
+    """TEXT without its top-level resource blocks of TYPES, and the addresses left out."""
+    removed, out, at = [], [], 0
+    for match in re.finditer(r'^resource\s+"([a-z0-9_]+)"\s+"([^"]+)"\s*\{', text, re.M):
+        if match.group(1) not in types:
+            continue
+        depth, i = 1, match.end()
+        while depth and i < len(text):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        out.append(text[at:match.start()])
+        at = i
+        removed.append(f"{match.group(1)}.{match.group(2)}")
+    out.append(text[at:])
+    return "".join(out), removed
 
 
 def tf_override(files: dict[str, str], endpoint: str, account: str, region: str) -> tuple[str, list[str]]:
@@ -621,8 +646,16 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
                 if copy == 1:
                     lines.append(gap_line(dropped, f"{path.name} left out"))
                 continue
+            # A gap may leave single resource blocks out instead (whole files would take the
+            # resources they hold with them).
+            for gap in (g for g in tf_gaps if "terraform_resources_left_out" in g):
+                kept, removed = drop_blocks(text, gap["terraform_resources_left_out"])
+                if removed:
+                    text = kept
+                    if copy == 1:
+                        lines.append(gap_line(gap, f"{path.name}: {', '.join(removed)} left out"))
             files[path.name] = text
-            shutil.copy(path, work / path.name)
+            (work / path.name).write_text(text)
         # What the configuration reads besides its .tf files: the functions' sources and the
         # build script that packages them (run below, before apply, as the README says).
         if (source / "src").is_dir():
