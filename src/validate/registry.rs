@@ -3,14 +3,14 @@
 
 use super::rule::Rule;
 use super::rules::{
-    api_without_auth, availability_zones_exist, elastic_ips_over_default_quota,
-    flow_log_retention_too_short, flow_logs_disabled, hard_coded_credentials,
-    load_balancer_tier_too_small, log_retention_too_short, names_within_limits,
-    nat_single_point_of_failure, no_budget, policy_wildcards, public_ips_on_launch,
-    reserved_range_overlapped, single_az_in_production, subnets_do_not_fit,
-    subnets_outside_vpc_or_overlapping, table_without_deletion_protection, table_without_pitr,
-    user_pool_not_in_region, vpc_prefix_out_of_range,
+    availability_zones_exist, elastic_ips_over_default_quota, flow_log_retention_too_short,
+    flow_logs_disabled, hard_coded_credentials, load_balancer_tier_too_small,
+    log_retention_too_short, names_within_limits, nat_single_point_of_failure, no_budget,
+    policy_wildcards, public_ips_on_launch, reserved_range_overlapped, single_az_in_production,
+    subnets_do_not_fit, subnets_outside_vpc_or_overlapping, vpc_prefix_out_of_range,
 };
+use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
+use crate::components::table::rules::{table_without_deletion_protection, table_without_pitr};
 
 /// All rules, sorted by ID. IDs are never reused.
 pub static RULES: &[&Rule] = &[

@@ -2,6 +2,7 @@
 //! functions, a stage per environment with access logs, throttling and tracing, CORS, request
 //! validation, and authorization by Cognito or IAM.
 
+pub mod rules;
 pub mod view;
 
 use std::fmt;

@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
+pub mod rules;
 pub mod view;
 
 use crate::blueprint::types::{Environment, invalid_value};

@@ -1,6 +1,7 @@
-//! One file per rule, named for what it checks.
+//! One file per rule, named for what it checks: the rules that look at more than one kind of
+//! component, or at the blueprint as a whole. A rule about one kind lives in that kind's folder
+//! (`src/components/<kind>/rules/`).
 
-pub mod api_without_auth;
 pub mod availability_zones_exist;
 pub mod elastic_ips_over_default_quota;
 pub mod flow_log_retention_too_short;
@@ -17,7 +18,4 @@ pub mod reserved_range_overlapped;
 pub mod single_az_in_production;
 pub mod subnets_do_not_fit;
 pub mod subnets_outside_vpc_or_overlapping;
-pub mod table_without_deletion_protection;
-pub mod table_without_pitr;
-pub mod user_pool_not_in_region;
 pub mod vpc_prefix_out_of_range;
