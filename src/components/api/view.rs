@@ -89,6 +89,10 @@ pub struct View {
     pub models: Vec<Model>,
     pub cors_origin: Option<String>,
     pub cors_origins: Vec<String>,
+    /// The request headers a browser may send: SigV4's own with `auth: iam`.
+    pub cors_headers: Vec<&'static str>,
+    /// The same, as REST's quoted header value: `'Authorization,Content-Type'`.
+    pub cors_headers_value: String,
     pub throttle_rate: u32,
     pub throttle_burst: u32,
     pub logs: crate::components::logs::LogGroup,
@@ -133,8 +137,8 @@ fn stage_skips(auth: Auth) -> Vec<Skip> {
     ]
 }
 
-const REST_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","user":"$context.identity.user","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","responseLatency":"$context.responseLatency","integrationStatus":"$context.integration.status","integrationLatency":"$context.integration.latency","errorMessage":"$context.error.message","xrayTraceId":"$context.xrayTraceId"}"#;
-const HTTP_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","routeKey":"$context.routeKey","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","responseLatency":"$context.responseLatency","integrationStatus":"$context.integrationStatus","integrationLatency":"$context.integrationLatency","errorMessage":"$context.error.message"}"#;
+const REST_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","user":"$context.identity.user","sub":"$context.authorizer.claims.sub","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","resourcePath":"$context.resourcePath","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","responseLatency":"$context.responseLatency","integrationStatus":"$context.integration.status","integrationLatency":"$context.integration.latency","errorMessage":"$context.error.message","xrayTraceId":"$context.xrayTraceId"}"#;
+const HTTP_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","caller":"$context.identity.caller","sub":"$context.authorizer.claims.sub","requestTime":"$context.requestTime","httpMethod":"$context.httpMethod","routeKey":"$context.routeKey","status":"$context.status","protocol":"$context.protocol","responseLength":"$context.responseLength","responseLatency":"$context.responseLatency","integrationStatus":"$context.integrationStatus","integrationLatency":"$context.integrationLatency","errorMessage":"$context.error.message"}"#;
 
 /// A JSON schema from the blueprint, as a document.
 fn schema_doc(v: &serde_yaml::Value) -> Doc {
@@ -316,8 +320,14 @@ pub fn view(
         }
     )];
     comment.push(format!(
-        "Throttled at {} requests a second (bursts of {}); JSON access logs; X-Ray tracing.",
-        a.throttling.rate, a.throttling.burst
+        "Throttled at {} requests a second (bursts of {}); JSON access logs{}.",
+        a.throttling.rate,
+        a.throttling.burst,
+        if rest {
+            "; X-Ray tracing"
+        } else {
+            " (HTTP APIs have no X-Ray tracing)"
+        }
     ));
     View {
         rest,
@@ -333,6 +343,15 @@ pub fn view(
         resources,
         routes,
         models,
+        cors_headers_value: format!(
+            "'{}'",
+            cors_headers(a.auth)
+                .iter()
+                .map(|h| title_case(h))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        cors_headers: cors_headers(a.auth),
         cors_origin: a.cors.as_ref().and_then(|o| o.first().cloned()),
         cors_origins: a.cors.clone().unwrap_or_default(),
         throttle_rate: a.throttling.rate,
@@ -376,6 +395,29 @@ pub fn view(
             reason: NO_CACHE.into(),
         }],
     }
+}
+
+/// The headers a browser's request may carry: a signed (SigV4) request adds its own.
+fn cors_headers(auth: Auth) -> Vec<&'static str> {
+    let mut headers = vec!["authorization", "content-type"];
+    if auth == Auth::Iam {
+        headers.extend(["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]);
+    }
+    headers
+}
+
+/// `x-amz-date` → `X-Amz-Date`.
+fn title_case(header: &str) -> String {
+    header
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The base URL of the API's stage.

@@ -128,7 +128,22 @@ pub fn view(c: &Planned, t: &TopicPlan, plan: &Plan, index: usize) -> View {
                 ]),
             ),
             ("Resource", Doc::str("*")),
-            ("Condition", source.clone()),
+            // SNS calls KMS for the publisher without the alarm's ARN, so the key admits
+            // CloudWatch for this topic only; the topic's policy names the alarms.
+            (
+                "Condition",
+                Doc::map([(
+                    "StringEquals",
+                    Doc::map([(
+                        "kms:EncryptionContext:aws:sns:topicArn",
+                        Doc::Expr(Expr::arn(
+                            "sns",
+                            true,
+                            vec![Part::Stack, Part::Lit(format!("-{}", c.name))],
+                        )),
+                    )]),
+                )]),
+            ),
         ]));
         topic_statements.push(Doc::map([
             ("Sid", Doc::str("CloudWatchAlarmsPublish")),
