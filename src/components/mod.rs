@@ -45,16 +45,6 @@ impl Kind {
             Kind::Table | Kind::Function | Kind::Topic => "a",
         }
     }
-
-    /// SAM's serverless resource type for the kind, if it has one; otherwise SAM reuses the
-    /// CloudFormation fragment.
-    pub fn sam_type(self) -> Option<&'static str> {
-        match self {
-            Kind::Function => Some("AWS::Serverless::Function"),
-            Kind::Api => Some("AWS::Serverless::Api"),
-            Kind::Table | Kind::Topic => None,
-        }
-    }
 }
 
 impl fmt::Display for Kind {

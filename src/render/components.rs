@@ -16,9 +16,9 @@ pub struct ComponentView {
     pub id: String,
     /// Its Terraform name, `users_fn`.
     pub key: String,
-    /// The CloudFormation fragment, the SAM fragment, and the Terraform file's template.
+    /// The CloudFormation fragment (SAM's too: a fragment writes SAM's types where `sam` is
+    /// set) and the Terraform file's template.
     pub cfn_template: &'static str,
-    pub sam_template: &'static str,
     pub tf_template: &'static str,
     /// `<name>.tf`.
     pub tf_file: String,
@@ -137,27 +137,22 @@ fn outputs(c: &crate::plan::Planned) -> Vec<Output> {
     }
 }
 
-/// The templates of a kind: CloudFormation, SAM (its serverless type's own fragment, or the
-/// CloudFormation one) and Terraform.
-pub fn templates(kind: Kind) -> (&'static str, &'static str, &'static str) {
+/// The templates of a kind: CloudFormation (and SAM) and Terraform.
+pub fn templates(kind: Kind) -> (&'static str, &'static str) {
     match kind {
         Kind::Table => (
-            "cloudformation/components/table.yaml.j2",
             "cloudformation/components/table.yaml.j2",
             "terraform/components/table.tf.j2",
         ),
         Kind::Function => (
             "cloudformation/components/function.yaml.j2",
-            "cloudformation/components/function.yaml.j2",
             "terraform/components/function.tf.j2",
         ),
         Kind::Api => (
             "cloudformation/components/api.yaml.j2",
-            "cloudformation/components/api.yaml.j2",
             "terraform/components/api.tf.j2",
         ),
         Kind::Topic => (
-            "cloudformation/components/topic.yaml.j2",
             "cloudformation/components/topic.yaml.j2",
             "terraform/components/topic.tf.j2",
         ),
@@ -170,14 +165,13 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let (cfn_template, sam_template, tf_template) = templates(c.kind);
+            let (cfn_template, tf_template) = templates(c.kind);
             let mut v = ComponentView {
                 name: c.name.clone(),
                 kind: c.kind.name(),
                 id: c.ids.pascal.clone(),
                 key: c.ids.snake.clone(),
                 cfn_template,
-                sam_template,
                 tf_template,
                 tf_file: format!("{}.tf", c.name),
                 table: None,
