@@ -30,6 +30,23 @@ pub struct Provisioned {
     pub max_write: u32,
 }
 
+/// One scaled capacity dimension (reads or writes) of a provisioned table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scaling {
+    /// `Read`: the logical-ID part and the comment's word.
+    pub label: &'static str,
+    /// `read`: the Terraform name's part.
+    pub key: &'static str,
+    pub min: u32,
+    pub max: u32,
+    /// `dynamodb:table:ReadCapacityUnits`.
+    pub dimension: String,
+    /// `DynamoDBReadCapacityUtilization`.
+    pub metric: String,
+    /// `read-at-70-percent`.
+    pub policy_name: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
     pub name: Expr,
@@ -39,6 +56,8 @@ pub struct View {
     pub sort: Option<String>,
     pub indexes: Vec<Index>,
     pub provisioned: Option<Provisioned>,
+    /// Target tracking of reads and writes at 70% use, for provisioned capacity.
+    pub scaling: Vec<Scaling>,
     pub ttl: Option<String>,
     pub stream: Option<&'static str>,
     pub pitr: bool,
@@ -157,6 +176,24 @@ pub fn view(c: &Planned, t: &TablePlan, plan: &Plan) -> View {
                 projection: i.projection.as_aws(),
             })
             .collect(),
+        scaling: match t.capacity {
+            Capacity::OnDemand => Vec::new(),
+            Capacity::Provisioned(p) => [
+                ("Read", "read", p.read, p.max_read),
+                ("Write", "write", p.write, p.max_write),
+            ]
+            .into_iter()
+            .map(|(label, key, min, max)| Scaling {
+                label,
+                key,
+                min,
+                max,
+                dimension: format!("dynamodb:table:{label}CapacityUnits"),
+                metric: format!("DynamoDB{label}CapacityUtilization"),
+                policy_name: format!("{key}-at-70-percent"),
+            })
+            .collect(),
+        },
         provisioned: match t.capacity {
             Capacity::OnDemand => None,
             Capacity::Provisioned(p) => Some(Provisioned {
