@@ -21,7 +21,8 @@ pub struct Resource {
     /// The parent's logical ID and key; none for a child of the root.
     pub parent_id: Option<String>,
     pub parent_key: Option<String>,
-    /// The methods the CORS preflight allows (`GET,POST,OPTIONS`), when CORS is on.
+    /// The methods the CORS preflight allows, as API Gateway takes a header value:
+    /// `'GET,POST,OPTIONS'`.
     pub cors_methods: String,
 }
 
@@ -49,6 +50,15 @@ pub struct Route {
 }
 
 pub use crate::components::Skip;
+
+/// A response API Gateway gives itself (`DEFAULT_4XX`).
+#[derive(Debug, Clone, Serialize)]
+pub struct GatewayResponse {
+    pub id: String,
+    /// `default_4xx`: the Terraform name's part.
+    pub key: String,
+    pub kind: &'static str,
+}
 
 /// A JSON schema model of a request body.
 #[derive(Debug, Clone, Serialize)]
@@ -87,8 +97,11 @@ pub struct View {
     pub resources: Vec<Resource>,
     pub routes: Vec<Route>,
     pub models: Vec<Model>,
+    /// The one origin a REST API's CORS answers allow, as a header value: `'https://…'`.
     pub cors_origin: Option<String>,
     pub cors_origins: Vec<String>,
+    /// The errors API Gateway answers itself, which carry the CORS origin too (REST).
+    pub gateway_responses: Vec<GatewayResponse>,
     /// The request headers a browser may send: SigV4's own with `auth: iam`.
     pub cors_headers: Vec<&'static str>,
     /// The same, as REST's quoted header value: `'Authorization,Content-Type'`.
@@ -101,6 +114,8 @@ pub struct View {
     /// that a change of routes makes a new deployment (REST).
     pub deployment_digest: String,
     pub deployment_id: String,
+    /// `definition sha256:<digest>`.
+    pub deployment_description: String,
     pub user_pool: Option<UserPool>,
     pub alarm: Option<Alarm>,
     pub url: Expr,
@@ -192,11 +207,11 @@ pub fn view(
         for seg in route.path.split('/').filter(|s| !s.is_empty()) {
             path.push('/');
             path.push_str(seg);
-            let key = path_key(&path);
+            let kebab = path_key(&path);
             if !resources.iter().any(|r| r.path == path) {
                 resources.push(Resource {
-                    id: ids.id(&format!("Resource{}", crate::naming::pascal_case(&key))),
-                    key: key.clone(),
+                    id: ids.id(&format!("Resource{}", crate::naming::pascal_case(&kebab))),
+                    key: kebab.replace('-', "_"),
                     path: path.clone(),
                     path_part: seg.to_string(),
                     parent_id: parent.as_ref().map(|p| p.0.clone()),
@@ -219,7 +234,7 @@ pub fn view(
             .map(|(k, _)| k.method.as_str())
             .collect();
         methods.push("OPTIONS");
-        r.cors_methods = methods.join(",");
+        r.cors_methods = format!("'{}'", methods.join(","));
     }
     let mut models: Vec<Model> = Vec::new();
     let routes: Vec<Route> = a
@@ -352,7 +367,23 @@ pub fn view(
                 .join(",")
         ),
         cors_headers: cors_headers(a.auth),
-        cors_origin: a.cors.as_ref().and_then(|o| o.first().cloned()),
+        cors_origin: a
+            .cors
+            .as_ref()
+            .and_then(|o| o.first())
+            .map(|o| format!("'{o}'")),
+        gateway_responses: if a.cors.is_some() {
+            [("DEFAULT_4XX", "Default4xx"), ("DEFAULT_5XX", "Default5xx")]
+                .into_iter()
+                .map(|(kind, id)| GatewayResponse {
+                    id: ids.id(id),
+                    key: kind.to_ascii_lowercase(),
+                    kind,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         cors_origins: a.cors.clone().unwrap_or_default(),
         throttle_rate: a.throttling.rate,
         throttle_burst: a.throttling.burst,
@@ -376,6 +407,7 @@ pub fn view(
         }
         .to_string(),
         deployment_id: ids.id(&format!("Deployment{digest}")),
+        deployment_description: format!("definition sha256:{digest}"),
         deployment_digest: digest,
         user_pool: (a.auth == Auth::Cognito).then(|| UserPool {
             name: Expr(vec![Part::Stack, Part::Lit(format!("-{}-users", c.name))]),
