@@ -113,6 +113,16 @@ fn skips(f: &FunctionPlan, on_failure: bool, invoked_by_api: bool) -> Vec<Skip> 
     out
 }
 
+/// What tells one table's (or topic's) variables from another's: nothing when the function
+/// uses one, `_<NAME>` when it uses several.
+fn variable_suffix(used: usize, target: &Planned) -> String {
+    if used == 1 {
+        String::new()
+    } else {
+        format!("_{}", target.ids.snake.to_ascii_uppercase())
+    }
+}
+
 pub fn view(
     c: &Planned,
     f: &FunctionPlan,
@@ -142,11 +152,7 @@ pub fn view(
         let ComponentPlan::Table(tp) = &t.plan else {
             continue;
         };
-        let suffix = if tables.len() == 1 {
-            String::new()
-        } else {
-            format!("_{}", t.ids.snake.to_ascii_uppercase())
-        };
+        let suffix = variable_suffix(tables.len(), t);
         environment.push(Variable {
             name: format!("TABLE_NAME{suffix}"),
             value: t.ids.res("Table", None, "aws_dynamodb_table", "name"),
@@ -167,11 +173,7 @@ pub fn view(
         });
     }
     for t in &topics {
-        let suffix = if topics.len() == 1 {
-            String::new()
-        } else {
-            format!("_{}", t.ids.snake.to_ascii_uppercase())
-        };
+        let suffix = variable_suffix(topics.len(), t);
         environment.push(Variable {
             name: format!("TOPIC_ARN{suffix}"),
             value: t.ids.res("Topic", None, "aws_sns_topic", "arn"),
@@ -304,14 +306,14 @@ pub fn view(
             ),
         })
     });
+    let code_dir = format!("src/{}", c.name);
     let mut comment = vec![format!(
-        "Function {}: {} on {}, {} MB, {} s; code in {}/ (scaffolded once, then yours).",
+        "Function {}: {} on {}, {} MB, {} s; code in {code_dir}/ (scaffolded once, then yours).",
         c.name,
         info.aws,
         f.architecture.as_aws(),
         f.memory,
         f.timeout,
-        format_args!("src/{}", c.name)
     )];
     if let Some(n) = f.reserved_concurrency {
         comment.push(format!(
@@ -331,7 +333,7 @@ pub fn view(
             .clone()
             .unwrap_or_else(|| format!("Function {} of {}", c.name, plan.name)),
         comment,
-        code_dir: format!("src/{}", c.name),
+        code_dir,
         package: format!("build/{}.zip", c.name),
         environment,
         logs: crate::components::logs::log_group(
