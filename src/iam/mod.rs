@@ -124,23 +124,6 @@ impl Grants {
         ])
     }
 
-    /// Every action any role is allowed, sorted.
-    pub fn actions(&self) -> Vec<&'static str> {
-        let mut all: Vec<&'static str> = self
-            .roles
-            .iter()
-            .flat_map(Role::actions)
-            .chain(
-                self.flow_logs
-                    .iter()
-                    .flat_map(|s| s.actions.iter().copied()),
-            )
-            .collect();
-        all.sort_unstable();
-        all.dedup();
-        all
-    }
-
     pub fn role_of(&self, owner: usize) -> Option<&Role> {
         self.roles.iter().find(|r| r.owner == owner)
     }
