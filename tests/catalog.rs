@@ -749,9 +749,15 @@ fn every_function_gets_its_handler_once_and_terraform_its_build_step() {
                 };
                 let path = format!("src/{}/{}", c.name, f.runtime.info().file);
                 let handler = files.iter().find(|f| f.path == path);
+                // The handler of its runtime, marked as a scaffold (written once, never with a
+                // header: tests/cli.rs checks what reaches the disk).
+                let entry = match f.runtime {
+                    cloudwright::components::function::Runtime::Nodejs => "export const handler",
+                    cloudwright::components::function::Runtime::Python => "def handler(",
+                };
                 assert!(
-                    handler.is_some_and(|h| h.scaffold && !h.body.contains("cloudwright-digest")),
-                    "{}/{target}: {path} is scaffolded, without a header",
+                    handler.is_some_and(|h| h.scaffold && h.body.contains(entry)),
+                    "{}/{target}: {path} is the scaffolded {entry}",
                     case.name
                 );
             }
