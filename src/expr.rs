@@ -37,6 +37,11 @@ pub enum Part {
     /// Matches [`Part::Deployment`] in a policy's `ArnLike`: `${AWS::StackName}-*`
     /// (CloudFormation), `${local.deployment}` (Terraform).
     AnyDeployment,
+    /// The deployment's short name, for names AWS keeps short (an SQS queue's 80 characters):
+    /// the blueprint's name fitted to 20 characters (the text held here) and the first 8
+    /// characters of the stack's unique ID (CloudFormation); `local.deployment`, of the same
+    /// shape (Terraform). Unique per deployment, and never changing for one.
+    Short(String),
 }
 
 /// A value built from parts.
@@ -127,7 +132,15 @@ impl Expr {
             ] => format!("!GetAtt {cfn}.{a}"),
             parts => {
                 let mut body = String::new();
-                let deployment = parts.contains(&Part::Deployment);
+                let mut variables = Vec::new();
+                if parts.contains(&Part::Deployment) {
+                    variables.push("StackUuid: !Select [2, !Split [\"/\", !Ref AWS::StackId]]");
+                }
+                if parts.iter().any(|p| matches!(p, Part::Short(_))) {
+                    variables.push(
+                        "DeploymentId: !Select [0, !Split [\"-\", !Select [2, !Split [\"/\", !Ref AWS::StackId]]]]",
+                    );
+                }
                 for p in parts {
                     match p {
                         Part::Lit(s) => body.push_str(&s.replace("${", "${!")),
@@ -142,15 +155,20 @@ impl Expr {
                         Part::Stack => body.push_str("${AWS::StackName}"),
                         Part::Deployment => body.push_str("${AWS::StackName}-${StackUuid}"),
                         Part::AnyDeployment => body.push_str("${AWS::StackName}-*"),
+                        Part::Short(prefix) => {
+                            body.push_str(&prefix.replace("${", "${!"));
+                            body.push_str("-${DeploymentId}");
+                        }
                     }
                 }
-                if deployment {
-                    format!(
-                        "!Sub [{}, {{ StackUuid: !Select [2, !Split [\"/\", !Ref AWS::StackId]] }}]",
-                        escape::yaml_string(&body)
-                    )
-                } else {
+                if variables.is_empty() {
                     format!("!Sub {}", escape::yaml_string(&body))
+                } else {
+                    format!(
+                        "!Sub [{}, {{ {} }}]",
+                        escape::yaml_string(&body),
+                        variables.join(", ")
+                    )
                 }
             }
         })
@@ -184,7 +202,7 @@ impl Expr {
                         Part::Region => out.push_str("${local.region}"),
                         Part::Account => out.push_str("${local.account_id}"),
                         Part::DnsSuffix => out.push_str("${local.dns_suffix}"),
-                        Part::Stack | Part::Deployment | Part::AnyDeployment => {
+                        Part::Stack | Part::Deployment | Part::AnyDeployment | Part::Short(_) => {
                             out.push_str("${local.deployment}")
                         }
                     }

@@ -207,6 +207,15 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
             crate::components::Kind::Topic => {
                 push("SNS topic name", with(""), 256, "-_", field.clone());
             }
+            crate::components::Kind::Queue => {
+                push(
+                    "SQS queue name",
+                    with("-dlq.fifo"),
+                    80,
+                    "-_.",
+                    field.clone(),
+                );
+            }
         }
         push(
             "CloudWatch Logs log group",

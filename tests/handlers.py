@@ -13,7 +13,9 @@ Run from the repository root with the validator virtualenv:
    environment is what the function would get from the IaC: TABLE_NAME, PARTITION_KEY, SORT_KEY,
    plus AWS_ENDPOINT_URL pointing at moto, AWS_REGION and dummy credentials. One driver process
    serves many invocations, as a warm execution environment does.
-5. The same checks for both languages and for two tables, one with partition key userId and sort
+5. Queue consumers (worker): SQS events as Lambda's poller sends them (standard and FIFO), the
+   batchItemFailures answer, and a round trip through a queue in moto.
+6. The same checks for both languages and for two tables, one with partition key userId and sort
    key createdAt, one with partition key id alone: API Gateway REST (payload v1) and HTTP API
    (payload v2) events, every status code, body and header, the one JSON log line per request, and
    what is stored, read back from the table with boto3.
@@ -809,6 +811,91 @@ def basic_checks(language: str, driver: Driver) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Queue consumers: SQS events, partial batch failures, and a queue in moto
+
+
+def sqs_record(body, queue_arn, message_id=None, group=None, receipt="rh", attributes=None):
+    """A record as Lambda's SQS poller hands it over."""
+    attrs = {"ApproximateReceiveCount": "1", "SentTimestamp": "1767225600000",
+             "SenderId": "AIDAEXAMPLE", "ApproximateFirstReceiveTimestamp": "1767225600001"}
+    if group:
+        attrs.update({"MessageGroupId": group, "MessageDeduplicationId": str(uuid.uuid4()), "SequenceNumber": "1"})
+    attrs.update(attributes or {})
+    return {
+        "messageId": message_id or str(uuid.uuid4()), "receiptHandle": receipt, "body": body,
+        "attributes": attrs, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn, "awsRegion": REGION,
+    }
+
+
+def worker_checks(language: str, driver: Driver, sqs) -> None:
+    standard = f"arn:aws:sqs:{REGION}:{ACCOUNT}:jobs"
+    fifo = f"arn:aws:sqs:{REGION}:{ACCOUNT}:payments.fifo"
+
+    def run(what, event, failed_ids, outcomes):
+        response = Response(*driver.invoke(event, str(uuid.uuid4())))
+        problems = []
+        if "error" in response.outcome:
+            problems.append(f"the handler threw: {short(response.outcome['error'])}")
+        elif response.raw != {"batchItemFailures": [{"itemIdentifier": i} for i in failed_ids]}:
+            problems.append(f"returned {short(response.raw)}, expected the failures {failed_ids}")
+        if response.unparsed:
+            problems.append(f"log lines that are not JSON: {short(response.unparsed)}")
+        got = [(entry.get("messageId"), entry.get("message")) for entry in response.logs]
+        if got != outcomes:
+            problems.append(f"logged {got}, expected {outcomes}")
+        report(f"{language} worker: {what}", problems)
+
+    good, bad, later = (sqs_record('{"job": 1}', standard), sqs_record("not json", standard),
+                        sqs_record('{"job": 3}', standard))
+    run("a record it cannot process is reported, the others are not", {"Records": [good, bad, later]},
+        [bad["messageId"]],
+        [(good["messageId"], "processed"), (bad["messageId"], "failed"), (later["messageId"], "processed")])
+    array = sqs_record("[1, 2]", standard)
+    run("a body that is JSON but not an object fails", {"Records": [array]}, [array["messageId"]],
+        [(array["messageId"], "failed")])
+    first, broken, after = (sqs_record('{"pay": 1}', fifo, group="g1"), sqs_record("{", fifo, group="g1"),
+                            sqs_record('{"pay": 3}', fifo, group="g1"))
+    run("from a FIFO queue, the records after a failure are reported too, in order",
+        {"Records": [first, broken, after]}, [broken["messageId"], after["messageId"]],
+        [(first["messageId"], "processed"), (broken["messageId"], "failed"), (after["messageId"], "skipped")])
+    run("an empty batch reports no failures", {"Records": []}, [], [])
+
+    # Against a queue in moto: what the event source mapping does with the answer — delete what
+    # succeeded, return what failed — leaves exactly the failed message on the queue.
+    name = f"{language}-jobs-{uuid.uuid4().hex[:8]}"
+    url = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    for body in ('{"n": 1}', "oops", '{"n": 3}'):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    received = []
+    for _ in range(5):
+        received += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+        if len(received) >= 3:
+            break
+    event = {"Records": [sqs_record(m["Body"], arn, m["MessageId"], receipt=m["ReceiptHandle"],
+                                    attributes=m.get("Attributes")) for m in received]}
+    response = Response(*driver.invoke(event, str(uuid.uuid4())))
+    problems = []
+    failures = [f.get("itemIdentifier") for f in (response.raw or {}).get("batchItemFailures", [])] \
+        if isinstance(response.raw, dict) else []
+    by_id = {m["MessageId"]: m for m in received}
+    for m in received:
+        if m["MessageId"] in failures:
+            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0)
+        else:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    left = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    if len(received) != 3:
+        problems.append(f"received {len(received)} messages from moto, expected 3")
+    if [by_id[i]["Body"] for i in failures if i in by_id] != ["oops"]:
+        problems.append(f"reported {failures}, expected only the message `oops`")
+    if [m["Body"] for m in left] != ["oops"]:
+        problems.append(f"left on the queue: {[m['Body'] for m in left]}, expected only `oops`")
+    report(f"{language} worker: against a queue in moto, only the failed message stays on the queue", problems)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def create_table(client, name, pk, sk):
@@ -833,7 +920,7 @@ def main() -> int:
         # The handlers, copied verbatim, as cloudwright copies them into a user's project.
         handlers = {}
         for language, spec in LANGUAGES.items():
-            for kind in ("basic", "crud"):
+            for kind in ("basic", "crud", "worker"):
                 target = scratch / language / kind
                 target.mkdir(parents=True)
                 handlers[language, kind] = Path(shutil.copy2(SCAFFOLD / language / kind / spec["file"], target))
@@ -858,9 +945,12 @@ def main() -> int:
             except Exception as error:  # noqa: BLE001
                 report(f"{what}: the checks ran to the end", [f"{type(error).__name__}: {error}"])
 
+        sqs = session.client("sqs", endpoint_url=endpoint)
         for language in LANGUAGES:
             d = driver(language, "basic", {})
             group(f"{language} basic", lambda: (basic_checks(language, d), quiet_check(f"{language} basic", d)))
+            w = driver(language, "worker", {})
+            group(f"{language} worker", lambda: (worker_checks(language, w, sqs), quiet_check(f"{language} worker", w)))
             for label, pk, sk, collection in TABLES:
                 name = f"{language}-{label}"
                 create_table(client, name, pk, sk)

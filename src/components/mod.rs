@@ -6,6 +6,7 @@
 pub mod api;
 pub mod function;
 pub mod logs;
+pub mod queue;
 pub mod table;
 pub mod topic;
 
@@ -24,10 +25,17 @@ pub enum Kind {
     Function,
     Api,
     Topic,
+    Queue,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Table, Kind::Function, Kind::Api, Kind::Topic];
+    pub const ALL: [Kind; 5] = [
+        Kind::Table,
+        Kind::Function,
+        Kind::Api,
+        Kind::Topic,
+        Kind::Queue,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -35,6 +43,7 @@ impl Kind {
             Kind::Function => "function",
             Kind::Api => "api",
             Kind::Topic => "topic",
+            Kind::Queue => "queue",
         }
     }
 
@@ -42,7 +51,7 @@ impl Kind {
     pub fn article(self) -> &'static str {
         match self {
             Kind::Api => "an",
-            Kind::Table | Kind::Function | Kind::Topic => "a",
+            Kind::Table | Kind::Function | Kind::Topic | Kind::Queue => "a",
         }
     }
 }
@@ -112,6 +121,7 @@ pub enum Component {
     Function(function::Spec),
     Api(api::Spec),
     Topic(topic::Spec),
+    Queue(queue::Spec),
 }
 
 impl Component {
@@ -121,6 +131,7 @@ impl Component {
             Component::Function(_) => Kind::Function,
             Component::Api(_) => Kind::Api,
             Component::Topic(_) => Kind::Topic,
+            Component::Queue(_) => Kind::Queue,
         }
     }
 
@@ -135,6 +146,7 @@ impl Component {
             Component::Function(s) => s.check(at, doc),
             Component::Api(s) => s.check(at, doc),
             Component::Topic(_) => Vec::new(),
+            Component::Queue(s) => s.check(at, doc),
         }
     }
 
@@ -145,6 +157,7 @@ impl Component {
             Component::Function(s) => s.references(at),
             Component::Api(s) => s.references(at),
             Component::Topic(s) => s.references(at),
+            Component::Queue(s) => s.references(at),
         }
     }
 }
@@ -183,6 +196,7 @@ impl<'de> Deserialize<'de> for Component {
                     Kind::Function => function::Spec::deserialize(rest).map(Component::Function),
                     Kind::Api => api::Spec::deserialize(rest).map(Component::Api),
                     Kind::Topic => topic::Spec::deserialize(rest).map(Component::Topic),
+                    Kind::Queue => queue::Spec::deserialize(rest).map(Component::Queue),
                 }
             }
         }
@@ -204,6 +218,12 @@ pub enum Access {
     OnFailure,
     /// Alarms on the component notify a topic.
     Alarms,
+    /// A function sends messages to a queue.
+    Send,
+    /// A function drains a queue through an event source mapping.
+    Consume,
+    /// A topic delivers its messages to a queue.
+    Deliver,
 }
 
 impl Access {
@@ -211,7 +231,7 @@ impl Access {
     pub fn is_use(self) -> bool {
         matches!(
             self,
-            Access::Read | Access::Write | Access::ReadWrite | Access::Publish
+            Access::Read | Access::Write | Access::ReadWrite | Access::Publish | Access::Send
         )
     }
 
@@ -224,6 +244,9 @@ impl Access {
             Access::Invoke => "invoke",
             Access::OnFailure => "on-failure",
             Access::Alarms => "alarms",
+            Access::Send => "send",
+            Access::Consume => "consume",
+            Access::Deliver => "deliver",
         }
     }
 }

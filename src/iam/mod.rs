@@ -285,7 +285,7 @@ pub fn derive(
                 key: source.name.clone(),
                 id: source.ids.pascal.clone(),
             }),
-            ComponentPlan::Table(_) | ComponentPlan::Function(_) => {}
+            ComponentPlan::Table(_) | ComponentPlan::Function(_) | ComponentPlan::Queue(_) => {}
         }
     }
     grants

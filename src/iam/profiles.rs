@@ -29,6 +29,10 @@ fn topic(ids: &Ids) -> Vec<Expr> {
     vec![ids.res("Topic", None, "aws_sns_topic", "arn")]
 }
 
+fn queue(ids: &Ids) -> Vec<Expr> {
+    vec![crate::components::queue::view::queue_arn(ids)]
+}
+
 fn nothing(_: &Ids) -> Vec<Expr> {
     Vec::new()
 }
@@ -61,6 +65,17 @@ const TABLE_READ_WRITE: &[&str] = &[
 const TABLE_KEY: &[&str] = &["kms:Decrypt", "kms:DescribeKey"];
 const PUBLISH: &[&str] = &["sns:Publish"];
 const TOPIC_KEY: &[&str] = &["kms:GenerateDataKey", "kms:Decrypt"];
+const SEND: &[&str] = &["sqs:SendMessage", "sqs:GetQueueAttributes"];
+/// What Lambda's poller does with the function's role: receive, delete what succeeded, and
+/// hand back what failed (`ReportBatchItemFailures`).
+const CONSUME: &[&str] = &[
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+];
+const QUEUE_SEND_KEY: &[&str] = &["kms:GenerateDataKey", "kms:Decrypt"];
+const QUEUE_CONSUME_KEY: &[&str] = &["kms:Decrypt"];
 
 /// Every row, by principal, target and access.
 pub static PROFILES: &[Profile] = &[
@@ -141,6 +156,42 @@ pub static PROFILES: &[Profile] = &[
         to: Kind::Function,
         access: Access::Invoke,
         sid: "Deliver",
+        actions: &[],
+        on: nothing,
+        key_actions: &[],
+    },
+    Profile {
+        from: Kind::Function,
+        to: Kind::Queue,
+        access: Access::Send,
+        sid: "SendTo",
+        actions: SEND,
+        on: queue,
+        key_actions: QUEUE_SEND_KEY,
+    },
+    Profile {
+        from: Kind::Function,
+        to: Kind::Queue,
+        access: Access::Consume,
+        sid: "Consume",
+        actions: CONSUME,
+        on: queue,
+        key_actions: QUEUE_CONSUME_KEY,
+    },
+    Profile {
+        from: Kind::Topic,
+        to: Kind::Queue,
+        access: Access::Deliver,
+        sid: "Deliver",
+        actions: &[],
+        on: nothing,
+        key_actions: &[],
+    },
+    Profile {
+        from: Kind::Queue,
+        to: Kind::Topic,
+        access: Access::Alarms,
+        sid: "Alarms",
         actions: &[],
         on: nothing,
         key_actions: &[],

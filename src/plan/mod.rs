@@ -20,7 +20,7 @@ use crate::blueprint::types::{
     is_zone_id,
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
-use crate::components::{Component, Ids, Kind, api, function, table, topic};
+use crate::components::{Component, Ids, Kind, api, function, queue, table, topic};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::expr::Expr;
 use crate::naming::{az_letter, pascal_case};
@@ -226,7 +226,15 @@ impl Planned {
                 Some(self.ids.key_arn("TableKey", "table"))
             }
             ComponentPlan::Topic(_) => Some(self.ids.key_arn("TopicKey", "topic")),
-            ComponentPlan::Table(_) | ComponentPlan::Function(_) | ComponentPlan::Api(_) => None,
+            ComponentPlan::Queue(q)
+                if q.encryption == crate::components::queue::Encryption::CustomerKey =>
+            {
+                Some(self.ids.key_arn("QueueKey", "queue"))
+            }
+            ComponentPlan::Table(_)
+            | ComponentPlan::Function(_)
+            | ComponentPlan::Api(_)
+            | ComponentPlan::Queue(_) => None,
         }
     }
 }
@@ -238,6 +246,7 @@ pub enum ComponentPlan {
     Function(function::Plan),
     Api(api::Plan),
     Topic(topic::Plan),
+    Queue(queue::Plan),
 }
 
 /// The blueprint's network, resolved: the VPC, its AZs and tiers with their subnets, NAT,
@@ -312,7 +321,7 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
         Some(net) => Some(plan_network(doc, net, previous)?),
         None => None,
     };
-    let components: Vec<Planned> = bp
+    let mut components: Vec<Planned> = bp
         .components
         .iter()
         .map(|(name, c)| Planned {
@@ -324,9 +333,11 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
                 Component::Function(s) => ComponentPlan::Function(s.plan(bp.environment)),
                 Component::Api(s) => ComponentPlan::Api(s.plan(bp.environment)),
                 Component::Topic(s) => ComponentPlan::Topic(s.plan()),
+                Component::Queue(s) => ComponentPlan::Queue(s.plan(bp.environment)),
             },
         })
         .collect();
+    queue::settle_visibility(&mut components, &connections);
     let iam = crate::iam::derive(&components, &connections, network.as_ref());
     Ok(Plan {
         name: bp.name.to_string(),

@@ -71,6 +71,13 @@ pub const TYPES: &[Types] = &[
     t("AWS::SNS::Topic", "aws_sns_topic", &[]),
     t("AWS::SNS::TopicPolicy", "aws_sns_topic_policy", &[]),
     t("AWS::SNS::Subscription", "aws_sns_topic_subscription", &[]),
+    t("AWS::SQS::Queue", "aws_sqs_queue", &[]),
+    t("AWS::SQS::QueuePolicy", "aws_sqs_queue_policy", &[]),
+    t(
+        "AWS::Lambda::EventSourceMapping",
+        "aws_lambda_event_source_mapping",
+        &[],
+    ),
     t("AWS::CloudWatch::Alarm", "aws_cloudwatch_metric_alarm", &[]),
     t("AWS::Cognito::UserPool", "aws_cognito_user_pool", &[]),
     t(

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::components::{Kind, api, function, table, topic};
+use crate::components::{Kind, api, function, queue, table, topic};
 use crate::expr::Expr;
 use crate::plan::{ComponentPlan, Plan};
 
@@ -26,6 +26,7 @@ pub struct ComponentView {
     pub function: Option<function::view::View>,
     pub api: Option<api::view::View>,
     pub topic: Option<topic::view::View>,
+    pub queue: Option<queue::view::View>,
     pub outputs: Vec<Output>,
 }
 
@@ -134,6 +135,35 @@ fn outputs(c: &crate::plan::Planned) -> Vec<Output> {
             format!("ARN of topic {n}"),
             ids.res("Topic", None, "aws_sns_topic", "arn"),
         )],
+        ComponentPlan::Queue(q) => {
+            let mut o = vec![
+                output(
+                    c,
+                    "queue-url",
+                    format!("URL of queue {n}"),
+                    ids.res("Queue", None, "aws_sqs_queue", "url"),
+                ),
+                output(
+                    c,
+                    "queue-arn",
+                    format!("ARN of queue {n}"),
+                    queue::view::queue_arn(ids),
+                ),
+            ];
+            if q.dead_letter.is_some() {
+                o.push(output(
+                    c,
+                    "dead-letter-queue-url",
+                    format!("URL of the dead-letter queue of queue {n}"),
+                    crate::expr::Expr::res(
+                        &ids.id("DeadLetterQueue"),
+                        None,
+                        &format!("{}.url", ids.tf_as("aws_sqs_queue", "dlq")),
+                    ),
+                ));
+            }
+            o
+        }
     }
 }
 
@@ -155,6 +185,10 @@ pub fn templates(kind: Kind) -> (&'static str, &'static str) {
         Kind::Topic => (
             "cloudformation/components/topic.yaml.j2",
             "terraform/components/topic.tf.j2",
+        ),
+        Kind::Queue => (
+            "cloudformation/components/queue.yaml.j2",
+            "terraform/components/queue.tf.j2",
         ),
     }
 }
@@ -178,6 +212,7 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 function: None,
                 api: None,
                 topic: None,
+                queue: None,
                 outputs: outputs(c),
             };
             match &c.plan {
@@ -187,6 +222,9 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 }
                 ComponentPlan::Api(a) => v.api = Some(api::view::view(c, a, plan, i, accepted)),
                 ComponentPlan::Topic(t) => v.topic = Some(topic::view::view(c, t, plan, i)),
+                ComponentPlan::Queue(q) => {
+                    v.queue = Some(queue::view::view(c, q, plan, i, accepted));
+                }
             }
             v
         })

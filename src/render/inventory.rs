@@ -98,6 +98,25 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
             "AWS::CloudWatch::Alarm",
             usize::from(f.alarm.is_some()),
         );
+        add(
+            inv,
+            "AWS::Lambda::EventSourceMapping",
+            usize::from(f.consumes.is_some()),
+        );
+    }
+    if let Some(q) = &c.queue {
+        let queues = 1 + usize::from(q.dead_letter.is_some());
+        add(inv, "AWS::SQS::Queue", queues);
+        add(inv, "AWS::SQS::QueuePolicy", queues);
+        if q.key.is_some() {
+            add(inv, "AWS::KMS::Key", 1);
+            add(inv, "AWS::KMS::Alias", 1);
+        }
+        add(
+            inv,
+            "AWS::CloudWatch::Alarm",
+            usize::from(q.dead_letter.as_ref().is_some_and(|d| d.alarm.is_some())),
+        );
     }
     if let Some(a) = &c.api {
         log_group(inv);
@@ -156,7 +175,7 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
         add(
             inv,
             "AWS::SNS::Subscription",
-            t.emails.len() + t.functions.len(),
+            t.emails.len() + t.functions.len() + t.queues.len(),
         );
     }
 }

@@ -10,6 +10,9 @@ use super::rules::{
     subnets_do_not_fit, subnets_outside_vpc_or_overlapping, vpc_prefix_out_of_range,
 };
 use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
+use crate::components::queue::rules::{
+    queue_unencrypted, queue_without_dead_letter_queue, visibility_timeout_too_short,
+};
 use crate::components::table::rules::{table_without_deletion_protection, table_without_pitr};
 
 /// All rules, sorted by ID. IDs are never reused.
@@ -33,8 +36,11 @@ pub static RULES: &[&Rule] = &[
     &user_pool_not_in_region::USER_POOL_NOT_IN_REGION,
     &table_without_pitr::TABLE_WITHOUT_PITR,
     &table_without_deletion_protection::TABLE_WITHOUT_DELETION_PROTECTION,
+    &queue_without_dead_letter_queue::QUEUE_WITHOUT_DEAD_LETTER_QUEUE,
+    &visibility_timeout_too_short::VISIBILITY_TIMEOUT_TOO_SHORT,
     &hard_coded_credentials::HARD_CODED_CREDENTIALS,
     &api_without_auth::API_WITHOUT_AUTH,
+    &queue_unencrypted::QUEUE_UNENCRYPTED,
 ];
 
 /// The rule with this ID (case-insensitive).

@@ -44,7 +44,13 @@ const LAMBDA_RESERVED: &[&str] = &[
 ];
 
 /// Variables cloudwright sets from the function's connections (the table it serves).
-pub const SET_BY_CLOUDWRIGHT: &[&str] = &["TABLE_NAME", "PARTITION_KEY", "SORT_KEY"];
+pub const SET_BY_CLOUDWRIGHT: &[&str] = &[
+    "TABLE_NAME",
+    "PARTITION_KEY",
+    "SORT_KEY",
+    "TOPIC_ARN",
+    "QUEUE_URL",
+];
 
 fn check_env_name<E: de::Error>(value: &str) -> Result<(), E> {
     let shape = value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
@@ -67,7 +73,7 @@ fn check_env_name<E: de::Error>(value: &str) -> Result<(), E> {
     if SET_BY_CLOUDWRIGHT.contains(&value) {
         return Err(invalid_value(
             value,
-            format!("cloudwright sets `{value}` from the table the function uses"),
+            format!("cloudwright sets `{value}` from the component the function uses"),
             "choose another name",
         ));
     }
@@ -176,6 +182,8 @@ pub enum Use {
     Write,
     ReadWrite,
     Publish,
+    /// Send messages to a queue.
+    Send,
 }
 
 impl Use {
@@ -185,6 +193,7 @@ impl Use {
             Use::Write => Access::Write,
             Use::ReadWrite => Access::ReadWrite,
             Use::Publish => Access::Publish,
+            Use::Send => Access::Send,
         }
     }
 }
@@ -228,6 +237,9 @@ pub struct Spec {
     /// A topic that hears the function's error alarm.
     #[serde(default)]
     pub alarms: Option<String>,
+    /// The queue the function drains.
+    #[serde(default)]
+    pub consumes: Option<Consumes>,
 }
 
 impl Spec {
@@ -240,6 +252,7 @@ impl Spec {
                 name: name.clone(),
                 expect: match u {
                     Use::Publish => &[Kind::Topic],
+                    Use::Send => &[Kind::Queue],
                     Use::Read | Use::Write | Use::ReadWrite => &[Kind::Table],
                 },
                 access: u.access(),
@@ -257,6 +270,19 @@ impl Spec {
         }
         if let Some(t) = &self.alarms {
             out.push(Wanted::alarms(at, t));
+        }
+        if let Some(c) = &self.consumes {
+            out.push(Wanted {
+                field: if c.by_name {
+                    format!("{at}.consumes")
+                } else {
+                    format!("{at}.consumes.queue")
+                },
+                name: c.queue.clone(),
+                expect: &[Kind::Queue],
+                access: Access::Consume,
+                what: "a function consumes",
+            });
         }
         out
     }
@@ -280,6 +306,11 @@ impl Spec {
             reserved_concurrency: self.reserved_concurrency,
             tier: self.tier.as_ref().map(ToString::to_string),
             retain_logs: production,
+            batch: self.consumes.as_ref().map(|c| Batch {
+                size: c.batch_size.unwrap_or(10),
+                window: c.batching_window,
+                max_concurrency: c.max_concurrency,
+            }),
         }
     }
 }
@@ -298,6 +329,8 @@ pub struct Plan {
     pub tier: Option<String>,
     /// The log group and its key outlive the stack (production).
     pub retain_logs: bool,
+    /// How the function drains the queue it consumes.
+    pub batch: Option<Batch>,
 }
 
 impl Spec {
@@ -325,6 +358,9 @@ impl Spec {
                 format!("Lambda cannot run a function for {t} seconds"),
                 "give 1 to 900 (seconds)",
             ));
+        }
+        if let Some(c) = &self.consumes {
+            problems.extend(check_consumes(c, at, doc));
         }
         if let Some(tier) = &self.tier {
             let path = format!("{at}.tier");
@@ -358,9 +394,79 @@ impl Spec {
     }
 }
 
-/// Which handler a function starts from: `crud` when an API routes to it and it reads and
-/// writes exactly one table, `basic` otherwise.
+/// The event source mapping's limits, from Lambda's: a batch of 1–10,000 records (more than 10
+/// only with a batching window, and at most 10 from a FIFO queue), a window of 0–300 seconds
+/// (standard queues only), a concurrency ceiling of 2–1,000.
+fn check_consumes(
+    c: &Consumes,
+    at: &str,
+    doc: &crate::blueprint::Document,
+) -> Vec<crate::diagnostics::Diagnostic> {
+    let mut problems = Vec::new();
+    let path = |f: &str| format!("{at}.consumes.{f}");
+    let fifo = doc
+        .blueprint
+        .components
+        .get(c.queue.as_str())
+        .is_some_and(|q| matches!(q, super::Component::Queue(q) if q.fifo));
+    if let Some(b) = c.batch_size {
+        if !(1..=10_000).contains(&b) {
+            problems.push(doc.error(
+                &path("batch_size"),
+                format!("Lambda cannot take {b} records in a batch"),
+                "give 1 to 10000 (more than 10 needs `batching_window`)",
+            ));
+        } else if b > 10 && fifo {
+            problems.push(doc.error(
+                &path("batch_size"),
+                format!("a FIFO queue hands Lambda at most 10 records at a time, not {b}"),
+                "give 1 to 10",
+            ));
+        } else if b > 10 && c.batching_window.unwrap_or(0) == 0 {
+            problems.push(doc.error(
+                &path("batch_size"),
+                format!("Lambda takes more than 10 records ({b}) only when it may wait for them"),
+                "add `batching_window: 1` or more (seconds), or give at most 10",
+            ));
+        }
+    }
+    if let Some(w) = c.batching_window {
+        if fifo {
+            problems.push(doc.error(
+                &path("batching_window"),
+                "Lambda does not batch records of a FIFO queue over a window",
+                "leave `batching_window` out for a FIFO queue",
+            ));
+        } else if w > 300 {
+            problems.push(doc.error(
+                &path("batching_window"),
+                format!("Lambda waits at most 300 seconds for a batch, not {w}"),
+                "give 0 to 300 (seconds)",
+            ));
+        }
+    }
+    if let Some(m) = c.max_concurrency
+        && !(2..=1_000).contains(&m)
+    {
+        problems.push(doc.error(
+            &path("max_concurrency"),
+            format!("a queue's maximum concurrency is 2 to 1000, not {m}"),
+            "give 2 to 1000, or leave it out for no ceiling",
+        ));
+    }
+    problems
+}
+
+/// Which handler a function starts from: `worker` when it consumes a queue, `crud` when an API
+/// routes to it and it reads and writes exactly one table, `basic` otherwise.
 pub fn scaffold_kind(plan: &crate::plan::Plan, index: usize) -> &'static str {
+    if plan
+        .connections
+        .iter()
+        .any(|k| k.from == index && k.access == Access::Consume)
+    {
+        return "worker";
+    }
     let from = |k: &&crate::plan::graph::Connection| k.from == index;
     let tables: Vec<_> = plan
         .connections
@@ -376,4 +482,71 @@ pub fn scaffold_kind(plan: &crate::plan::Plan, index: usize) -> &'static str {
     } else {
         "basic"
     }
+}
+
+/// `consumes:` — the queue a function drains through an event source mapping: its name, or a
+/// mapping with the name and the batch settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumes {
+    pub queue: String,
+    /// Written as the queue's name alone (`consumes: jobs`), not as a mapping.
+    pub by_name: bool,
+    /// Records per batch: 10 when not given; more than 10 needs a batching window.
+    pub batch_size: Option<u32>,
+    /// Seconds Lambda gathers records before it invokes (0–300, standard queues only).
+    pub batching_window: Option<u32>,
+    /// The most concurrent invocations the queue may drive (2–1000).
+    pub max_concurrency: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsumesSpec {
+    queue: String,
+    #[serde(default)]
+    batch_size: Option<u32>,
+    #[serde(default)]
+    batching_window: Option<u32>,
+    #[serde(default)]
+    max_concurrency: Option<u32>,
+}
+
+impl<'de> Deserialize<'de> for Consumes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Consumes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a queue's name, or `{ queue: <name>, batch_size: 10 }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Consumes, E> {
+                Ok(Consumes {
+                    queue: v.to_string(),
+                    by_name: true,
+                    batch_size: None,
+                    batching_window: None,
+                    max_concurrency: None,
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Consumes, A::Error> {
+                let s = ConsumesSpec::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Consumes {
+                    queue: s.queue,
+                    by_name: false,
+                    batch_size: s.batch_size,
+                    batching_window: s.batching_window,
+                    max_concurrency: s.max_concurrency,
+                })
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// An event source mapping's settings, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batch {
+    pub size: u32,
+    pub window: Option<u32>,
+    pub max_concurrency: Option<u32>,
 }

@@ -46,6 +46,17 @@ pub struct Alarm {
     pub topic: Expr,
 }
 
+/// The event source mapping through which the function drains a queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSource {
+    pub queue: String,
+    pub queue_arn: Expr,
+    pub batch_size: u32,
+    pub batching_window: Option<u32>,
+    pub max_concurrency: Option<u32>,
+    pub comment: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
     pub runtime: &'static str,
@@ -74,16 +85,19 @@ pub struct View {
     /// Width of the quoted keys of the invokers' map (Terraform).
     pub permission_key_width: usize,
     pub alarm: Option<Alarm>,
+    pub consumes: Option<EventSource>,
     pub skips: Vec<Skip>,
 }
 
 /// The checkov checks that do not apply to the function as the blueprint has it.
-fn skips(f: &FunctionPlan, on_failure: bool, invoked_by_api: bool) -> Vec<Skip> {
+fn skips(f: &FunctionPlan, on_failure: bool, invoked_by_api: bool, consumes: bool) -> Vec<Skip> {
     let mut out = Vec::new();
     if !on_failure {
         out.push(Skip {
             id: "CKV_AWS_116",
-            reason: if invoked_by_api {
+            reason: if consumes {
+                "Lambda polls the queue synchronously: a failed batch item returns to the queue and, after its receive limit, to the queue's own dead-letter queue; a function dead-letter queue only ever receives asynchronous events".into()
+            } else if invoked_by_api {
                 "API Gateway invokes the function synchronously: a failed request returns its error to the caller and counts in the Errors metric; a dead-letter queue only ever receives asynchronous events (`on_failure:` adds a destination)".into()
             } else {
                 "no asynchronous caller in the blueprint; `on_failure:` sends failed asynchronous events to a topic".into()
@@ -147,6 +161,11 @@ pub fn view(
         .filter(|k| k.access == Access::Publish)
         .map(|k| &plan.components[k.to])
         .collect();
+    let queues: Vec<&Planned> = uses
+        .iter()
+        .filter(|k| k.access == Access::Send)
+        .map(|k| &plan.components[k.to])
+        .collect();
     let mut environment = Vec::new();
     for t in &tables {
         let ComponentPlan::Table(tp) = &t.plan else {
@@ -177,6 +196,15 @@ pub fn view(
         environment.push(Variable {
             name: format!("TOPIC_ARN{suffix}"),
             value: t.ids.res("Topic", None, "aws_sns_topic", "arn"),
+            comment: None,
+            width: 0,
+        });
+    }
+    for q in &queues {
+        let suffix = variable_suffix(queues.len(), q);
+        environment.push(Variable {
+            name: format!("QUEUE_URL{suffix}"),
+            value: q.ids.res("Queue", None, "aws_sqs_queue", "url"),
             comment: None,
             width: 0,
         });
@@ -321,8 +349,35 @@ pub fn view(
         ));
     }
     let invoked_by_api = !permissions.is_empty();
+    let consumes = uses
+        .iter()
+        .find(|k| k.access == Access::Consume)
+        .zip(f.batch)
+        .map(|(k, b)| {
+            let q = &plan.components[k.to];
+            EventSource {
+                queue: q.name.clone(),
+                queue_arn: crate::components::queue::view::queue_arn(&q.ids),
+                batch_size: b.size,
+                batching_window: b.window,
+                max_concurrency: b.max_concurrency,
+                comment: format!(
+                    "Function {} drains queue {}: {} records a batch{}{}; a record it reports in batchItemFailures returns to the queue, the rest are deleted.",
+                    c.name,
+                    q.name,
+                    b.size,
+                    b.window
+                        .map(|w| format!(", gathered for up to {w} s"))
+                        .unwrap_or_default(),
+                    b.max_concurrency
+                        .map(|m| format!(", at most {m} at once"))
+                        .unwrap_or_default(),
+                ),
+            }
+        });
     View {
-        skips: skips(f, on_failure.is_some(), invoked_by_api),
+        skips: skips(f, on_failure.is_some(), invoked_by_api, consumes.is_some()),
+        consumes,
         runtime: info.aws,
         handler: info.handler,
         architecture: f.architecture.as_aws(),

@@ -17,6 +17,8 @@ pub enum Subscription {
     Email(Email),
     /// A function of the blueprint, invoked with each message.
     Function(String),
+    /// A queue of the blueprint, sent each message as it was published (raw delivery).
+    Queue(String),
 }
 
 #[derive(Deserialize)]
@@ -26,6 +28,8 @@ struct SubscriptionSpec {
     email: Option<Email>,
     #[serde(default)]
     function: Option<String>,
+    #[serde(default)]
+    queue: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for Subscription {
@@ -34,13 +38,20 @@ impl<'de> Deserialize<'de> for Subscription {
             SubscriptionSpec {
                 email: Some(e),
                 function: None,
+                queue: None,
             } => Ok(Subscription::Email(e)),
             SubscriptionSpec {
                 email: None,
                 function: Some(f),
+                queue: None,
             } => Ok(Subscription::Function(f)),
+            SubscriptionSpec {
+                email: None,
+                function: None,
+                queue: Some(q),
+            } => Ok(Subscription::Queue(q)),
             _ => Err(de::Error::custom(format!(
-                "a subscription has exactly one of `email` and `function`{HELP_SEPARATOR}write `{{ email: team@example.com }}` or `{{ function: notify-fn }}`"
+                "a subscription has exactly one of `email`, `function` and `queue`{HELP_SEPARATOR}write `{{ email: team@example.com }}`, `{{ function: notify-fn }}` or `{{ queue: jobs }}`"
             ))),
         }
     }
@@ -51,6 +62,7 @@ impl fmt::Display for Subscription {
         match self {
             Subscription::Email(e) => write!(f, "email {e}"),
             Subscription::Function(n) => write!(f, "function {n}"),
+            Subscription::Queue(n) => write!(f, "queue {n}"),
         }
     }
 }
@@ -76,6 +88,13 @@ impl Spec {
                     access: Access::Invoke,
                     what: "a topic delivers to",
                 }),
+                Subscription::Queue(name) => Some(Wanted {
+                    field: format!("{at}.subscriptions[{i}].queue"),
+                    name: name.clone(),
+                    expect: &[Kind::Queue],
+                    access: Access::Deliver,
+                    what: "a topic delivers to",
+                }),
                 Subscription::Email(_) => None,
             })
             .collect()
@@ -88,7 +107,7 @@ impl Spec {
                 .iter()
                 .filter_map(|s| match s {
                     Subscription::Email(e) => Some(e.to_string()),
-                    Subscription::Function(_) => None,
+                    Subscription::Function(_) | Subscription::Queue(_) => None,
                 })
                 .collect(),
         }

@@ -24,6 +24,18 @@ pub struct FunctionSubscription {
     pub function_name: String,
 }
 
+/// A queue the topic delivers to (the queue's policy lets exactly this topic send).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueSubscription {
+    pub id: String,
+    pub key: String,
+    pub queue_arn: Expr,
+    pub queue_name: String,
+    /// The queue's policy resource: SNS checks it when the subscription is created.
+    pub policy_id: String,
+    pub queue_key: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
     pub name: Expr,
@@ -34,6 +46,7 @@ pub struct View {
     pub topic_policy: Doc,
     pub emails: Vec<Email>,
     pub functions: Vec<FunctionSubscription>,
+    pub queues: Vec<QueueSubscription>,
     pub email_key_width: usize,
     pub comment: String,
     /// The key outlives the stack (production): what it encrypted may still need it.
@@ -49,6 +62,7 @@ pub fn alarm_names(plan: &Plan, topic: usize) -> Vec<(usize, &'static str)> {
         .map(|c| {
             let what = match plan.components[c.from].kind {
                 crate::components::Kind::Api => "5xx",
+                crate::components::Kind::Queue => "dead-letters",
                 _ => "errors",
             };
             (c.from, what)
@@ -183,7 +197,24 @@ pub fn view(c: &Planned, t: &TopicPlan, plan: &Plan, index: usize) -> View {
             }
         })
         .collect();
+    let queues = plan
+        .connections
+        .iter()
+        .filter(|k| k.from == index && k.access == Access::Deliver)
+        .map(|k| {
+            let q = &plan.components[k.to];
+            QueueSubscription {
+                id: ids.id(&format!("Deliver{}", q.ids.pascal)),
+                key: format!("{}_{}", ids.snake, q.ids.snake),
+                queue_arn: crate::components::queue::view::queue_arn(&q.ids),
+                queue_name: q.name.clone(),
+                policy_id: q.ids.id("QueuePolicy"),
+                queue_key: q.ids.snake.clone(),
+            }
+        })
+        .collect();
     View {
+        queues,
         name: Expr(vec![Part::Stack, Part::Lit(format!("-{}", c.name))]),
         display_name: format!("{} {}", plan.name, c.name),
         key_description: format!("Encrypts topic {} of {}", c.name, plan.name),

@@ -46,7 +46,7 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         let (days, field) = match &c.plan {
             ComponentPlan::Function(f) => (f.log_retention_days, "log_retention_days"),
             ComponentPlan::Api(a) => (a.log_retention_days, "access_log_retention_days"),
-            ComponentPlan::Table(_) | ComponentPlan::Topic(_) => continue,
+            ComponentPlan::Table(_) | ComponentPlan::Topic(_) | ComponentPlan::Queue(_) => continue,
         };
         if days < MIN_DAYS {
             findings.push(Finding {
