@@ -260,6 +260,8 @@ pub enum Doc {
     Map(Vec<(String, Doc)>),
     List(Vec<Doc>),
     Int(i64),
+    /// A decimal number, as written (`2.5`): a retry's backoff rate, a choice's operand.
+    Number(String),
     Bool(bool),
     Expr(Expr),
 }
@@ -271,6 +273,66 @@ impl Doc {
 
     pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Doc)>) -> Doc {
         Doc::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// A finite number: written without a fraction when it has none.
+    pub fn number(n: f64) -> Doc {
+        if n.fract() == 0.0 && n.abs() < 1e15 {
+            Doc::Int(n as i64)
+        } else {
+            Doc::Number(format!("{n}"))
+        }
+    }
+
+    /// The document with every reference replaced by a `${Name}` placeholder, and the
+    /// placeholders' values: what CloudFormation's `DefinitionSubstitutions` take, so that a
+    /// state machine's `Definition` stays plain data. A placeholder is named for what it holds
+    /// (`LoadFnFunctionArn`, `Partition`).
+    pub fn substituted(&self) -> (Doc, Vec<(String, Expr)>) {
+        let mut found = Vec::new();
+        let doc = self.substitute_into(&mut found);
+        (doc, found)
+    }
+
+    fn substitute_into(&self, found: &mut Vec<(String, Expr)>) -> Doc {
+        match self {
+            Doc::Map(entries) => Doc::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.substitute_into(found)))
+                    .collect(),
+            ),
+            Doc::List(items) => Doc::List(items.iter().map(|d| d.substitute_into(found)).collect()),
+            Doc::Expr(e) if e.as_lit().is_none() => {
+                let mut text = String::new();
+                for p in &e.0 {
+                    let (name, value) = match p {
+                        Part::Lit(s) => {
+                            text.push_str(s);
+                            continue;
+                        }
+                        Part::Res { cfn, attr, .. } => (
+                            format!("{cfn}{}", attr.as_deref().unwrap_or("").replace('.', "")),
+                            Expr(vec![p.clone()]),
+                        ),
+                        Part::Partition => ("Partition".to_string(), Expr(vec![p.clone()])),
+                        Part::Region => ("Region".to_string(), Expr(vec![p.clone()])),
+                        Part::Account => ("AccountId".to_string(), Expr(vec![p.clone()])),
+                        Part::DnsSuffix => ("DnsSuffix".to_string(), Expr(vec![p.clone()])),
+                        Part::Stack => ("StackName".to_string(), Expr(vec![p.clone()])),
+                        Part::Deployment | Part::AnyDeployment | Part::Short(_) => {
+                            ("Deployment".to_string(), Expr(vec![p.clone()]))
+                        }
+                    };
+                    text.push_str(&format!("${{{name}}}"));
+                    if !found.iter().any(|(n, _)| *n == name) {
+                        found.push((name, value));
+                    }
+                }
+                Doc::Expr(Expr::lit(text))
+            }
+            other => other.clone(),
+        }
     }
 
     /// The document as a YAML block whose lines are indented by `indent` spaces; the first
@@ -323,6 +385,7 @@ impl Doc {
                 }
             }
             Doc::Int(n) => out.push_str(&n.to_string()),
+            Doc::Number(n) => out.push_str(n),
             Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Doc::Expr(e) => out.push_str(&e.cfn()?),
         }
@@ -347,13 +410,17 @@ impl Doc {
     }
 
     fn tf_scalar(&self) -> bool {
-        matches!(self, Doc::Int(_) | Doc::Bool(_) | Doc::Expr(_))
+        matches!(
+            self,
+            Doc::Int(_) | Doc::Number(_) | Doc::Bool(_) | Doc::Expr(_)
+        )
     }
 
     fn tf_into(&self, indent: usize, out: &mut String) -> Result<(), String> {
         let inner = " ".repeat(indent + 2);
         match self {
             Doc::Int(n) => out.push_str(&n.to_string()),
+            Doc::Number(n) => out.push_str(n),
             Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Doc::Expr(e) => out.push_str(&e.tf()?),
             Doc::Map(e) if e.is_empty() => out.push_str("{}"),

@@ -207,6 +207,32 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
             crate::components::Kind::Topic => {
                 push("SNS topic name", with(""), 256, "-_", field.clone());
             }
+            crate::components::Kind::Pipeline => {
+                push(
+                    "Step Functions state machine name",
+                    with(""),
+                    80,
+                    "-_",
+                    field.clone(),
+                );
+                push(
+                    "IAM role name prefix",
+                    format!(
+                        "{}-",
+                        fit(&format!("{}-{}-schedule", plan.name, c.name), 37)
+                    ),
+                    38,
+                    "-_+=,.@",
+                    field.clone(),
+                );
+                push(
+                    "CloudWatch alarm name",
+                    with("-failed-executions"),
+                    255,
+                    "-_",
+                    field.clone(),
+                );
+            }
             crate::components::Kind::Queue => {
                 push(
                     "SQS queue name",

@@ -500,6 +500,8 @@ const GLOBAL_PRINCIPALS: &[&str] = &[
     "sns.amazonaws.com",
     "cloudwatch.amazonaws.com",
     "dynamodb.amazonaws.com",
+    "states.amazonaws.com",
+    "scheduler.amazonaws.com",
 ];
 
 /// Every `amazonaws.com` in `text` is part of a global principal or of a VPC endpoint service
@@ -1047,4 +1049,133 @@ fn the_catalog_and_fixtures_use_every_kind_so_every_template_is_validated() {
             "no catalog blueprint or render fixture has a {kind}"
         );
     }
+}
+
+mod asl;
+
+/// A YAML value as JSON, a tagged value (`!Sub "…"`, `!GetAtt X.Arn`) as its text.
+fn yaml_json(v: &serde_yaml::Value) -> serde_json::Value {
+    use serde_yaml::Value as Y;
+    match v {
+        Y::Null => serde_json::Value::Null,
+        Y::Bool(b) => (*b).into(),
+        Y::Number(n) => serde_json::to_value(n).unwrap(),
+        Y::String(s) => s.clone().into(),
+        Y::Sequence(s) => s.iter().map(yaml_json).collect(),
+        Y::Mapping(m) => m
+            .iter()
+            .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), yaml_json(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        Y::Tagged(t) => match &t.value {
+            Y::String(s) => format!("{} {s}", t.tag).into(),
+            other => format!("{} {other:?}", t.tag).into(),
+        },
+    }
+}
+
+/// An HCL expression as JSON: a reference or a template as its text, `jsonencode(x)` as x.
+fn hcl_json(e: &hcl::Expression) -> serde_json::Value {
+    use hcl::Expression as H;
+    match e {
+        H::Null => serde_json::Value::Null,
+        H::Bool(b) => (*b).into(),
+        H::Number(n) => serde_json::to_value(n).unwrap(),
+        H::String(s) => s.clone().into(),
+        H::Array(a) => a.iter().map(hcl_json).collect(),
+        H::Object(o) => o
+            .iter()
+            .map(|(k, v)| {
+                let key = match k {
+                    hcl::ObjectKey::Identifier(id) => id.to_string(),
+                    hcl::ObjectKey::Expression(H::String(s)) => s.clone(),
+                    other => format!("{other:?}"),
+                };
+                (key, hcl_json(v))
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        H::FuncCall(call) if call.name.to_string() == "jsonencode" && call.args.len() == 1 => {
+            hcl_json(&call.args[0])
+        }
+        H::TemplateExpr(t) => t.to_string().into(),
+        other => format!("{other}").into(),
+    }
+}
+
+#[test]
+fn every_state_machine_definition_is_valid_amazon_states_language() {
+    let mut machines = 0;
+    for case in catalog_plans() {
+        let name = &case.name;
+        for target in [Target::CloudFormation, Target::Sam] {
+            for f in case
+                .render(target)
+                .iter()
+                .filter(|f| f.path.ends_with(".yaml"))
+            {
+                let doc: serde_yaml::Value = serde_yaml::from_str(&f.body).unwrap();
+                for (id, r) in doc["Resources"].as_mapping().into_iter().flatten() {
+                    let ty = r["Type"].as_str().unwrap_or_default();
+                    if !ty.ends_with("::StateMachine") {
+                        continue;
+                    }
+                    machines += 1;
+                    let definition = yaml_json(&r["Properties"]["Definition"]);
+                    let problems = asl::problems(&definition);
+                    assert!(problems.is_empty(), "{name} {target} {id:?}: {problems:#?}");
+                    // Every placeholder has its substitution, and every substitution is used.
+                    let text = definition.to_string();
+                    let used: BTreeSet<String> = text
+                        .split("${")
+                        .skip(1)
+                        .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_string()))
+                        .filter(|n| !n.starts_with("AWS::") && !n.contains('.'))
+                        .collect();
+                    let given: BTreeSet<String> = r["Properties"]["DefinitionSubstitutions"]
+                        .as_mapping()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(k, _)| k.as_str().map(str::to_string))
+                        .collect();
+                    if target == Target::Sam {
+                        assert_eq!(
+                            used, given,
+                            "{name} sam {id:?}: placeholders and substitutions"
+                        );
+                    } else {
+                        assert!(
+                            given.is_empty(),
+                            "{name}: CloudFormation writes references inline"
+                        );
+                    }
+                }
+            }
+        }
+        for f in case.render(Target::Terraform) {
+            let body = hcl::parse(&f.body).unwrap();
+            for block in body.blocks().filter(|b| {
+                b.identifier.as_str() == "resource"
+                    && b.labels[0].as_str() == "aws_sfn_state_machine"
+            }) {
+                machines += 1;
+                let definition = block
+                    .body
+                    .attributes()
+                    .find(|a| a.key.as_str() == "definition")
+                    .map(|a| hcl_json(&a.expr))
+                    .unwrap();
+                let problems = asl::problems(&definition);
+                assert!(
+                    problems.is_empty(),
+                    "{name} terraform {}: {problems:#?}",
+                    f.path
+                );
+            }
+        }
+    }
+    assert!(
+        machines >= 6,
+        "the catalog and fixtures hold state machines in every target"
+    );
 }

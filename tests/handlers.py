@@ -14,7 +14,8 @@ Run from the repository root with the validator virtualenv:
    plus AWS_ENDPOINT_URL pointing at moto, AWS_REGION and dummy credentials. One driver process
    serves many invocations, as a warm execution environment does.
 5. Queue consumers (worker): SQS events as Lambda's poller sends them (standard and FIFO), the
-   batchItemFailures answer, and a round trip through a queue in moto.
+   batchItemFailures answer, and a round trip through a queue in moto. Pipeline steps (step): the
+   state a Step Functions execution passes, the report it returns, and the failure it raises.
 6. The same checks for both languages and for two tables, one with partition key userId and sort
    key createdAt, one with partition key id alone: API Gateway REST (payload v1) and HTTP API
    (payload v2) events, every status code, body and header, the one JSON log line per request, and
@@ -896,6 +897,69 @@ def worker_checks(language: str, driver: Driver, sqs) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Pipeline steps: the state a Step Functions execution hands a function
+
+
+def step_checks(language: str, driver: Driver) -> None:
+    def run(what, event, check):
+        response = Response(*driver.invoke(event, str(uuid.uuid4())))
+        problems = check(response)
+        if response.unparsed:
+            problems.append(f"log lines that are not JSON: {short(response.unparsed)}")
+        if len(response.logs) != 1:
+            problems.append(f"{len(response.logs)} log lines, expected 1")
+        report(f"{language} step: {what}", problems)
+
+    def returns(expected):
+        def check(response):
+            if "error" in response.outcome:
+                return [f"the handler threw: {short(response.outcome['error'])}"]
+            return [] if response.raw == expected else [f"returned {short(response.raw)}, expected {short(expected)}"]
+        return check
+
+    glue = lambda run_id, state: {"job_run_id": run_id, "state": state, "execution_time": 42}  # noqa: E731
+    state = {
+        "execution_date": "2026-12-02T06:00:00Z",
+        "results": {"extract": glue("jr_1", "SUCCEEDED"), "transform": glue("jr_2", "SUCCEEDED")},
+    }
+    run("it reports the Glue runs it loaded, with the execution date", state, returns({
+        "execution_date": "2026-12-02T06:00:00Z",
+        "loaded": [{"step": "extract", "job_run_id": "jr_1", "execution_time": 42},
+                   {"step": "transform", "job_run_id": "jr_2", "execution_time": 42}],
+        "skipped": [], "status": "loaded",
+    }))
+    with_function = {"execution_date": "2026-12-02T06:00:00Z",
+                     "results": {"count": {"payload": {"rows": 3}}, "transform": glue("jr_2", "SUCCEEDED")}}
+    run("a function step's result is skipped, not loaded", with_function, returns({
+        "execution_date": "2026-12-02T06:00:00Z",
+        "loaded": [{"step": "transform", "job_run_id": "jr_2", "execution_time": 42}],
+        "skipped": ["count"], "status": "loaded",
+    }))
+
+    def dated(response):
+        raw = response.raw if isinstance(response.raw, dict) else {}
+        problems = []
+        if "error" in response.outcome:
+            problems.append(f"the handler threw: {short(response.outcome['error'])}")
+        if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", str(raw.get("execution_date"))):
+            problems.append(f"execution_date {raw.get('execution_date')!r} is not a UTC timestamp")
+        if raw.get("status") != "nothing-to-load" or raw.get("loaded") != []:
+            problems.append(f"returned {short(raw)}, expected nothing to load")
+        return problems
+    run("started by hand (no execution date, no results) it loads nothing, dated now", {}, dated)
+
+    def fails(response):
+        error = response.outcome.get("error")
+        if not error:
+            return [f"returned {short(response.raw)}, expected it to throw"]
+        text = json.dumps(error)
+        return [] if "StepFailed" in text and "transform" in text else [f"threw {short(error)}, expected StepFailed naming transform"]
+    failed = {"execution_date": "2026-12-02T06:00:00Z",
+              "results": {"extract": glue("jr_1", "SUCCEEDED"), "transform": glue("jr_2", "FAILED")}}
+    run("an earlier step that did not succeed makes it throw StepFailed", failed, fails)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def create_table(client, name, pk, sk):
@@ -920,7 +984,7 @@ def main() -> int:
         # The handlers, copied verbatim, as cloudwright copies them into a user's project.
         handlers = {}
         for language, spec in LANGUAGES.items():
-            for kind in ("basic", "crud", "worker"):
+            for kind in ("basic", "crud", "worker", "step"):
                 target = scratch / language / kind
                 target.mkdir(parents=True)
                 handlers[language, kind] = Path(shutil.copy2(SCAFFOLD / language / kind / spec["file"], target))
@@ -951,6 +1015,8 @@ def main() -> int:
             group(f"{language} basic", lambda: (basic_checks(language, d), quiet_check(f"{language} basic", d)))
             w = driver(language, "worker", {})
             group(f"{language} worker", lambda: (worker_checks(language, w, sqs), quiet_check(f"{language} worker", w)))
+            st = driver(language, "step", {})
+            group(f"{language} step", lambda: (step_checks(language, st), quiet_check(f"{language} step", st)))
             for label, pk, sk, collection in TABLES:
                 name = f"{language}-{label}"
                 create_table(client, name, pk, sk)

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod function;
 pub mod logs;
+pub mod pipeline;
 pub mod queue;
 pub mod table;
 pub mod topic;
@@ -26,15 +27,17 @@ pub enum Kind {
     Api,
     Topic,
     Queue,
+    Pipeline,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Table,
         Kind::Function,
         Kind::Api,
         Kind::Topic,
         Kind::Queue,
+        Kind::Pipeline,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +47,7 @@ impl Kind {
             Kind::Api => "api",
             Kind::Topic => "topic",
             Kind::Queue => "queue",
+            Kind::Pipeline => "pipeline",
         }
     }
 
@@ -51,7 +55,7 @@ impl Kind {
     pub fn article(self) -> &'static str {
         match self {
             Kind::Api => "an",
-            Kind::Table | Kind::Function | Kind::Topic | Kind::Queue => "a",
+            Kind::Table | Kind::Function | Kind::Topic | Kind::Queue | Kind::Pipeline => "a",
         }
     }
 }
@@ -122,6 +126,7 @@ pub enum Component {
     Api(api::Spec),
     Topic(topic::Spec),
     Queue(queue::Spec),
+    Pipeline(pipeline::Spec),
 }
 
 impl Component {
@@ -132,6 +137,7 @@ impl Component {
             Component::Api(_) => Kind::Api,
             Component::Topic(_) => Kind::Topic,
             Component::Queue(_) => Kind::Queue,
+            Component::Pipeline(_) => Kind::Pipeline,
         }
     }
 
@@ -147,6 +153,7 @@ impl Component {
             Component::Api(s) => s.check(at, doc),
             Component::Topic(_) => Vec::new(),
             Component::Queue(s) => s.check(at, doc),
+            Component::Pipeline(s) => s.check(at, doc),
         }
     }
 
@@ -158,6 +165,7 @@ impl Component {
             Component::Api(s) => s.references(at),
             Component::Topic(s) => s.references(at),
             Component::Queue(s) => s.references(at),
+            Component::Pipeline(s) => s.references(at),
         }
     }
 }
@@ -197,6 +205,7 @@ impl<'de> Deserialize<'de> for Component {
                     Kind::Api => api::Spec::deserialize(rest).map(Component::Api),
                     Kind::Topic => topic::Spec::deserialize(rest).map(Component::Topic),
                     Kind::Queue => queue::Spec::deserialize(rest).map(Component::Queue),
+                    Kind::Pipeline => pipeline::Spec::deserialize(rest).map(Component::Pipeline),
                 }
             }
         }
@@ -212,7 +221,7 @@ pub enum Access {
     Write,
     ReadWrite,
     Publish,
-    /// An API route or a topic subscription calls a function.
+    /// An API route, a topic subscription or a pipeline step calls a function.
     Invoke,
     /// A function's failed asynchronous invocations go to a topic.
     OnFailure,
@@ -224,6 +233,8 @@ pub enum Access {
     Consume,
     /// A topic delivers its messages to a queue.
     Deliver,
+    /// A pipeline tells a topic of its executions' successes and failures.
+    Notify,
 }
 
 impl Access {
@@ -247,6 +258,7 @@ impl Access {
             Access::Send => "send",
             Access::Consume => "consume",
             Access::Deliver => "deliver",
+            Access::Notify => "notify",
         }
     }
 }

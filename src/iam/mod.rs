@@ -5,7 +5,7 @@
 
 pub mod profiles;
 
-use crate::components::{Access, Kind};
+use crate::components::Access;
 use crate::expr::{Doc, Expr, Part};
 use crate::plan::graph::Connection;
 use crate::plan::{ComponentPlan, NetworkPlan, Planned};
@@ -25,6 +25,46 @@ pub const UNSCOPED: &[(&str, &str)] = &[
     (
         "ec2:DescribeNetworkInterfaces",
         "EC2 Describe actions take no resource-level permissions",
+    ),
+    (
+        "xray:GetSamplingRules",
+        "X-Ray has no resource-level permissions: its actions take only `*`",
+    ),
+    (
+        "xray:GetSamplingTargets",
+        "X-Ray has no resource-level permissions: its actions take only `*`",
+    ),
+    (
+        "logs:CreateLogDelivery",
+        "the CloudWatch Logs vended-log delivery actions that Step Functions logging calls take only `*`",
+    ),
+    (
+        "logs:GetLogDelivery",
+        "the CloudWatch Logs vended-log delivery actions that Step Functions logging calls take only `*`",
+    ),
+    (
+        "logs:UpdateLogDelivery",
+        "the CloudWatch Logs vended-log delivery actions that Step Functions logging calls take only `*`",
+    ),
+    (
+        "logs:DeleteLogDelivery",
+        "the CloudWatch Logs vended-log delivery actions that Step Functions logging calls take only `*`",
+    ),
+    (
+        "logs:ListLogDeliveries",
+        "the CloudWatch Logs vended-log delivery actions that Step Functions logging calls take only `*`",
+    ),
+    (
+        "logs:PutResourcePolicy",
+        "Step Functions sets the account's CloudWatch Logs resource policy for its log delivery; the action takes only `*`",
+    ),
+    (
+        "logs:DescribeResourcePolicies",
+        "Step Functions reads the account's CloudWatch Logs resource policies; the action takes only `*`",
+    ),
+    (
+        "logs:DescribeLogGroups",
+        "Step Functions finds the log group it delivers to; DescribeLogGroups is checked on every group of the account and region",
     ),
 ];
 
@@ -53,11 +93,22 @@ impl Statement {
     }
 }
 
-/// The role of one component (a function's execution role), with its statements.
+/// What a role is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The role a function or a state machine runs as.
+    Execution,
+    /// The role EventBridge Scheduler assumes to start a pipeline.
+    Schedule,
+}
+
+/// The role of one component (a function's or state machine's execution role, a schedule's
+/// role), with its statements.
 #[derive(Debug, Clone)]
 pub struct Role {
     /// Index of the component that owns the role.
     pub owner: usize,
+    pub purpose: Purpose,
     pub statements: Vec<Statement>,
 }
 
@@ -124,8 +175,18 @@ impl Grants {
         ])
     }
 
+    /// The execution role of a component.
     pub fn role_of(&self, owner: usize) -> Option<&Role> {
-        self.roles.iter().find(|r| r.owner == owner)
+        self.roles
+            .iter()
+            .find(|r| r.owner == owner && r.purpose == Purpose::Execution)
+    }
+
+    /// The role a component's schedule assumes.
+    pub fn schedule_role_of(&self, owner: usize) -> Option<&Role> {
+        self.roles
+            .iter()
+            .find(|r| r.owner == owner && r.purpose == Purpose::Schedule)
     }
 
     pub fn invokes_of(&self, function: usize) -> impl Iterator<Item = &Invoke> {
@@ -144,43 +205,20 @@ pub fn derive(
         grants.flow_logs = flow_log_delivery();
     }
     for (i, c) in components.iter().enumerate() {
-        let ComponentPlan::Function(f) = &c.plan else {
-            continue;
+        let mut statements = match &c.plan {
+            ComponentPlan::Function(f) => function_base(c, f, network),
+            ComponentPlan::Pipeline(p) => pipeline_base(p),
+            ComponentPlan::Table(_)
+            | ComponentPlan::Api(_)
+            | ComponentPlan::Topic(_)
+            | ComponentPlan::Queue(_) => continue,
         };
-        let mut statements = vec![
-            Statement {
-                sid: "WriteOwnLogs".into(),
-                actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
-                // By name: CloudFormation's `Arn` of a log group already ends in `:*`,
-                // Terraform's does not.
-                resources: vec![Expr::arn(
-                    "logs",
-                    true,
-                    vec![
-                        Part::Lit("log-group:".into()),
-                        Part::Res {
-                            cfn: c.ids.id("LogGroup"),
-                            attr: None,
-                            tf: format!("{}.name", c.ids.tf("aws_cloudwatch_log_group")),
-                        },
-                        Part::Lit(":*".into()),
-                    ],
-                )],
-            },
-            Statement {
-                sid: "Tracing".into(),
-                actions: vec!["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                resources: vec![Expr::lit("*")],
-            },
-        ];
-        if let Some(tier) = f.tier.as_deref() {
-            statements.extend(network_interfaces(c, tier, network));
-        }
         for conn in connections.iter().filter(|k| k.from == i) {
             let target = &components[conn.to];
-            for p in PROFILES.iter().filter(|p| {
-                p.from == Kind::Function && p.to == target.kind && p.access == conn.access
-            }) {
+            for p in PROFILES
+                .iter()
+                .filter(|p| p.from == c.kind && p.to == target.kind && p.access == conn.access)
+            {
                 if p.actions.is_empty() {
                     continue;
                 }
@@ -191,7 +229,9 @@ pub fn derive(
                     actions: p.actions.to_vec(),
                     resources,
                 });
-                if let Some(key) = target.customer_key() {
+                if let Some(key) = target.customer_key()
+                    && !p.key_actions.is_empty()
+                {
                     statements.push(Statement {
                         sid: format!("{}{}Key", p.sid, target.ids.pascal),
                         actions: p.key_actions.to_vec(),
@@ -200,38 +240,27 @@ pub fn derive(
                 }
             }
         }
-        let secrets: Vec<Expr> = f
-            .environment
-            .iter()
-            .filter_map(|(_, v)| match v {
-                crate::components::function::EnvValue::Secret(s) => Some(secret_arn(s)),
-                _ => None,
-            })
-            .collect();
-        if !secrets.is_empty() {
-            statements.push(Statement {
-                sid: "ReadSecrets".into(),
-                actions: vec!["secretsmanager:GetSecretValue"],
-                resources: secrets,
-            });
+        if let ComponentPlan::Function(f) = &c.plan {
+            statements.extend(reads_of(f));
         }
-        let parameters: Vec<Expr> = f
-            .environment
-            .iter()
-            .filter_map(|(_, v)| match v {
-                crate::components::function::EnvValue::Parameter(p) => Some(parameter_arn(p)),
-                _ => None,
-            })
-            .collect();
-        if !parameters.is_empty() {
-            statements.push(Statement {
-                sid: "ReadParameters".into(),
-                actions: vec!["ssm:GetParameter", "ssm:GetParameters"],
-                resources: parameters,
+        // The same function in two steps is one connection's worth of grants.
+        statements.dedup();
+        if let ComponentPlan::Pipeline(p) = &c.plan
+            && p.schedule.is_some()
+        {
+            grants.roles.push(Role {
+                owner: i,
+                purpose: Purpose::Schedule,
+                statements: vec![Statement {
+                    sid: "StartThisPipeline".into(),
+                    actions: vec!["states:StartExecution"],
+                    resources: vec![crate::components::pipeline::view::state_machine_arn(&c.ids)],
+                }],
             });
         }
         grants.roles.push(Role {
             owner: i,
+            purpose: Purpose::Execution,
             statements: merge(statements),
         });
     }
@@ -285,10 +314,135 @@ pub fn derive(
                 key: source.name.clone(),
                 id: source.ids.pascal.clone(),
             }),
-            ComponentPlan::Table(_) | ComponentPlan::Function(_) | ComponentPlan::Queue(_) => {}
+            ComponentPlan::Table(_)
+            | ComponentPlan::Function(_)
+            | ComponentPlan::Queue(_)
+            | ComponentPlan::Pipeline(_) => {}
         }
     }
     grants
+}
+
+/// What every function's role starts with: its own log streams, tracing, and (in a tier) its
+/// network interfaces.
+fn function_base(
+    c: &Planned,
+    f: &crate::components::function::Plan,
+    network: Option<&NetworkPlan>,
+) -> Vec<Statement> {
+    let mut statements = vec![
+        Statement {
+            sid: "WriteOwnLogs".into(),
+            actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
+            // By name: CloudFormation's `Arn` of a log group already ends in `:*`,
+            // Terraform's does not.
+            resources: vec![Expr::arn(
+                "logs",
+                true,
+                vec![
+                    Part::Lit("log-group:".into()),
+                    Part::Res {
+                        cfn: c.ids.id("LogGroup"),
+                        attr: None,
+                        tf: format!("{}.name", c.ids.tf("aws_cloudwatch_log_group")),
+                    },
+                    Part::Lit(":*".into()),
+                ],
+            )],
+        },
+        Statement {
+            sid: "Tracing".into(),
+            actions: vec!["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            resources: vec![Expr::lit("*")],
+        },
+    ];
+    if let Some(tier) = f.tier.as_deref() {
+        statements.extend(network_interfaces(c, tier, network));
+    }
+    statements
+}
+
+/// What every state machine's role starts with: run exactly its Glue jobs (and watch and stop
+/// their runs), deliver its logs, and trace.
+fn pipeline_base(p: &crate::components::pipeline::Plan) -> Vec<Statement> {
+    let mut statements = Vec::new();
+    let jobs = p.glue_jobs();
+    if !jobs.is_empty() {
+        statements.push(Statement {
+            sid: "RunItsGlueJobs".into(),
+            actions: vec![
+                "glue:StartJobRun",
+                "glue:GetJobRun",
+                "glue:GetJobRuns",
+                "glue:BatchStopJobRun",
+            ],
+            resources: jobs
+                .iter()
+                .map(|j| Expr::arn("glue", true, vec![Part::Lit(format!("job/{j}"))]))
+                .collect(),
+        });
+    }
+    statements.push(Statement {
+        sid: "DeliverLogs".into(),
+        actions: vec![
+            "logs:CreateLogDelivery",
+            "logs:GetLogDelivery",
+            "logs:UpdateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:DescribeResourcePolicies",
+            "logs:DescribeLogGroups",
+        ],
+        resources: vec![Expr::lit("*")],
+    });
+    statements.push(Statement {
+        sid: "Tracing".into(),
+        actions: vec![
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "xray:GetSamplingRules",
+            "xray:GetSamplingTargets",
+        ],
+        resources: vec![Expr::lit("*")],
+    });
+    statements
+}
+
+/// A function's reads of the secrets and parameters its environment names.
+fn reads_of(f: &crate::components::function::Plan) -> Vec<Statement> {
+    let mut statements = Vec::new();
+    let secrets: Vec<Expr> = f
+        .environment
+        .iter()
+        .filter_map(|(_, v)| match v {
+            crate::components::function::EnvValue::Secret(s) => Some(secret_arn(s)),
+            _ => None,
+        })
+        .collect();
+    if !secrets.is_empty() {
+        statements.push(Statement {
+            sid: "ReadSecrets".into(),
+            actions: vec!["secretsmanager:GetSecretValue"],
+            resources: secrets,
+        });
+    }
+    let parameters: Vec<Expr> = f
+        .environment
+        .iter()
+        .filter_map(|(_, v)| match v {
+            crate::components::function::EnvValue::Parameter(p) => Some(parameter_arn(p)),
+            _ => None,
+        })
+        .collect();
+    if !parameters.is_empty() {
+        statements.push(Statement {
+            sid: "ReadParameters".into(),
+            actions: vec!["ssm:GetParameter", "ssm:GetParameters"],
+            resources: parameters,
+        });
+    }
+    statements
 }
 
 /// What VPC Flow Logs needs to deliver to the network's log group: write its streams, and find

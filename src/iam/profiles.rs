@@ -33,6 +33,12 @@ fn queue(ids: &Ids) -> Vec<Expr> {
     vec![crate::components::queue::view::queue_arn(ids)]
 }
 
+/// A function, and its versions and aliases (a state machine may invoke either).
+fn function(ids: &Ids) -> Vec<Expr> {
+    let arn = ids.res("Function", Some("Arn"), "aws_lambda_function", "arn");
+    vec![arn.clone(), arn.suffixed(":*")]
+}
+
 fn nothing(_: &Ids) -> Vec<Expr> {
     Vec::new()
 }
@@ -183,6 +189,33 @@ pub static PROFILES: &[Profile] = &[
         to: Kind::Queue,
         access: Access::Deliver,
         sid: "Deliver",
+        actions: &[],
+        on: nothing,
+        key_actions: &[],
+    },
+    Profile {
+        from: Kind::Pipeline,
+        to: Kind::Function,
+        access: Access::Invoke,
+        sid: "Invoke",
+        actions: &["lambda:InvokeFunction"],
+        on: function,
+        key_actions: &[],
+    },
+    Profile {
+        from: Kind::Pipeline,
+        to: Kind::Topic,
+        access: Access::Notify,
+        sid: "Notify",
+        actions: PUBLISH,
+        on: topic,
+        key_actions: TOPIC_KEY,
+    },
+    Profile {
+        from: Kind::Pipeline,
+        to: Kind::Topic,
+        access: Access::Alarms,
+        sid: "Alarms",
         actions: &[],
         on: nothing,
         key_actions: &[],

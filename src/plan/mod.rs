@@ -20,7 +20,7 @@ use crate::blueprint::types::{
     is_zone_id,
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
-use crate::components::{Component, Ids, Kind, api, function, queue, table, topic};
+use crate::components::{Component, Ids, Kind, api, function, pipeline, queue, table, topic};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::expr::Expr;
 use crate::naming::{az_letter, pascal_case};
@@ -234,7 +234,8 @@ impl Planned {
             ComponentPlan::Table(_)
             | ComponentPlan::Function(_)
             | ComponentPlan::Api(_)
-            | ComponentPlan::Queue(_) => None,
+            | ComponentPlan::Queue(_)
+            | ComponentPlan::Pipeline(_) => None,
         }
     }
 }
@@ -247,6 +248,7 @@ pub enum ComponentPlan {
     Api(api::Plan),
     Topic(topic::Plan),
     Queue(queue::Plan),
+    Pipeline(pipeline::Plan),
 }
 
 /// The blueprint's network, resolved: the VPC, its AZs and tiers with their subnets, NAT,
@@ -334,6 +336,7 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
                 Component::Api(s) => ComponentPlan::Api(s.plan(bp.environment)),
                 Component::Topic(s) => ComponentPlan::Topic(s.plan()),
                 Component::Queue(s) => ComponentPlan::Queue(s.plan(bp.environment)),
+                Component::Pipeline(s) => ComponentPlan::Pipeline(s.plan(bp.environment)),
             },
         })
         .collect();

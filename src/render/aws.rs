@@ -71,6 +71,12 @@ pub const TYPES: &[Types] = &[
     t("AWS::SNS::Topic", "aws_sns_topic", &[]),
     t("AWS::SNS::TopicPolicy", "aws_sns_topic_policy", &[]),
     t("AWS::SNS::Subscription", "aws_sns_topic_subscription", &[]),
+    t(
+        "AWS::StepFunctions::StateMachine",
+        "aws_sfn_state_machine",
+        &[],
+    ),
+    t("AWS::Scheduler::Schedule", "aws_scheduler_schedule", &[]),
     t("AWS::SQS::Queue", "aws_sqs_queue", &[]),
     t("AWS::SQS::QueuePolicy", "aws_sqs_queue_policy", &[]),
     t(
@@ -142,4 +148,10 @@ pub const TYPES: &[Types] = &[
 pub const TF_ONLY: &[&str] = &["terraform_data"];
 
 /// The SAM types and the CloudFormation type each expands to, one for one.
-pub const SAM_TYPES: &[(&str, &str)] = &[("AWS::Serverless::Function", "AWS::Lambda::Function")];
+pub const SAM_TYPES: &[(&str, &str)] = &[
+    ("AWS::Serverless::Function", "AWS::Lambda::Function"),
+    (
+        "AWS::Serverless::StateMachine",
+        "AWS::StepFunctions::StateMachine",
+    ),
+];

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::components::{Kind, api, function, queue, table, topic};
+use crate::components::{Kind, api, function, pipeline, queue, table, topic};
 use crate::expr::Expr;
 use crate::plan::{ComponentPlan, Plan};
 
@@ -27,6 +27,7 @@ pub struct ComponentView {
     pub api: Option<api::view::View>,
     pub topic: Option<topic::view::View>,
     pub queue: Option<queue::view::View>,
+    pub pipeline: Option<pipeline::view::View>,
     pub outputs: Vec<Output>,
 }
 
@@ -164,6 +165,25 @@ fn outputs(c: &crate::plan::Planned) -> Vec<Output> {
             }
             o
         }
+        ComponentPlan::Pipeline(_) => vec![
+            output(
+                c,
+                "state-machine-arn",
+                format!("ARN of the state machine of pipeline {n}"),
+                pipeline::view::state_machine_arn(ids),
+            ),
+            output(
+                c,
+                "state-machine-name",
+                format!("Name of the state machine of pipeline {n}"),
+                ids.res(
+                    "StateMachine",
+                    Some("Name"),
+                    "aws_sfn_state_machine",
+                    "name",
+                ),
+            ),
+        ],
     }
 }
 
@@ -190,6 +210,10 @@ pub fn templates(kind: Kind) -> (&'static str, &'static str) {
             "cloudformation/components/queue.yaml.j2",
             "terraform/components/queue.tf.j2",
         ),
+        Kind::Pipeline => (
+            "cloudformation/components/pipeline.yaml.j2",
+            "terraform/components/pipeline.tf.j2",
+        ),
     }
 }
 
@@ -213,6 +237,7 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 api: None,
                 topic: None,
                 queue: None,
+                pipeline: None,
                 outputs: outputs(c),
             };
             match &c.plan {
@@ -224,6 +249,9 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 ComponentPlan::Topic(t) => v.topic = Some(topic::view::view(c, t, plan, i)),
                 ComponentPlan::Queue(q) => {
                     v.queue = Some(queue::view::view(c, q, plan, i, accepted));
+                }
+                ComponentPlan::Pipeline(p) => {
+                    v.pipeline = Some(pipeline::view::view(c, p, plan, i, accepted));
                 }
             }
             v

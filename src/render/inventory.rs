@@ -118,6 +118,21 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
             usize::from(q.dead_letter.as_ref().is_some_and(|d| d.alarm.is_some())),
         );
     }
+    if let Some(p) = &c.pipeline {
+        log_group(inv);
+        add(inv, "AWS::IAM::Role", 1 + usize::from(p.schedule.is_some()));
+        add(inv, "AWS::StepFunctions::StateMachine", 1);
+        add(
+            inv,
+            "AWS::Scheduler::Schedule",
+            usize::from(p.schedule.is_some()),
+        );
+        add(
+            inv,
+            "AWS::CloudWatch::Alarm",
+            usize::from(p.alarm.is_some()),
+        );
+    }
     if let Some(a) = &c.api {
         log_group(inv);
         if a.user_pool.is_some() {

@@ -10,6 +10,9 @@ use super::rules::{
     subnets_do_not_fit, subnets_outside_vpc_or_overlapping, vpc_prefix_out_of_range,
 };
 use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
+use crate::components::pipeline::rules::{
+    pipeline_logging_incomplete, pipeline_step_without_catch, schedule_role_not_scoped,
+};
 use crate::components::queue::rules::{
     queue_unencrypted, queue_without_dead_letter_queue, visibility_timeout_too_short,
 };
@@ -21,6 +24,7 @@ pub static RULES: &[&Rule] = &[
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
     &policy_wildcards::POLICY_WILDCARDS,
+    &schedule_role_not_scoped::SCHEDULE_ROLE_NOT_SCOPED,
     &names_within_limits::NAMES_WITHIN_LIMITS,
     &flow_logs_disabled::FLOW_LOGS_DISABLED,
     &public_ips_on_launch::PUBLIC_IPS_ON_LAUNCH,
@@ -32,12 +36,14 @@ pub static RULES: &[&Rule] = &[
     &vpc_prefix_out_of_range::VPC_PREFIX_OUT_OF_RANGE,
     &elastic_ips_over_default_quota::ELASTIC_IPS_OVER_DEFAULT_QUOTA,
     &log_retention_too_short::LOG_RETENTION_TOO_SHORT,
+    &pipeline_logging_incomplete::PIPELINE_LOGGING_INCOMPLETE,
     &availability_zones_exist::AVAILABILITY_ZONES_EXIST,
     &user_pool_not_in_region::USER_POOL_NOT_IN_REGION,
     &table_without_pitr::TABLE_WITHOUT_PITR,
     &table_without_deletion_protection::TABLE_WITHOUT_DELETION_PROTECTION,
     &queue_without_dead_letter_queue::QUEUE_WITHOUT_DEAD_LETTER_QUEUE,
     &visibility_timeout_too_short::VISIBILITY_TIMEOUT_TOO_SHORT,
+    &pipeline_step_without_catch::PIPELINE_STEP_WITHOUT_CATCH,
     &hard_coded_credentials::HARD_CODED_CREDENTIALS,
     &api_without_auth::API_WITHOUT_AUTH,
     &queue_unencrypted::QUEUE_UNENCRYPTED,

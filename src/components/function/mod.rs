@@ -457,8 +457,9 @@ fn check_consumes(
     problems
 }
 
-/// Which handler a function starts from: `worker` when it consumes a queue, `crud` when an API
-/// routes to it and it reads and writes exactly one table, `basic` otherwise.
+/// Which handler a function starts from: `worker` when it consumes a queue, `step` when a
+/// pipeline invokes it, `crud` when an API routes to it and it reads and writes exactly one
+/// table, `basic` otherwise.
 pub fn scaffold_kind(plan: &crate::plan::Plan, index: usize) -> &'static str {
     if plan
         .connections
@@ -466,6 +467,13 @@ pub fn scaffold_kind(plan: &crate::plan::Plan, index: usize) -> &'static str {
         .any(|k| k.from == index && k.access == Access::Consume)
     {
         return "worker";
+    }
+    if plan.connections.iter().any(|k| {
+        k.to == index
+            && k.access == Access::Invoke
+            && plan.components[k.from].kind == Kind::Pipeline
+    }) {
+        return "step";
     }
     let from = |k: &&crate::plan::graph::Connection| k.from == index;
     let tables: Vec<_> = plan

@@ -63,6 +63,7 @@ pub fn alarm_names(plan: &Plan, topic: usize) -> Vec<(usize, &'static str)> {
             let what = match plan.components[c.from].kind {
                 crate::components::Kind::Api => "5xx",
                 crate::components::Kind::Queue => "dead-letters",
+                crate::components::Kind::Pipeline => "failed-executions",
                 _ => "errors",
             };
             (c.from, what)

@@ -99,6 +99,7 @@ mod tests {
         Grants {
             roles: vec![Role {
                 owner: 0,
+                purpose: crate::iam::Purpose::Execution,
                 statements: vec![Statement {
                     sid: "S".into(),
                     actions,

@@ -1,0 +1,123 @@
+use crate::diagnostics::Severity::Error;
+use crate::iam::Purpose;
+use crate::validate::Context;
+use crate::validate::rule::{Component, Finding, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a schedule whose role may do more than start its own pipeline: any action but
+    /// `states:StartExecution`, or any resource but that pipeline's state machine. An error in
+    /// every environment.
+    ///
+    /// ## Why is this bad?
+    /// EventBridge Scheduler assumes the role on every run. A role that may start any state
+    /// machine (or do anything else) lets a schedule, or whoever can edit one, run workflows
+    /// it was never meant to. cloudwright derives the role from the schedule's one target; the
+    /// rule guards that derivation.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # A role with `states:StartExecution` on `*` (written by hand, or by another tool).
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// kind: pipeline
+    /// schedule: cron(0 6 * * ? *)      # a role on exactly this state machine
+    /// ```
+    ///
+    /// ## References
+    /// - EventBridge Scheduler User Guide: "Set up the execution role"
+    /// - checkov: CKV_AWS_355, CKV_AWS_290 (no `*` resources in write policies)
+    pub static SCHEDULE_ROLE_NOT_SCOPED = {
+        id: "IAM002",
+        name: "schedule-role-not-scoped",
+        summary: "a schedule's role may do more than start its pipeline",
+        component: Component::Components,
+        levels: [Some(Error), Some(Error), Some(Error)],
+        checkov: &[],
+        check: check,
+    };
+}
+
+fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
+    findings.extend(problems(ctx.plan));
+}
+
+fn problems(plan: &crate::plan::Plan) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for role in plan
+        .iam
+        .roles
+        .iter()
+        .filter(|r| r.purpose == Purpose::Schedule)
+    {
+        let c = &plan.components[role.owner];
+        let target = crate::components::pipeline::view::state_machine_arn(&c.ids);
+        let scoped = role
+            .statements
+            .iter()
+            .all(|s| s.actions == ["states:StartExecution"] && s.resources == [target.clone()]);
+        if !scoped {
+            findings.push(Finding {
+                field: format!("components.{}.schedule", c.name),
+                message: format!(
+                    "the schedule of pipeline `{}` assumes a role that may do more than start it",
+                    c.name
+                ),
+                help: "give the role only `states:StartExecution` on the pipeline's state machine"
+                    .into(),
+            });
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(blueprint: &str) -> crate::plan::Plan {
+        let doc = crate::blueprint::load(crate::blueprint::Source {
+            origin: crate::blueprint::Origin::File("bp.yaml".into()),
+            text: blueprint.to_string(),
+        })
+        .expect("loads");
+        crate::plan::plan(&doc, None).expect("plans")
+    }
+
+    const BLUEPRINT: &str = "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\ncomponents:\n  load-fn: { kind: function, runtime: python }\n  etl:\n    kind: pipeline\n    schedule: rate(1 day)\n    steps: [{ name: load, function: load-fn }]\n";
+
+    fn findings(plan: &crate::plan::Plan) -> Vec<Finding> {
+        problems(plan)
+    }
+
+    #[test]
+    fn the_derived_schedule_role_passes() {
+        assert_eq!(findings(&plan(BLUEPRINT)), Vec::new());
+    }
+
+    #[test]
+    fn a_wider_action_or_resource_fires() {
+        let mut p = plan(BLUEPRINT);
+        let role = p
+            .iam
+            .roles
+            .iter_mut()
+            .find(|r| r.purpose == Purpose::Schedule)
+            .unwrap();
+        role.statements[0].resources = vec![crate::expr::Expr::lit("*")];
+        let f = findings(&p);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].field, "components.etl.schedule");
+        let mut p = plan(BLUEPRINT);
+        let role = p
+            .iam
+            .roles
+            .iter_mut()
+            .find(|r| r.purpose == Purpose::Schedule)
+            .unwrap();
+        role.statements[0].actions.push("states:StopExecution");
+        assert_eq!(findings(&p).len(), 1);
+    }
+}
