@@ -71,6 +71,7 @@ TF_ENDPOINTS = {
     "aws_cloudwatch_metric_alarm": "cloudwatch", "aws_dynamodb_": "dynamodb", "aws_lambda_": "lambda",
     "aws_api_gateway_": "apigateway", "aws_apigatewayv2_": "apigatewayv2", "aws_cognito_": "cognitoidp",
     "aws_sns_": "sns", "aws_sqs_": "sqs", "aws_s3_": "s3", "aws_appautoscaling_": "applicationautoscaling",
+    "aws_sfn_": "sfn", "aws_scheduler_": "scheduler",
     "aws_caller_identity": "sts", "aws_partition": None, "aws_region": None,
 }
 
@@ -656,6 +657,11 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
                         lines.append(gap_line(gap, f"{path.name}: {', '.join(removed)} left out"))
             files[path.name] = text
             (work / path.name).write_text(text)
+            # The moto server's patches (tests/moto_server.py) this file's resources rely on.
+            for gap in (g for g in tf_gaps if g.get("patch") == "moto-server"):
+                used = [t for t in gap["terraform_resource_types"] if re.search(rf'^resource\s+"{t}"', text, re.M)]
+                if used and copy == 1:
+                    lines.append(gap_line(gap, f"{path.name}: {', '.join(used)}"))
         # What the configuration reads besides its .tf files: the functions' sources and the
         # build script that packages them (run below, before apply, as the README says).
         if (source / "src").is_dir():

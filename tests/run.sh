@@ -178,7 +178,8 @@ mkdir -p target/deploy
 results=target/deploy/results.tsv
 : > "$results"
 port=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-.venv/bin/moto_server -H 127.0.0.1 -p "$port" > target/deploy/moto.log 2>&1 &
+# moto's server, with the patches tests/emulator_gaps.yaml lists as `patch: moto-server`.
+.venv/bin/python tests/moto_server.py -H 127.0.0.1 -p "$port" > target/deploy/moto.log 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
@@ -195,6 +196,7 @@ sys.exit(1)
 EOF
 then
   echo "moto $(.venv/bin/python -c 'import moto; print(moto.__version__)') on $endpoint (log: target/deploy/moto.log)"
+  grep '^GAP ' target/deploy/moto.log || true
   if [ -n "$missing" ]; then
     if [ -n "${CI:-}" ]; then
       bad "deploy terraform: $missing"
