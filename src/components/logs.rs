@@ -22,7 +22,7 @@ pub use crate::components::Skip as LogSkip;
 
 /// Why logs kept less than a year pass: OBS001 is off or a warning in the environment, or the
 /// blueprint accepted it.
-pub fn retention_skips(
+fn retention_skips(
     days: u32,
     component: &str,
     environment: crate::blueprint::types::Environment,
@@ -113,15 +113,18 @@ pub fn key_policy(sid: &str, pattern: Vec<Part>) -> Doc {
 }
 
 /// `/aws/<service>/<deployment>-<name>`: unique to the deployment, even after a deleted one left
-/// its retained group behind.
+/// its retained group behind. Kept less than a year, it carries checkov's skip with the reason
+/// (OBS001's level in `environment`, or the blueprint's accepted finding).
 pub fn log_group(
     service: &str,
     name: &str,
     retention_days: u32,
     retain: bool,
     what: String,
-    skips: Vec<LogSkip>,
+    environment: crate::blueprint::types::Environment,
+    accepted: &[crate::validate::Accepted],
 ) -> LogGroup {
+    let skips = retention_skips(retention_days, name, environment, accepted);
     let group = |deployment: Part| {
         vec![
             Part::Lit(format!("/aws/{service}/")),

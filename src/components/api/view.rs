@@ -393,12 +393,8 @@ pub fn view(
             a.log_retention_days,
             a.retain,
             format!("access logs of API {}, stage {}", c.name, a.stage),
-            crate::components::logs::retention_skips(
-                a.log_retention_days,
-                &c.name,
-                plan.environment,
-                accepted,
-            ),
+            plan.environment,
+            accepted,
         ),
         access_log_format: if rest {
             REST_LOG_FORMAT

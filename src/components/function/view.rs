@@ -397,12 +397,8 @@ pub fn view(
             f.log_retention_days,
             f.retain_logs,
             format!("logs of function {}", c.name),
-            crate::components::logs::retention_skips(
-                f.log_retention_days,
-                &c.name,
-                plan.environment,
-                accepted,
-            ),
+            plan.environment,
+            accepted,
         ),
         role_description: format!("Execution role of function {} of {}", c.name, plan.name),
         role_name_prefix: format!(

@@ -208,12 +208,8 @@ pub fn view(
             p.log_retention_days,
             p.retain_logs,
             format!("execution logs of pipeline {}", c.name),
-            crate::components::logs::retention_skips(
-                p.log_retention_days,
-                &c.name,
-                plan.environment,
-                accepted,
-            ),
+            plan.environment,
+            accepted,
         ),
         role: Role {
             description: format!("Execution role of pipeline {} of {}", c.name, plan.name),
