@@ -71,13 +71,12 @@ const TABLE_READ_WRITE: &[&str] = &[
 const TABLE_KEY: &[&str] = &["kms:Decrypt", "kms:DescribeKey"];
 const PUBLISH: &[&str] = &["sns:Publish"];
 const TOPIC_KEY: &[&str] = &["kms:GenerateDataKey", "kms:Decrypt"];
-const SEND: &[&str] = &["sqs:SendMessage", "sqs:GetQueueAttributes"];
-/// What Lambda's poller does with the function's role: receive, delete what succeeded, and
-/// hand back what failed (`ReportBatchItemFailures`).
+const SEND: &[&str] = &["sqs:SendMessage"];
+/// What Lambda's poller does with the function's role: read the queue's attributes, receive,
+/// and delete what succeeded (what failed simply becomes visible again).
 const CONSUME: &[&str] = &[
     "sqs:ReceiveMessage",
     "sqs:DeleteMessage",
-    "sqs:ChangeMessageVisibility",
     "sqs:GetQueueAttributes",
 ];
 const QUEUE_SEND_KEY: &[&str] = &["kms:GenerateDataKey", "kms:Decrypt"];

@@ -43,6 +43,7 @@ fn default_errors(action: &Action) -> Vec<&'static str> {
             "Lambda.AWSLambdaException",
             "Lambda.SdkClientException",
             "Lambda.TooManyRequestsException",
+            "Lambda.ClientExecutionTimeoutException",
         ],
         _ => vec!["States.ALL"],
     }
@@ -237,6 +238,11 @@ fn states(
                 state.push(("ItemProcessor", Doc::Map(processor)));
                 state.push(("ResultPath", result_path(step)));
             }
+        }
+        if let Some(t) = step.timeout
+            && matches!(step.action, Action::Glue(_) | Action::Function(_))
+        {
+            state.push(("TimeoutSeconds", Doc::Int(t.into())));
         }
         if let Some(r) = retry(step) {
             state.push(("Retry", r));

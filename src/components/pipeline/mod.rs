@@ -336,6 +336,9 @@ pub struct Step {
     /// The step that follows, when it is not the next one in the list (a loop back to a
     /// choice, for example).
     pub next: Option<StepName>,
+    /// Seconds a Glue or function step may run before it fails with `States.Timeout` (a Glue
+    /// run is then stopped).
+    pub timeout: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -360,6 +363,8 @@ struct StepSpec {
     catch: Option<bool>,
     #[serde(default)]
     next: Option<StepName>,
+    #[serde(default)]
+    timeout: Option<u32>,
 }
 
 impl<'de> Deserialize<'de> for Step {
@@ -409,6 +414,7 @@ impl<'de> Deserialize<'de> for Step {
             retry: s.retry,
             catch: s.catch,
             next: s.next,
+            timeout: s.timeout,
         })
     }
 }
@@ -728,6 +734,21 @@ fn check_step(
             "a step inside a parallel branch or a map cannot catch: its failure fails the branch, and the parallel or map step catches that",
             "leave `catch` out, and let the enclosing step catch",
         ));
+    }
+    if let Some(t) = s.timeout {
+        if !matches!(s.action, Action::Glue(_) | Action::Function(_)) {
+            problems.push(doc.error(
+                &format!("{path}.timeout"),
+                format!("a {} step has no timeout of its own", s.action.name()),
+                "give `timeout` to its glue or function steps, or the pipeline's `timeout` for the whole execution",
+            ));
+        } else if !(1..=31_536_000).contains(&t) {
+            problems.push(doc.error(
+                &format!("{path}.timeout"),
+                format!("Step Functions cannot time a step out after {t} seconds"),
+                "give 1 to 31536000 (seconds)",
+            ));
+        }
     }
     if let Some(r) = &s.retry.0 {
         if let Some(n) = r.max_attempts

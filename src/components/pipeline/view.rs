@@ -183,6 +183,12 @@ pub fn view(
             ""
         },
     )];
+    if p.logging.include_execution_data {
+        comment.push(format!(
+            "Its logs hold every state's input and output for {} days: keep secrets out of the state.",
+            p.log_retention_days
+        ));
+    }
     if targets.topic.is_some() {
         comment.push(
             "Every step that can fail retries, then catches into NotifyFailure; the last step leads to NotifySuccess.".into(),

@@ -97,8 +97,9 @@ pub struct Spec {
     /// FIFO only: deduplicate by a hash of the body instead of a deduplication ID.
     #[serde(default)]
     pub content_based_deduplication: bool,
-    /// Seconds a received message stays hidden from other consumers: six times the longest
-    /// consuming function's timeout when not given (AWS's guidance), else 30.
+    /// Seconds a received message stays hidden from other consumers: six times the slowest
+    /// consuming function's timeout plus its batching window when not given (AWS's guidance),
+    /// else 30.
     #[serde(default)]
     pub visibility_timeout: Option<u32>,
     /// Days a message is kept: 4 when not given (the dead-letter queue keeps 14).
@@ -194,33 +195,38 @@ pub struct Plan {
     pub retain: bool,
 }
 
-/// The longest timeout of the functions that consume queue `index`, in seconds.
+/// The shortest visibility timeout the consumers of queue `index` need, in seconds, with the
+/// consumer it is for: six times a function's timeout, plus its batching window (AWS's
+/// guidance for event source mappings).
 pub fn consumer_timeout(
     components: &[Planned],
     connections: &[Connection],
     index: usize,
-) -> Option<u32> {
+) -> Option<(u32, String)> {
     connections
         .iter()
         .filter(|k| k.to == index && k.access == Access::Consume)
         .filter_map(|k| match &components[k.from].plan {
-            crate::plan::ComponentPlan::Function(f) => Some(f.timeout),
+            crate::plan::ComponentPlan::Function(f) => Some((
+                f.timeout * 6 + f.batch.and_then(|b| b.window).unwrap_or(0),
+                components[k.from].name.clone(),
+            )),
             _ => None,
         })
         .max()
 }
 
-/// A queue without a visibility timeout of its own takes six times its slowest consumer's
-/// timeout (capped at SQS's 12 hours), so that a message is not handed to a second consumer
-/// while the first still works on it.
+/// A queue without a visibility timeout of its own takes what its slowest consumer needs
+/// (capped at SQS's 12 hours), so that a message is not handed to a second consumer while the
+/// first still works on it.
 pub fn settle_visibility(components: &mut [Planned], connections: &[Connection]) {
     for i in 0..components.len() {
-        let timeout = consumer_timeout(components, connections, i);
+        let needed = consumer_timeout(components, connections, i);
         if let crate::plan::ComponentPlan::Queue(q) = &mut components[i].plan
             && q.visibility_given.is_none()
-            && let Some(t) = timeout
+            && let Some((t, _)) = needed
         {
-            q.visibility_timeout = (t * 6).min(*VISIBILITY.end());
+            q.visibility_timeout = t.min(*VISIBILITY.end());
         }
     }
 }

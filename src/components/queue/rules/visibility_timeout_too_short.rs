@@ -6,15 +6,17 @@ use crate::validate::rule::{Component, Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a queue whose visibility timeout is shorter than six times the timeout of the
-    /// slowest function that consumes it: an error in every environment.
+    /// Flags a queue whose visibility timeout is shorter than six times the timeout of a
+    /// function that consumes it, plus that function's batching window: an error in every
+    /// environment.
     ///
     /// ## Why is this bad?
     /// Lambda's poller holds a batch while the function runs and retries throttled
     /// invocations. When the message becomes visible again before that is over, a second
     /// invocation processes it too, and the first one's delete fails. AWS's guidance for an
     /// event source mapping is a visibility timeout of at least six times the function's
-    /// timeout. Leave `visibility_timeout` out and cloudwright sets exactly that.
+    /// timeout plus its batching window. Leave `visibility_timeout` out and cloudwright sets
+    /// exactly that.
     ///
     /// ## Example
     /// ```yaml
@@ -50,19 +52,19 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         let ComponentPlan::Queue(q) = &c.plan else {
             continue;
         };
-        let Some(timeout) = consumer_timeout(&plan.components, &plan.connections, i) else {
+        let Some((wanted, consumer)) = consumer_timeout(&plan.components, &plan.connections, i)
+        else {
             continue;
         };
-        let wanted = timeout * 6;
         if q.visibility_timeout < wanted {
             findings.push(Finding {
                 field: format!("components.{}.visibility_timeout", c.name),
                 message: format!(
-                    "queue `{}` shows a message again after {} s, while its consumer may run {timeout} s",
+                    "queue `{}` shows a message again after {} s, but its consumer `{consumer}` needs {wanted} s",
                     c.name, q.visibility_timeout
                 ),
                 help: format!(
-                    "give at least {} (six times the consumer's timeout), or leave `visibility_timeout` out",
+                    "give at least {} (six times the consumer's timeout, plus its batching window), or leave `visibility_timeout` out",
                     wanted.min(43_200)
                 ),
             });
