@@ -130,7 +130,7 @@ fn components(n: usize) -> String {
 fn scaling(dir: &std::path::Path) {
     println!();
     println!(
-        "{:<34} {:>12} {:>10} {:>10} {:>12}",
+        "{:<44} {:>12} {:>10} {:>10} {:>12}",
         "components (render --target T)", "first write", "median", "worst", "peak RSS"
     );
     for n in [10, 100, 1000] {
@@ -149,7 +149,7 @@ fn scaling(dir: &std::path::Path) {
             let first = times[0];
             times.sort();
             println!(
-                "{:<34} {:>9.1} ms {:>7.1} ms {:>7.1} ms {:>8.1} MiB",
+                "{:<44} {:>9.1} ms {:>7.1} ms {:>7.1} ms {:>8.1} MiB",
                 format!("{n} functions + {n} tables, {target}"),
                 first.as_secs_f64() * 1e3,
                 times[times.len() / 2].as_secs_f64() * 1e3,
