@@ -226,6 +226,13 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
                     field.clone(),
                 );
                 push(
+                    "SQS queue name",
+                    with("-schedule-dlq"),
+                    80,
+                    "-_.",
+                    field.clone(),
+                );
+                push(
                     "CloudWatch alarm name",
                     with("-failed-executions"),
                     255,

@@ -251,11 +251,22 @@ pub fn derive(
             grants.roles.push(Role {
                 owner: i,
                 purpose: Purpose::Schedule,
-                statements: vec![Statement {
-                    sid: "StartThisPipeline".into(),
-                    actions: vec!["states:StartExecution"],
-                    resources: vec![crate::components::pipeline::view::state_machine_arn(&c.ids)],
-                }],
+                statements: vec![
+                    Statement {
+                        sid: "StartThisPipeline".into(),
+                        actions: vec!["states:StartExecution"],
+                        resources: vec![crate::components::pipeline::view::state_machine_arn(
+                            &c.ids,
+                        )],
+                    },
+                    Statement {
+                        sid: "KeepTheStartsItCouldNotMake".into(),
+                        actions: vec!["sqs:SendMessage"],
+                        resources: vec![
+                            crate::components::pipeline::view::schedule_dead_letter_arn(&c.ids),
+                        ],
+                    },
+                ],
             });
         }
         grants.roles.push(Role {

@@ -122,11 +122,16 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
         log_group(inv);
         add(inv, "AWS::IAM::Role", 1 + usize::from(p.schedule.is_some()));
         add(inv, "AWS::StepFunctions::StateMachine", 1);
-        add(
-            inv,
-            "AWS::Scheduler::Schedule",
-            usize::from(p.schedule.is_some()),
-        );
+        if let Some(s) = &p.schedule {
+            add(inv, "AWS::Scheduler::Schedule", 1);
+            add(inv, "AWS::SQS::Queue", 1);
+            add(inv, "AWS::SQS::QueuePolicy", 1);
+            add(
+                inv,
+                "AWS::CloudWatch::Alarm",
+                usize::from(s.dead_letter.alarm.is_some()),
+            );
+        }
         add(
             inv,
             "AWS::CloudWatch::Alarm",

@@ -25,6 +25,15 @@ pub struct Role {
     pub unscoped: Vec<String>,
 }
 
+/// Where the schedule puts a start it could not make within its retries.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduleDeadLetter {
+    pub name: Expr,
+    pub policy: Doc,
+    pub cfn_skips: Vec<Skip>,
+    pub alarm: Option<Alarm>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Schedule {
     pub expression: String,
@@ -34,6 +43,7 @@ pub struct Schedule {
     /// The state machine's input: the time the schedule fired, as `execution_date`.
     pub input: String,
     pub role: Role,
+    pub dead_letter: ScheduleDeadLetter,
     /// Checks that do not apply, as checkov's Terraform checks see the schedule.
     pub tf_skips: Vec<Skip>,
 }
@@ -67,6 +77,15 @@ pub struct View {
 
 pub fn state_machine_arn(ids: &Ids) -> Expr {
     ids.res("StateMachine", None, "aws_sfn_state_machine", "arn")
+}
+
+/// The queue that holds the starts the schedule could not make.
+pub fn schedule_dead_letter_arn(ids: &Ids) -> Expr {
+    Expr::res(
+        &ids.id("ScheduleDeadLetterQueue"),
+        Some("Arn"),
+        &format!("{}.arn", ids.tf_as("aws_sqs_queue", "schedule_dlq")),
+    )
 }
 
 fn trust(service: &str, source_arn: Option<Expr>) -> Doc {
@@ -152,6 +171,24 @@ pub fn view(
                 crate::naming::fit(&format!("{}-{}", plan.name, c.name), 37)
             ),
             input: r#"{"execution_date":"<aws.scheduler.scheduled-time>"}"#.into(),
+            dead_letter: ScheduleDeadLetter {
+                name: Expr(vec![
+                    Part::Short(crate::naming::fit(&plan.name, 20)),
+                    Part::Lit(format!("-{}-schedule-dlq", c.name)),
+                ]),
+                policy: crate::components::queue::view::policy(vec![
+                    crate::components::queue::view::tls_only(schedule_dead_letter_arn(ids)),
+                ]),
+                cfn_skips: vec![crate::components::queue::view::sse_sqs_cfn_skip()],
+                alarm: topic_of(Access::Alarms).map(|topic| Alarm {
+                    name: crate::components::topic::view::alarm_name(ids, "dropped-starts"),
+                    description: format!(
+                        "Pipeline {}: the schedule could not start it within its retries",
+                        c.name
+                    ),
+                    topic,
+                }),
+            },
             tf_skips: vec![Skip {
                 id: "CKV_AWS_297",
                 reason: "the schedule holds its expression and an input of one timestamp, no data; EventBridge Scheduler encrypts it with an AWS owned key, and a customer key would only add a key policy to keep".into(),

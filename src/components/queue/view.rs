@@ -75,7 +75,7 @@ fn dead_letter_arn(ids: &Ids) -> Expr {
 }
 
 /// Denies every message action over plain HTTP.
-fn tls_only(queue: Expr) -> Doc {
+pub fn tls_only(queue: Expr) -> Doc {
     Doc::map([
         ("Sid", Doc::str("DenyInsecureTransport")),
         ("Effect", Doc::str("Deny")),
@@ -107,11 +107,19 @@ fn tls_only(queue: Expr) -> Doc {
     ])
 }
 
-fn policy(statements: Vec<Doc>) -> Doc {
+pub fn policy(statements: Vec<Doc>) -> Doc {
     Doc::map([
         ("Version", Doc::str("2012-10-17")),
         ("Statement", Doc::List(statements)),
     ])
+}
+
+/// checkov's CloudFormation check of queue encryption, on a queue SSE-SQS encrypts.
+pub fn sse_sqs_cfn_skip() -> Skip {
+    Skip {
+        id: "CKV_AWS_27",
+        reason: "encrypted at rest with SQS-managed keys (SqsManagedSseEnabled); checkov's CloudFormation check looks only for KmsMasterKeyId, its Terraform check accepts both".into(),
+    }
 }
 
 /// The topics that deliver to queue `index`.
@@ -242,10 +250,7 @@ pub fn view(
         });
     }
     let cfn_skips = if q.encryption == Encryption::SqsManaged {
-        vec![Skip {
-            id: "CKV_AWS_27",
-            reason: "encrypted at rest with SQS-managed keys (SqsManagedSseEnabled); checkov's CloudFormation check looks only for KmsMasterKeyId, its Terraform check accepts both".into(),
-        }]
+        vec![sse_sqs_cfn_skip()]
     } else {
         Vec::new()
     };

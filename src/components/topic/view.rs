@@ -56,17 +56,23 @@ pub struct View {
 /// The names of the alarms that notify the topic (`<stack>-<component>-<what>`), by the
 /// components that watch themselves for it.
 pub fn alarm_names(plan: &Plan, topic: usize) -> Vec<(usize, &'static str)> {
+    use crate::plan::ComponentPlan;
     plan.connections
         .iter()
         .filter(|c| c.to == topic && c.access == Access::Alarms)
-        .map(|c| {
-            let what = match plan.components[c.from].kind {
-                crate::components::Kind::Api => "5xx",
-                crate::components::Kind::Queue => "dead-letters",
-                crate::components::Kind::Pipeline => "failed-executions",
-                _ => "errors",
+        .flat_map(|c| {
+            let whats: &[&'static str] = match &plan.components[c.from].plan {
+                ComponentPlan::Api(_) => &["5xx"],
+                ComponentPlan::Queue(_) => &["dead-letters"],
+                ComponentPlan::Pipeline(p) if p.schedule.is_some() => {
+                    &["failed-executions", "dropped-starts"]
+                }
+                ComponentPlan::Pipeline(_) => &["failed-executions"],
+                ComponentPlan::Function(_) | ComponentPlan::Table(_) | ComponentPlan::Topic(_) => {
+                    &["errors"]
+                }
             };
-            (c.from, what)
+            whats.iter().map(move |w| (c.from, *w))
         })
         .collect()
 }

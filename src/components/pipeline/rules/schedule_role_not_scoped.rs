@@ -5,12 +5,14 @@ use crate::validate::rule::{Component, Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a schedule whose role may do more than start its own pipeline: any action but
-    /// `states:StartExecution`, or any resource but that pipeline's state machine. An error in
-    /// every environment.
+    /// Flags a schedule whose role may do more than start its own pipeline and keep the starts
+    /// it could not make: any action but `states:StartExecution` on that pipeline's state
+    /// machine and `sqs:SendMessage` on the schedule's own dead-letter queue. An error in every
+    /// environment.
     ///
     /// ## Why is this bad?
-    /// EventBridge Scheduler assumes the role on every run. A role that may start any state
+    /// EventBridge Scheduler assumes the role on every run, and to deliver to the dead-letter
+    /// queue. A role that may start any state
     /// machine (or do anything else) lets a schedule, or whoever can edit one, run workflows
     /// it was never meant to. cloudwright derives the role from the schedule's one target; the
     /// rule guards that derivation.
@@ -54,10 +56,11 @@ fn problems(plan: &crate::plan::Plan) -> Vec<Finding> {
     {
         let c = &plan.components[role.owner];
         let target = crate::components::pipeline::view::state_machine_arn(&c.ids);
-        let scoped = role
-            .statements
-            .iter()
-            .all(|s| s.actions == ["states:StartExecution"] && s.resources == [target.clone()]);
+        let dead_letter = crate::components::pipeline::view::schedule_dead_letter_arn(&c.ids);
+        let scoped = role.statements.iter().all(|s| {
+            (s.actions == ["states:StartExecution"] && s.resources == [target.clone()])
+                || (s.actions == ["sqs:SendMessage"] && s.resources == [dead_letter.clone()])
+        });
         if !scoped {
             findings.push(Finding {
                 field: format!("components.{}.schedule", c.name),
@@ -65,8 +68,7 @@ fn problems(plan: &crate::plan::Plan) -> Vec<Finding> {
                     "the schedule of pipeline `{}` assumes a role that may do more than start it",
                     c.name
                 ),
-                help: "give the role only `states:StartExecution` on the pipeline's state machine"
-                    .into(),
+                help: "give the role only `states:StartExecution` on the pipeline's state machine and `sqs:SendMessage` on the schedule's dead-letter queue".into(),
             });
         }
     }
@@ -119,5 +121,14 @@ mod tests {
             .unwrap();
         role.statements[0].actions.push("states:StopExecution");
         assert_eq!(findings(&p).len(), 1);
+        let mut p = plan(BLUEPRINT);
+        let role = p
+            .iam
+            .roles
+            .iter_mut()
+            .find(|r| r.purpose == Purpose::Schedule)
+            .unwrap();
+        role.statements[1].resources = vec![crate::expr::Expr::lit("*")];
+        assert_eq!(findings(&p).len(), 1, "a dead-letter grant on any queue");
     }
 }
