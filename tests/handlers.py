@@ -16,6 +16,8 @@ Run from the repository root with the validator virtualenv:
 5. Queue consumers (worker): SQS events as Lambda's poller sends them (standard and FIFO), the
    batchItemFailures answer, and a round trip through a queue in moto. Pipeline steps (step): the
    state a Step Functions execution passes, the report it returns, and the failure it raises.
+   Queue senders (enqueue): POSTed JSON objects queued in moto, standard and FIFO (group and
+   deduplication), 400 and 405, and a 500 without leaking the detail.
 6. The same checks for both languages and for two tables, one with partition key userId and sort
    key createdAt, one with partition key id alone: API Gateway REST (payload v1) and HTTP API
    (payload v2) events, every status code, body and header, the one JSON log line per request, and
@@ -897,6 +899,81 @@ def worker_checks(language: str, driver: Driver, sqs) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Queue senders: POSTed JSON objects sent to a queue in moto
+
+
+def enqueue_checks(language: str, make_driver, sqs) -> None:
+    tag = uuid.uuid4().hex[:8]
+    standard = sqs.create_queue(QueueName=f"{language}-in-{tag}")["QueueUrl"]
+    fifo = sqs.create_queue(QueueName=f"{language}-pay-{tag}.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    driver = make_driver({"QUEUE_URL": standard})
+
+    def drain(url):
+        got = []
+        for _ in range(3):
+            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+            got += batch
+            for m in batch:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+            if not batch:
+                break
+        return got
+
+    def run(what, d, event, status, queued=None, url=standard, lines=1, headers=None):
+        response = Response(*d.invoke(event, str(uuid.uuid4())))
+        problems = []
+        if "error" in response.outcome:
+            problems.append(f"the handler threw: {short(response.outcome['error'])}")
+        elif status is None:
+            if not (isinstance(response.raw, dict) and isinstance(response.raw.get("messageId"), str)):
+                problems.append(f"returned {short(response.raw)}, expected {{messageId}}")
+        elif response.status != status:
+            problems.append(f"status {response.status}, expected {status}: {short(response.raw)}")
+        elif status == 202 and not isinstance((response.body or {}).get("messageId"), str):
+            problems.append(f"body {short(response.body)} has no messageId")
+        for name, value in (headers or {}).items():
+            if response.headers.get(name) != value:
+                problems.append(f"header {name} {response.headers.get(name)!r}, expected {value!r}")
+        if response.unparsed:
+            problems.append(f"log lines that are not JSON: {short(response.unparsed)}")
+        if len(response.logs) != lines:
+            problems.append(f"{len(response.logs)} log lines, expected {lines}")
+        got = drain(url)
+        bodies = [m["Body"] for m in got]
+        if queued is not None and bodies != queued:
+            problems.append(f"the queue holds {bodies}, expected {queued}")
+        report(f"{language} enqueue: {what}", problems)
+        return got
+
+    run("a REST API (v1) POST of a JSON object is 202 and queued as sent",
+        driver, rest_event("POST", "/jobs", "/jobs", body='{"job": 1, "kind": "resize"}'), 202,
+        ['{"job":1,"kind":"resize"}'])
+    run("an HTTP API (v2) POST with a base64 body is 202 and queued",
+        driver, http_event("POST", "/jobs", "/jobs", body=base64.b64encode(b'{"job": 2}').decode(), b64=True), 202, ['{"job":2}'])
+    run("a body that is not a JSON object is 400 and queues nothing",
+        driver, http_event("POST", "/jobs", "/jobs", body="[1, 2]"), 400, [])
+    run("a body that is not JSON is 400", driver, rest_event("POST", "/jobs", "/jobs", body="{"), 400, [])
+    run("a GET is 405 with Allow: POST", driver, rest_event("GET", "/jobs", "/jobs"), 405, [],
+        headers={"Allow": "POST"})
+    run("a direct invocation queues the event itself", driver, {"source": "manual", "n": 3}, None,
+        ['{"n":3,"source":"manual"}'])
+    paying = make_driver({"QUEUE_URL": fifo})
+    event = http_event("POST", "/payments", "/payments", body='{"groupId": "acct-7", "amount": 5}')
+    # Both sends succeed; the queue keeps one message, as SQS deduplicates within five minutes.
+    paying.invoke(event, str(uuid.uuid4()))
+    run("the same POST twice is one message on a FIFO queue", paying, event, 202, url=fifo,
+        queued=['{"amount":5,"groupId":"acct-7"}'])
+    got = run("the message group is the body's groupId",
+              paying, http_event("POST", "/payments", "/payments", body='{"groupId": "acct-9", "amount": 6}'), 202,
+              url=fifo, queued=['{"amount":6,"groupId":"acct-9"}'])
+    groups = [m.get("Attributes", {}).get("MessageGroupId") for m in got]
+    report(f"{language} enqueue: the FIFO message's group is acct-9", [] if groups == ["acct-9"] else [f"groups {groups}"])
+    broken = make_driver({"QUEUE_URL": standard + "-missing"})
+    run("a queue that is not there is 500 internal error, with the detail logged",
+        broken, rest_event("POST", "/jobs", "/jobs", body='{"job": 4}'), 500, [], lines=2)
+
+
+# ---------------------------------------------------------------------------------------------
 # Pipeline steps: the state a Step Functions execution hands a function
 
 
@@ -984,7 +1061,7 @@ def main() -> int:
         # The handlers, copied verbatim, as cloudwright copies them into a user's project.
         handlers = {}
         for language, spec in LANGUAGES.items():
-            for kind in ("basic", "crud", "worker", "step"):
+            for kind in ("basic", "crud", "worker", "step", "enqueue"):
                 target = scratch / language / kind
                 target.mkdir(parents=True)
                 handlers[language, kind] = Path(shutil.copy2(SCAFFOLD / language / kind / spec["file"], target))
@@ -1017,6 +1094,7 @@ def main() -> int:
             group(f"{language} worker", lambda: (worker_checks(language, w, sqs), quiet_check(f"{language} worker", w)))
             st = driver(language, "step", {})
             group(f"{language} step", lambda: (step_checks(language, st), quiet_check(f"{language} step", st)))
+            group(f"{language} enqueue", lambda: enqueue_checks(language, lambda extra: driver(language, "enqueue", extra), sqs))
             for label, pk, sk, collection in TABLES:
                 name = f"{language}-{label}"
                 create_table(client, name, pk, sk)

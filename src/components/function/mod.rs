@@ -459,7 +459,7 @@ fn check_consumes(
 
 /// Which handler a function starts from: `worker` when it consumes a queue, `step` when a
 /// pipeline invokes it, `crud` when an API routes to it and it reads and writes exactly one
-/// table, `basic` otherwise.
+/// table, `enqueue` when all it uses is one queue it sends to, `basic` otherwise.
 pub fn scaffold_kind(plan: &crate::plan::Plan, index: usize) -> &'static str {
     if plan
         .connections
@@ -485,8 +485,16 @@ pub fn scaffold_kind(plan: &crate::plan::Plan, index: usize) -> &'static str {
     let routed = plan.connections.iter().any(|k| {
         k.to == index && k.access == Access::Invoke && plan.components[k.from].kind == Kind::Api
     });
+    let uses: Vec<_> = plan
+        .connections
+        .iter()
+        .filter(from)
+        .filter(|k| k.access.is_use())
+        .collect();
     if routed && tables.len() == 1 {
         "crud"
+    } else if uses.len() == 1 && uses[0].access == Access::Send {
+        "enqueue"
     } else {
         "basic"
     }
@@ -557,4 +565,29 @@ pub struct Batch {
     pub size: u32,
     pub window: Option<u32>,
     pub max_concurrency: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_function_starts_from_the_handler_its_connections_call_for() {
+        let text = "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\ncomponents:\n  users: { kind: table, partition: { name: id, type: string } }\n  jobs: { kind: queue }\n  crud-fn: { kind: function, runtime: python, uses: { users: read-write } }\n  send-fn: { kind: function, runtime: python, uses: { jobs: send } }\n  work-fn: { kind: function, runtime: python, consumes: jobs }\n  step-fn: { kind: function, runtime: python }\n  other-fn: { kind: function, runtime: python, uses: { users: read, jobs: send } }\n  api: { kind: api, auth: iam, routes: { GET /users: crud-fn, POST /jobs: send-fn } }\n  etl: { kind: pipeline, log_retention_days: 365, steps: [{ name: s, function: step-fn }] }\n";
+        let doc = crate::blueprint::load(crate::blueprint::Source {
+            origin: crate::blueprint::Origin::File("bp.yaml".into()),
+            text: text.to_string(),
+        })
+        .expect("loads");
+        let plan = crate::plan::plan(&doc, None).expect("plans");
+        let kind = |name: &str| {
+            let i = plan.components.iter().position(|c| c.name == name).unwrap();
+            scaffold_kind(&plan, i)
+        };
+        assert_eq!(kind("crud-fn"), "crud");
+        assert_eq!(kind("send-fn"), "enqueue");
+        assert_eq!(kind("work-fn"), "worker");
+        assert_eq!(kind("step-fn"), "step");
+        assert_eq!(kind("other-fn"), "basic");
+    }
 }
