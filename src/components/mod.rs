@@ -334,6 +334,14 @@ impl Ids {
     }
 }
 
+/// An alarm a component raises (`<stack>-<component>-<what>`), and the topic it notifies.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alarm {
+    pub name: crate::expr::Expr,
+    pub description: String,
+    pub topic: crate::expr::Expr,
+}
+
 /// A checkov check that does not apply to a generated resource, with the reason a reviewer
 /// reads next to it.
 #[derive(Debug, Clone, Serialize)]

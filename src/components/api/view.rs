@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
+
+pub use crate::components::Alarm;
 use sha2::{Digest, Sha256};
 
 use super::{ApiType, Auth, Mfa, Plan as ApiPlan};
@@ -76,13 +78,6 @@ pub struct UserPool {
     pub client_name: Expr,
     pub mfa: &'static str,
     pub retain: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Alarm {
-    pub name: Expr,
-    pub description: String,
-    pub topic: Expr,
 }
 
 #[derive(Debug, Clone, Serialize)]

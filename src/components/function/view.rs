@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+pub use crate::components::Alarm;
+
 use super::{EnvValue, Plan as FunctionPlan};
 use crate::components::{Access, Kind};
 use crate::expr::{Doc, Expr, Part};
@@ -38,13 +40,6 @@ pub struct Vpc {
 }
 
 pub use crate::components::Skip;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Alarm {
-    pub name: Expr,
-    pub description: String,
-    pub topic: Expr,
-}
 
 /// The event source mapping through which the function drains a queue.
 #[derive(Debug, Clone, Serialize)]

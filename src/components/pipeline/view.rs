@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+pub use crate::components::Alarm;
+
 use super::Plan as PipelinePlan;
 use super::asl;
 use crate::components::{Access, Ids, Skip};
@@ -46,13 +48,6 @@ pub struct Schedule {
     pub dead_letter: ScheduleDeadLetter,
     /// Checks that do not apply, as checkov's Terraform checks see the schedule.
     pub tf_skips: Vec<Skip>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Alarm {
-    pub name: Expr,
-    pub description: String,
-    pub topic: Expr,
 }
 
 #[derive(Debug, Clone, Serialize)]

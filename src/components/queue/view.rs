@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+pub use crate::components::Alarm;
+
 use super::{Encryption, Plan as QueuePlan, name_suffix};
 use crate::components::{Access, Ids, Skip};
 use crate::expr::{Doc, Expr, Part};
@@ -24,13 +26,6 @@ pub struct DeadLetter {
     pub redrive_allow: Doc,
     pub policy: Doc,
     pub alarm: Option<Alarm>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Alarm {
-    pub name: Expr,
-    pub description: String,
-    pub topic: Expr,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -99,36 +99,32 @@ mod tests {
         assert_eq!(findings(&plan(BLUEPRINT)), Vec::new());
     }
 
+    /// The findings once `edit` has widened the derived schedule role.
+    fn widened(edit: impl Fn(&mut Vec<crate::iam::Statement>)) -> Vec<Finding> {
+        let mut p = plan(BLUEPRINT);
+        let role = p
+            .iam
+            .roles
+            .iter_mut()
+            .find(|r| r.purpose == Purpose::Schedule)
+            .unwrap();
+        edit(&mut role.statements);
+        findings(&p)
+    }
+
     #[test]
     fn a_wider_action_or_resource_fires() {
-        let mut p = plan(BLUEPRINT);
-        let role = p
-            .iam
-            .roles
-            .iter_mut()
-            .find(|r| r.purpose == Purpose::Schedule)
-            .unwrap();
-        role.statements[0].resources = vec![crate::expr::Expr::lit("*")];
-        let f = findings(&p);
+        let f = widened(|s| s[0].resources = vec![crate::expr::Expr::lit("*")]);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].field, "components.etl.schedule");
-        let mut p = plan(BLUEPRINT);
-        let role = p
-            .iam
-            .roles
-            .iter_mut()
-            .find(|r| r.purpose == Purpose::Schedule)
-            .unwrap();
-        role.statements[0].actions.push("states:StopExecution");
-        assert_eq!(findings(&p).len(), 1);
-        let mut p = plan(BLUEPRINT);
-        let role = p
-            .iam
-            .roles
-            .iter_mut()
-            .find(|r| r.purpose == Purpose::Schedule)
-            .unwrap();
-        role.statements[1].resources = vec![crate::expr::Expr::lit("*")];
-        assert_eq!(findings(&p).len(), 1, "a dead-letter grant on any queue");
+        assert_eq!(
+            widened(|s| s[0].actions.push("states:StopExecution")).len(),
+            1
+        );
+        assert_eq!(
+            widened(|s| s[1].resources = vec![crate::expr::Expr::lit("*")]).len(),
+            1,
+            "a dead-letter grant on any queue"
+        );
     }
 }
