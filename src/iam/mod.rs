@@ -124,6 +124,21 @@ impl Role {
         ])
     }
 
+    /// Why each of the role's `*` resources is there: `action: reason.`, from [`UNSCOPED`].
+    pub fn unscoped(&self) -> Vec<String> {
+        self.statements
+            .iter()
+            .filter(|s| s.resources.iter().any(|e| e.as_lit() == Some("*")))
+            .flat_map(|s| s.actions.iter())
+            .filter_map(|a| {
+                UNSCOPED
+                    .iter()
+                    .find(|(u, _)| u == a)
+                    .map(|(u, why)| format!("{u}: {why}."))
+            })
+            .collect()
+    }
+
     /// Every action the role is allowed, sorted.
     pub fn actions(&self) -> Vec<&'static str> {
         let mut all: Vec<&'static str> = self

@@ -242,18 +242,7 @@ pub fn view(
     }
     let role = plan.iam.role_of(index);
     let policy = role.map_or_else(|| Doc::map::<&str>([]), crate::iam::Role::policy);
-    let unscoped: Vec<String> = role
-        .into_iter()
-        .flat_map(|r| &r.statements)
-        .filter(|s| s.resources.iter().any(|e| e.as_lit() == Some("*")))
-        .flat_map(|s| s.actions.iter())
-        .filter_map(|a| {
-            crate::iam::UNSCOPED
-                .iter()
-                .find(|(u, _)| u == a)
-                .map(|(u, why)| format!("{u}: {why}."))
-        })
-        .collect();
+    let unscoped = role.map(crate::iam::Role::unscoped).unwrap_or_default();
     let permissions: Vec<Permission> = plan
         .iam
         .invokes_of(index)

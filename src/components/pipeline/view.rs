@@ -106,17 +106,7 @@ fn trust(service: &str, source_arn: Option<Expr>) -> Doc {
 }
 
 fn unscoped(role: Option<&crate::iam::Role>) -> Vec<String> {
-    role.into_iter()
-        .flat_map(|r| &r.statements)
-        .filter(|s| s.resources.iter().any(|e| e.as_lit() == Some("*")))
-        .flat_map(|s| s.actions.iter())
-        .filter_map(|a| {
-            crate::iam::UNSCOPED
-                .iter()
-                .find(|(u, _)| u == a)
-                .map(|(u, why)| format!("{u}: {why}."))
-        })
-        .collect()
+    role.map(crate::iam::Role::unscoped).unwrap_or_default()
 }
 
 pub fn view(
