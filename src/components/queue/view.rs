@@ -35,8 +35,9 @@ pub struct View {
     pub content_based_deduplication: bool,
     pub visibility_timeout: u32,
     pub retention_seconds: u32,
-    /// `sqs-managed`, `customer-key` or `none`.
-    pub encryption: String,
+    /// `SqsManagedSseEnabled` when the queue has no key of its own: SQS-managed encryption, or
+    /// none (written out, as SQS encrypts new queues unless told not to).
+    pub sqs_managed_sse: bool,
     pub key: Option<Key>,
     pub policy: Doc,
     pub policy_comment: String,
@@ -256,7 +257,7 @@ pub fn view(
         content_based_deduplication: q.content_based_deduplication,
         visibility_timeout: q.visibility_timeout,
         retention_seconds: q.retention_days * 86_400,
-        encryption: q.encryption.to_string(),
+        sqs_managed_sse: q.encryption == Encryption::SqsManaged,
         key,
         policy_comment: if topics.is_empty() {
             "TLS only.".into()
