@@ -258,8 +258,6 @@ pub fn derive(
         if let ComponentPlan::Function(f) = &c.plan {
             statements.extend(reads_of(f));
         }
-        // The same function in two steps is one connection's worth of grants.
-        statements.dedup();
         if let ComponentPlan::Pipeline(p) = &c.plan
             && p.schedule.is_some()
         {
@@ -618,5 +616,32 @@ fn parameter_arn(name: &str) -> Expr {
     } else {
         let name = name.strip_prefix('/').unwrap_or(name);
         Expr::arn("ssm", true, vec![Part::Lit(format!("parameter/{name}"))])
+    }
+}
+
+#[cfg(test)]
+mod pipeline_tests {
+    #[test]
+    fn a_function_in_two_steps_is_granted_once() {
+        let text = "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\ncomponents:\n  load-fn: { kind: function, runtime: python }\n  etl:\n    kind: pipeline\n    log_retention_days: 365\n    steps: [{ name: a, function: load-fn }, { name: b, function: load-fn }]\n";
+        let doc = crate::blueprint::load(crate::blueprint::Source {
+            origin: crate::blueprint::Origin::File("bp.yaml".into()),
+            text: text.to_string(),
+        })
+        .expect("loads");
+        let plan = crate::plan::plan(&doc, None).expect("plans");
+        let role = plan.iam.role_of(1).expect("the pipeline's role");
+        let invokes: Vec<_> = role
+            .statements
+            .iter()
+            .filter(|s| s.actions.contains(&"lambda:InvokeFunction"))
+            .collect();
+        assert_eq!(invokes.len(), 1, "{:#?}", role.statements);
+        assert_eq!(invokes[0].sid, "InvokeLoadFn");
+        assert_eq!(
+            invokes[0].resources.len(),
+            2,
+            "the function and its versions"
+        );
     }
 }
