@@ -42,6 +42,11 @@ pub enum Part {
     /// characters of the stack's unique ID (CloudFormation); `local.deployment`, of the same
     /// shape (Terraform). Unique per deployment, and never changing for one.
     Short(String),
+    /// [`Part::Short`] in snake case, for names AWS wants without hyphens (a Glue database's,
+    /// which Athena's SQL reads as an identifier): the blueprint's name fitted to 20 characters
+    /// in snake case (the text held here) and the same 8 characters (CloudFormation);
+    /// `local.deployment` with `_` for `-` (Terraform).
+    ShortSnake(String),
 }
 
 /// A value built from parts.
@@ -77,6 +82,11 @@ impl Expr {
         parts.push(Part::Account);
         parts.push(Part::Lit(":".into()));
         parts.extend(resource);
+        Expr(parts).merged()
+    }
+
+    /// The parts as one expression, adjacent literals joined.
+    pub fn concat(parts: Vec<Part>) -> Expr {
         Expr(parts).merged()
     }
 
@@ -136,7 +146,10 @@ impl Expr {
                 if parts.contains(&Part::Deployment) {
                     variables.push("StackUuid: !Select [2, !Split [\"/\", !Ref AWS::StackId]]");
                 }
-                if parts.iter().any(|p| matches!(p, Part::Short(_))) {
+                if parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Short(_) | Part::ShortSnake(_)))
+                {
                     variables.push(
                         "DeploymentId: !Select [0, !Split [\"-\", !Select [2, !Split [\"/\", !Ref AWS::StackId]]]]",
                     );
@@ -158,6 +171,10 @@ impl Expr {
                         Part::Short(prefix) => {
                             body.push_str(&prefix.replace("${", "${!"));
                             body.push_str("-${DeploymentId}");
+                        }
+                        Part::ShortSnake(prefix) => {
+                            body.push_str(&prefix.replace("${", "${!"));
+                            body.push_str("_${DeploymentId}");
                         }
                     }
                 }
@@ -204,6 +221,9 @@ impl Expr {
                         Part::DnsSuffix => out.push_str("${local.dns_suffix}"),
                         Part::Stack | Part::Deployment | Part::AnyDeployment | Part::Short(_) => {
                             out.push_str("${local.deployment}")
+                        }
+                        Part::ShortSnake(_) => {
+                            out.push_str("${replace(local.deployment, \"-\", \"_\")}")
                         }
                     }
                 }
@@ -320,8 +340,12 @@ impl Doc {
                         Part::Account => ("AccountId".to_string(), Expr(vec![p.clone()])),
                         Part::DnsSuffix => ("DnsSuffix".to_string(), Expr(vec![p.clone()])),
                         Part::Stack => ("StackName".to_string(), Expr(vec![p.clone()])),
-                        Part::Deployment | Part::AnyDeployment | Part::Short(_) => {
+                        Part::Deployment | Part::AnyDeployment => {
                             ("Deployment".to_string(), Expr(vec![p.clone()]))
+                        }
+                        Part::Short(_) => ("ShortDeployment".to_string(), Expr(vec![p.clone()])),
+                        Part::ShortSnake(_) => {
+                            ("ShortDeploymentSnake".to_string(), Expr(vec![p.clone()]))
                         }
                     };
                     text.push_str(&format!("${{{name}}}"));

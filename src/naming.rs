@@ -249,6 +249,33 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
                     field.clone(),
                 );
             }
+            crate::components::Kind::DataLake => {
+                if let crate::plan::ComponentPlan::DataLake(l) = &c.plan {
+                    for zone in l
+                        .zones
+                        .iter()
+                        .map(|z| z.name.as_str())
+                        .chain(["access-logs"])
+                    {
+                        push(
+                            "S3 bucket name",
+                            format!("{deployment}-{}", fit(&format!("{}-{zone}", c.name), 33)),
+                            63,
+                            "-",
+                            format!("{field}.zones"),
+                        );
+                    }
+                    for j in &l.jobs {
+                        push(
+                            "Glue job name",
+                            with(&format!("-{}", j.name)),
+                            255,
+                            "-_.",
+                            format!("{field}.jobs.{}", j.name),
+                        );
+                    }
+                }
+            }
         }
         push(
             "CloudWatch Logs log group",

@@ -502,6 +502,8 @@ const GLOBAL_PRINCIPALS: &[&str] = &[
     "dynamodb.amazonaws.com",
     "states.amazonaws.com",
     "scheduler.amazonaws.com",
+    "glue.amazonaws.com",
+    "logging.s3.amazonaws.com",
 ];
 
 /// Every `amazonaws.com` in `text` is part of a global principal or of a VPC endpoint service

@@ -71,7 +71,7 @@ TF_ENDPOINTS = {
     "aws_cloudwatch_metric_alarm": "cloudwatch", "aws_dynamodb_": "dynamodb", "aws_lambda_": "lambda",
     "aws_api_gateway_": "apigateway", "aws_apigatewayv2_": "apigatewayv2", "aws_cognito_": "cognitoidp",
     "aws_sns_": "sns", "aws_sqs_": "sqs", "aws_s3_": "s3", "aws_appautoscaling_": "applicationautoscaling",
-    "aws_sfn_": "sfn", "aws_scheduler_": "scheduler",
+    "aws_sfn_": "sfn", "aws_scheduler_": "scheduler", "aws_glue_": "glue", "aws_athena_": "athena",
     "aws_caller_identity": "sts", "aws_partition": None, "aws_region": None,
 }
 
@@ -663,9 +663,11 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
                 if used and copy == 1:
                     lines.append(gap_line(gap, f"{path.name}: {', '.join(used)}"))
         # What the configuration reads besides its .tf files: the functions' sources and the
-        # build script that packages them (run below, before apply, as the README says).
-        if (source / "src").is_dir():
-            shutil.copytree(source / "src", work / "src")
+        # build script that packages them (run below, before apply, as the README says), and the
+        # lakes' job scripts it uploads.
+        for scaffolds in ("src", "glue"):
+            if (source / scaffolds).is_dir():
+                shutil.copytree(source / scaffolds, work / scaffolds)
         if (source / "build.sh").is_file():
             shutil.copy(source / "build.sh", work / "build.sh")
         override, unknown = tf_override(files, endpoint, account, region)

@@ -69,9 +69,53 @@ def sqs_attributes() -> None:
     Queue._set_attributes = set_attributes
 
 
+# The condition of a TLS-only bucket policy's Deny: it applies to requests over plain HTTP.
+INSECURE_TRANSPORT = {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def s3_bucket_policies() -> None:
+    """A bucket policy's Deny on `aws:SecureTransport: false` left out of moto's object checks
+    (the harness reaches moto over HTTP on 127.0.0.1, where AWS is reached over HTTPS, and moto
+    evaluates the Deny without its condition); a log target's policy read past statements whose
+    principal is `*`. Every other statement is evaluated as before."""
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    def get_permission(self, action, resource):
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        policy = json.loads(self.policy.decode())
+        statements = policy["Statement"] if isinstance(policy["Statement"], list) else [policy["Statement"]]
+        policy["Statement"] = [s for s in statements if s.get("Condition") != INSECURE_TRANSPORT]
+        if not policy["Statement"]:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps(policy)).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = get_permission
+
+    def log_permissions(target_bucket, target_prefix):
+        # moto reads every statement's Principal as a mapping; a Deny to "*" makes it raise
+        # (AttributeError, a 500 the provider retries for ever), so only mappings are read.
+        policy = json.loads(target_bucket.policy.decode()) if target_bucket.policy else None
+        if policy is None:
+            return False
+        statements = policy["Statement"] if isinstance(policy["Statement"], list) else [policy["Statement"]]
+        readable = [st for st in statements if isinstance(st.get("Principal"), dict)]
+        saved = target_bucket.policy
+        target_bucket.policy = json.dumps({**policy, "Statement": readable}).encode()
+        try:
+            return plain_log_permissions(target_bucket, target_prefix)
+        finally:
+            target_bucket.policy = saved
+
+    plain_log_permissions = FakeBucket._log_permissions_enabled_policy
+    FakeBucket._log_permissions_enabled_policy = staticmethod(log_permissions)
+
+
 PATCHES = {
     "tf-sfn-validate-and-versions": sfn_plan_calls,
     "tf-sqs-attributes": sqs_attributes,
+    "tf-s3-bucket-policies": s3_bucket_policies,
 }
 
 

@@ -118,6 +118,17 @@ else
   bad "function scaffolds: $(tail -n 1 target/handlers.log)"
 fi
 
+step "Glue job scaffold: run as every catalog lake's jobs run it (tests/glue_job_check.py)"
+lakes=$(grep -l 'resource "aws_glue_job"' "$out"/*/terraform/*.tf 2>/dev/null | xargs -r -n1 dirname | sort -u)
+if [ -z "$lakes" ]; then
+  bad "Glue job scaffold: no rendered blueprint has a Glue job"
+elif report=$(.venv/bin/python tests/glue_job_check.py $lakes); then
+  ok "Glue job scaffold: ${report##*$'\n'}"
+else
+  printf '%s\n' "$report"
+  bad "Glue job scaffold: ${report##*$'\n'}"
+fi
+
 step "SARIF output against the SARIF 2.1.0 schema"
 # The schema ships in Microsoft's @microsoft/jest-sarif package on the npm registry.
 schema_dir=target/sarif-schema

@@ -22,7 +22,7 @@ pub use crate::components::Skip as LogSkip;
 
 /// Why logs kept less than a year pass: OBS001 is off or a warning in the environment, or the
 /// blueprint accepted it.
-fn retention_skips(
+pub(crate) fn retention_skips(
     days: u32,
     component: &str,
     environment: crate::blueprint::types::Environment,

@@ -4,6 +4,7 @@
 //! exhaustive `match`: a new kind does not compile until every stage handles it.
 
 pub mod api;
+pub mod data_lake;
 pub mod function;
 pub mod logs;
 pub mod pipeline;
@@ -28,16 +29,18 @@ pub enum Kind {
     Topic,
     Queue,
     Pipeline,
+    DataLake,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Table,
         Kind::Function,
         Kind::Api,
         Kind::Topic,
         Kind::Queue,
         Kind::Pipeline,
+        Kind::DataLake,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Topic => "topic",
             Kind::Queue => "queue",
             Kind::Pipeline => "pipeline",
+            Kind::DataLake => "data_lake",
         }
     }
 
@@ -55,7 +59,12 @@ impl Kind {
     pub fn article(self) -> &'static str {
         match self {
             Kind::Api => "an",
-            Kind::Table | Kind::Function | Kind::Topic | Kind::Queue | Kind::Pipeline => "a",
+            Kind::Table
+            | Kind::Function
+            | Kind::Topic
+            | Kind::Queue
+            | Kind::Pipeline
+            | Kind::DataLake => "a",
         }
     }
 }
@@ -127,6 +136,7 @@ pub enum Component {
     Topic(topic::Spec),
     Queue(queue::Spec),
     Pipeline(pipeline::Spec),
+    DataLake(data_lake::Spec),
 }
 
 impl Component {
@@ -138,6 +148,7 @@ impl Component {
             Component::Topic(_) => Kind::Topic,
             Component::Queue(_) => Kind::Queue,
             Component::Pipeline(_) => Kind::Pipeline,
+            Component::DataLake(_) => Kind::DataLake,
         }
     }
 
@@ -154,6 +165,7 @@ impl Component {
             Component::Topic(_) => Vec::new(),
             Component::Queue(s) => s.check(at, doc),
             Component::Pipeline(s) => s.check(at, doc),
+            Component::DataLake(s) => s.check(at, doc),
         }
     }
 
@@ -166,6 +178,20 @@ impl Component {
             Component::Topic(s) => s.references(at),
             Component::Queue(s) => s.references(at),
             Component::Pipeline(s) => s.references(at),
+            Component::DataLake(_) => Vec::new(),
+        }
+    }
+
+    /// The parts of the component others may name as `<component>.<part>`, with what they are.
+    pub fn parts(&self) -> (Vec<&str>, &'static str) {
+        match self {
+            Component::DataLake(s) => (s.parts(), "job"),
+            Component::Table(_)
+            | Component::Function(_)
+            | Component::Api(_)
+            | Component::Topic(_)
+            | Component::Queue(_)
+            | Component::Pipeline(_) => (Vec::new(), "part"),
         }
     }
 }
@@ -206,6 +232,7 @@ impl<'de> Deserialize<'de> for Component {
                     Kind::Topic => topic::Spec::deserialize(rest).map(Component::Topic),
                     Kind::Queue => queue::Spec::deserialize(rest).map(Component::Queue),
                     Kind::Pipeline => pipeline::Spec::deserialize(rest).map(Component::Pipeline),
+                    Kind::DataLake => data_lake::Spec::deserialize(rest).map(Component::DataLake),
                 }
             }
         }
@@ -235,6 +262,8 @@ pub enum Access {
     Deliver,
     /// A pipeline tells a topic of its executions' successes and failures.
     Notify,
+    /// A pipeline step runs a Glue job of a data lake.
+    Run,
 }
 
 impl Access {
@@ -259,6 +288,7 @@ impl Access {
             Access::Consume => "consume",
             Access::Deliver => "deliver",
             Access::Notify => "notify",
+            Access::Run => "run",
         }
     }
 }
@@ -269,6 +299,8 @@ pub struct Wanted {
     /// The field path of the reference: `components.users-fn.uses.users`.
     pub field: String,
     pub name: String,
+    /// The part of the component named, `transform` in `lake.transform`.
+    pub part: Option<String>,
     /// The kinds the reference may name.
     pub expect: &'static [Kind],
     pub access: Access,
@@ -356,6 +388,7 @@ impl Wanted {
         Wanted {
             field: format!("{at}.alarms"),
             name: topic.to_string(),
+            part: None,
             expect: &[Kind::Topic],
             access: Access::Alarms,
             what: "alarms notify",

@@ -63,6 +63,10 @@ pub const UNSCOPED: &[(&str, &str)] = &[
         "Step Functions reads the account's CloudWatch Logs resource policies; the action takes only `*`",
     ),
     (
+        "cloudwatch:PutMetricData",
+        "CloudWatch metrics have no resource-level permissions: PutMetricData takes only `*`",
+    ),
+    (
         "logs:DescribeLogGroups",
         "Step Functions finds the log group it delivers to; DescribeLogGroups is checked on every group of the account and region",
     ),
@@ -223,6 +227,7 @@ pub fn derive(
         let mut statements = match &c.plan {
             ComponentPlan::Function(f) => function_base(c, f, network),
             ComponentPlan::Pipeline(p) => pipeline_base(p),
+            ComponentPlan::DataLake(l) => lake_base(c, l),
             ComponentPlan::Table(_)
             | ComponentPlan::Api(_)
             | ComponentPlan::Topic(_)
@@ -341,7 +346,8 @@ pub fn derive(
             ComponentPlan::Table(_)
             | ComponentPlan::Function(_)
             | ComponentPlan::Queue(_)
-            | ComponentPlan::Pipeline(_) => {}
+            | ComponentPlan::Pipeline(_)
+            | ComponentPlan::DataLake(_) => {}
         }
     }
     grants
@@ -402,7 +408,11 @@ fn pipeline_base(p: &crate::components::pipeline::Plan) -> Vec<Statement> {
             ],
             resources: jobs
                 .iter()
-                .map(|j| Expr::arn("glue", true, vec![Part::Lit(format!("job/{j}"))]))
+                .map(|j| {
+                    let mut resource = vec![Part::Lit("job/".into())];
+                    resource.extend(j.0.iter().cloned());
+                    Expr::arn("glue", true, resource)
+                })
                 .collect(),
         });
     }
@@ -430,6 +440,144 @@ fn pipeline_base(p: &crate::components::pipeline::Plan) -> Vec<Statement> {
         ],
         resources: vec![Expr::lit("*")],
     });
+    statements
+}
+
+/// What a lake's Glue role may do: the crawler reads the raw zone; each job reads its source
+/// zone and the scripts, writes its target zone and the temporary zone; both keep the lake's
+/// own databases, write their own logs and publish job metrics. Its use of the lake's key is
+/// granted by the key's policy, which names the role.
+fn lake_base(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Statement> {
+    use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, database_name, log_prefix};
+    let ids = &c.ids;
+    let objects = |zone: &str, path: &str| bucket_arn(l, ids, zone).suffixed(path);
+    let mut reads: Vec<&str> = l.jobs.iter().map(|j| j.source.as_str()).collect();
+    if l.crawler.is_some() {
+        reads.insert(0, "raw");
+    }
+    let writes: Vec<&str> = l.jobs.iter().map(|j| j.target.as_str()).collect();
+    reads.retain(|z| !writes.contains(z));
+    reads.dedup();
+    let mut statements = Vec::new();
+    let mut read_only: Vec<&str> = Vec::new();
+    for z in reads {
+        if !read_only.contains(&z) {
+            read_only.push(z);
+        }
+    }
+    if !read_only.is_empty() {
+        statements.push(Statement {
+            sid: "ReadItsSourceZones".into(),
+            actions: vec!["s3:GetObject", "s3:ListBucket"],
+            resources: read_only
+                .iter()
+                .flat_map(|z| [bucket_arn(l, ids, z), objects(z, "/*")])
+                .collect(),
+        });
+    }
+    let mut targets: Vec<&str> = Vec::new();
+    for z in writes {
+        if !targets.contains(&z) {
+            targets.push(z);
+        }
+    }
+    if !targets.is_empty() {
+        statements.push(Statement {
+            sid: "WriteItsTargetZones".into(),
+            actions: vec![
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:PutObject",
+                "s3:DeleteObject",
+            ],
+            resources: targets
+                .iter()
+                .flat_map(|z| [bucket_arn(l, ids, z), objects(z, "/*")])
+                .collect(),
+        });
+        statements.push(Statement {
+            sid: "ReadTheJobScripts".into(),
+            actions: vec!["s3:GetObject"],
+            resources: vec![objects("scripts", "/jobs/*")],
+        });
+        statements.push(Statement {
+            sid: "UseTheTemporaryZone".into(),
+            actions: vec![
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:PutObject",
+                "s3:DeleteObject",
+            ],
+            resources: vec![bucket_arn(l, ids, "temp"), objects("temp", "/glue/*")],
+        });
+    }
+    let glue = |resource: Vec<Part>| Expr::arn("glue", true, resource);
+    let mut catalog = vec![glue(vec![Part::Lit("catalog".into())])];
+    for z in l.databases() {
+        let name = database_name(l, ids, &z.name).0;
+        let mut db = vec![Part::Lit("database/".into())];
+        db.extend(name.iter().cloned());
+        let mut tables = vec![Part::Lit("table/".into())];
+        tables.extend(name);
+        tables.push(Part::Lit("/*".into()));
+        catalog.push(glue(db));
+        catalog.push(glue(tables));
+    }
+    statements.push(Statement {
+        sid: "KeepItsDatabases".into(),
+        actions: vec![
+            "glue:GetDatabase",
+            "glue:GetTable",
+            "glue:GetTables",
+            "glue:GetPartition",
+            "glue:GetPartitions",
+            "glue:BatchGetPartition",
+            "glue:GetUserDefinedFunctions",
+            "glue:CreateTable",
+            "glue:UpdateTable",
+            "glue:CreatePartition",
+            "glue:BatchCreatePartition",
+            "glue:UpdatePartition",
+            "glue:BatchUpdatePartition",
+        ],
+        resources: catalog,
+    });
+    let logs = |resource: Vec<Part>| Expr::arn("logs", true, resource);
+    if !l.jobs.is_empty() {
+        let mut groups = vec![Part::Lit("log-group:".into())];
+        groups.extend(log_prefix(ids, Part::Deployment));
+        groups.push(Part::Lit("/*".into()));
+        statements.push(Statement {
+            sid: "WriteItsJobLogs".into(),
+            actions: vec![
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:AssociateKmsKey",
+            ],
+            resources: vec![logs(groups)],
+        });
+    }
+    if l.crawler.is_some() {
+        statements.push(Statement {
+            sid: "WriteCrawlerLogs".into(),
+            actions: vec![
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:AssociateKmsKey",
+            ],
+            // Glue names the group from the role's name and the security configuration's;
+            // the role's own policy cannot name the role, so the crawlers' prefix it is.
+            resources: vec![logs(vec![Part::Lit(format!("log-group:{CRAWLER_LOGS}*"))])],
+        });
+    }
+    if !l.jobs.is_empty() {
+        statements.push(Statement {
+            sid: "PublishJobMetrics".into(),
+            actions: vec!["cloudwatch:PutMetricData"],
+            resources: vec![Expr::lit("*")],
+        });
+    }
     statements
 }
 

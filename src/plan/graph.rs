@@ -17,6 +17,8 @@ pub struct Connection {
     pub to: usize,
     pub access: Access,
     pub field: String,
+    /// The part of `to` named (`lake.transform`: the lake's job `transform`).
+    pub part: Option<String>,
 }
 
 /// Stems of the logical IDs the network and the budget use: a component may not take one.
@@ -103,11 +105,39 @@ pub fn resolve(doc: &Document) -> Result<Vec<Connection>, Vec<Diagnostic>> {
                 ));
                 continue;
             }
+            if let Some(part) = &wanted.part {
+                let (parts, what) = components[to].parts();
+                if !parts.contains(&part.as_str()) {
+                    let help = match did_you_mean(part, parts.iter().copied()) {
+                        Some(s) => format!("did you mean `{}.{s}`?", wanted.name),
+                        None if parts.is_empty() => format!(
+                            "`{}` has no {what}s; add one to it, or name a {what} outside the blueprint",
+                            wanted.name
+                        ),
+                        None => format!(
+                            "the {what}s of `{}`: {}",
+                            wanted.name,
+                            parts
+                                .iter()
+                                .map(|p| format!("`{}.{p}`", wanted.name))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    problems.push(doc.error(
+                        &wanted.field,
+                        format!("{} `{}` has no {what} `{part}`", kind, wanted.name),
+                        help,
+                    ));
+                    continue;
+                }
+            }
             connections.push(Connection {
                 from,
                 to,
                 access: wanted.access,
                 field: wanted.field,
+                part: wanted.part,
             });
         }
     }

@@ -20,7 +20,9 @@ use crate::blueprint::types::{
     is_zone_id,
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
-use crate::components::{Component, Ids, Kind, api, function, pipeline, queue, table, topic};
+use crate::components::{
+    Component, Ids, Kind, api, data_lake, function, pipeline, queue, table, topic,
+};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::expr::Expr;
 use crate::naming::{az_letter, pascal_case};
@@ -226,6 +228,7 @@ impl Planned {
                 Some(self.ids.key_arn("TableKey", "table"))
             }
             ComponentPlan::Topic(_) => Some(self.ids.key_arn("TopicKey", "topic")),
+            ComponentPlan::DataLake(_) => Some(self.ids.key_arn("Key", "lake")),
             ComponentPlan::Queue(q)
                 if q.encryption == crate::components::queue::Encryption::CustomerKey =>
             {
@@ -249,6 +252,7 @@ pub enum ComponentPlan {
     Topic(topic::Plan),
     Queue(queue::Plan),
     Pipeline(pipeline::Plan),
+    DataLake(data_lake::Plan),
 }
 
 /// The blueprint's network, resolved: the VPC, its AZs and tiers with their subnets, NAT,
@@ -337,6 +341,9 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
                 Component::Topic(s) => ComponentPlan::Topic(s.plan()),
                 Component::Queue(s) => ComponentPlan::Queue(s.plan(bp.environment)),
                 Component::Pipeline(s) => ComponentPlan::Pipeline(s.plan(bp.environment)),
+                Component::DataLake(s) => {
+                    ComponentPlan::DataLake(s.plan(bp.environment, bp.name.as_str()))
+                }
             },
         })
         .collect();

@@ -141,11 +141,34 @@ pub const TYPES: &[Types] = &[
     ),
     t("AWS::ApiGatewayV2::Route", "aws_apigatewayv2_route", &[]),
     t("AWS::ApiGatewayV2::Stage", "aws_apigatewayv2_stage", &[]),
+    t(
+        "AWS::S3::Bucket",
+        "aws_s3_bucket",
+        &[
+            "aws_s3_bucket_versioning",
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "aws_s3_bucket_public_access_block",
+            "aws_s3_bucket_ownership_controls",
+            "aws_s3_bucket_logging",
+            "aws_s3_bucket_lifecycle_configuration",
+        ],
+    ),
+    t("AWS::S3::BucketPolicy", "aws_s3_bucket_policy", &[]),
+    t("AWS::Glue::Database", "aws_glue_catalog_database", &[]),
+    t("AWS::Glue::Crawler", "aws_glue_crawler", &[]),
+    t("AWS::Glue::Job", "aws_glue_job", &[]),
+    t(
+        "AWS::Glue::SecurityConfiguration",
+        "aws_glue_security_configuration",
+        &[],
+    ),
+    t("AWS::Athena::WorkGroup", "aws_athena_workgroup", &[]),
 ];
 
 /// Terraform resources with no CloudFormation counterpart: the ID that tells a configuration's
-/// deployment apart (CloudFormation has the stack's own).
-pub const TF_ONLY: &[&str] = &["terraform_data"];
+/// deployment apart (CloudFormation has the stack's own), and the upload of a lake's job
+/// scripts (CloudFormation deployments upload them with the command the template names).
+pub const TF_ONLY: &[&str] = &["terraform_data", "aws_s3_object"];
 
 /// The SAM types and the CloudFormation type each expands to, one for one.
 pub const SAM_TYPES: &[(&str, &str)] = &[

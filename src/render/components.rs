@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::components::{Kind, api, function, pipeline, queue, table, topic};
+use crate::components::{Kind, api, data_lake, function, pipeline, queue, table, topic};
 use crate::expr::Expr;
 use crate::plan::{ComponentPlan, Plan};
 
@@ -28,6 +28,7 @@ pub struct ComponentView {
     pub topic: Option<topic::view::View>,
     pub queue: Option<queue::view::View>,
     pub pipeline: Option<pipeline::view::View>,
+    pub data_lake: Option<data_lake::view::View>,
     pub outputs: Vec<Output>,
 }
 
@@ -165,6 +166,71 @@ fn outputs(c: &crate::plan::Planned) -> Vec<Output> {
             }
             o
         }
+        ComponentPlan::DataLake(l) => {
+            let mut o = vec![output(
+                c,
+                "key-arn",
+                format!("ARN of the key that encrypts lake {n}"),
+                ids.key_arn("Key", "lake"),
+            )];
+            for z in &l.zones {
+                o.push(output(
+                    c,
+                    &format!("{}-bucket", z.name),
+                    format!("Name of the bucket of zone {} of lake {n}", z.name),
+                    crate::expr::Expr::res(
+                        &format!("{}Bucket", ids.id(&crate::naming::pascal_case(&z.name))),
+                        None,
+                        &format!(
+                            "aws_s3_bucket.{}_{}.id",
+                            ids.snake,
+                            z.name.replace('-', "_")
+                        ),
+                    ),
+                ));
+            }
+            for z in l.databases() {
+                o.push(output(
+                    c,
+                    &format!("{}-database", z.name),
+                    format!("Glue database of zone {} of lake {n}", z.name),
+                    crate::expr::Expr::res(
+                        &ids.id(&format!("{}Database", crate::naming::pascal_case(&z.name))),
+                        None,
+                        &format!(
+                            "aws_glue_catalog_database.{}_{}.name",
+                            ids.snake,
+                            z.name.replace('-', "_")
+                        ),
+                    ),
+                ));
+            }
+            for j in &l.jobs {
+                o.push(output(
+                    c,
+                    &format!("{}-job", j.name),
+                    format!("Name of Glue job {} of lake {n}", j.name),
+                    crate::expr::Expr::res(
+                        &ids.id(&format!("{}Job", crate::naming::pascal_case(&j.name))),
+                        None,
+                        &format!(
+                            "aws_glue_job.{}_{}.name",
+                            ids.snake,
+                            j.name.replace('-', "_")
+                        ),
+                    ),
+                ));
+            }
+            if l.athena.is_some() {
+                o.push(output(
+                    c,
+                    "workgroup",
+                    format!("Athena workgroup of lake {n}"),
+                    ids.res("Workgroup", None, "aws_athena_workgroup", "name"),
+                ));
+            }
+            o
+        }
         ComponentPlan::Pipeline(_) => vec![
             output(
                 c,
@@ -214,6 +280,10 @@ pub fn templates(kind: Kind) -> (&'static str, &'static str) {
             "cloudformation/components/pipeline.yaml.j2",
             "terraform/components/pipeline.tf.j2",
         ),
+        Kind::DataLake => (
+            "cloudformation/components/data-lake.yaml.j2",
+            "terraform/components/data-lake.tf.j2",
+        ),
     }
 }
 
@@ -238,6 +308,7 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 topic: None,
                 queue: None,
                 pipeline: None,
+                data_lake: None,
                 outputs: outputs(c),
             };
             match &c.plan {
@@ -252,6 +323,9 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 }
                 ComponentPlan::Pipeline(p) => {
                     v.pipeline = Some(pipeline::view::view(c, p, plan, i, accepted));
+                }
+                ComponentPlan::DataLake(l) => {
+                    v.data_lake = Some(data_lake::view::view(c, l, plan, i, accepted));
                 }
             }
             v

@@ -104,6 +104,23 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
             usize::from(f.consumes.is_some()),
         );
     }
+    if let Some(l) = &c.data_lake {
+        add(inv, "AWS::KMS::Key", 1);
+        add(inv, "AWS::KMS::Alias", 1);
+        add(inv, "AWS::S3::Bucket", l.buckets.len() + 1);
+        add(inv, "AWS::S3::BucketPolicy", l.buckets.len() + 1);
+        add(inv, "AWS::IAM::Role", 1);
+        add(inv, "AWS::Glue::SecurityConfiguration", 1);
+        add(inv, "AWS::Glue::Database", l.databases.len());
+        add(inv, "AWS::Glue::Crawler", usize::from(l.crawler.is_some()));
+        add(inv, "AWS::Logs::LogGroup", l.log_groups.len());
+        add(inv, "AWS::Glue::Job", l.jobs.len());
+        add(
+            inv,
+            "AWS::Athena::WorkGroup",
+            usize::from(l.workgroup.is_some()),
+        );
+    }
     if let Some(q) = &c.queue {
         let queues = 1 + usize::from(q.dead_letter.is_some());
         add(inv, "AWS::SQS::Queue", queues);

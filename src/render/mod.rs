@@ -139,6 +139,24 @@ fn scaffolds(plan: &Plan, target: Target) -> impl Iterator<Item = RenderedFile> 
             })
         })
         .chain(build)
+        .chain(job_scripts(plan))
+}
+
+/// The script of every Glue job of every lake, from the embedded scaffold.
+fn job_scripts(plan: &Plan) -> impl Iterator<Item = RenderedFile> + '_ {
+    plan.components.iter().flat_map(|c| {
+        let jobs = match &c.plan {
+            crate::plan::ComponentPlan::DataLake(l) => l.jobs.as_slice(),
+            _ => &[],
+        };
+        jobs.iter().map(move |j| RenderedFile {
+            path: format!("glue/{}/{}.py", c.name, j.name),
+            body: crate::blueprint::scaffold("glue/job.py")
+                .unwrap_or_default()
+                .to_string(),
+            scaffold: true,
+        })
+    })
 }
 
 /// A template failed: a bug in cloudwright, never the user's input.

@@ -10,6 +10,9 @@ use super::rules::{
     subnets_do_not_fit, subnets_outside_vpc_or_overlapping, vpc_prefix_out_of_range,
 };
 use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
+use crate::components::data_lake::rules::{
+    crawler_without_schedule, job_without_bookmarks, lifecycle_expires_before_transition,
+};
 use crate::components::pipeline::rules::{
     pipeline_logging_incomplete, pipeline_step_without_catch, schedule_role_not_scoped,
 };
@@ -21,6 +24,9 @@ use crate::components::table::rules::{table_without_deletion_protection, table_w
 /// All rules, sorted by ID. IDs are never reused.
 pub static RULES: &[&Rule] = &[
     &no_budget::NO_BUDGET,
+    &lifecycle_expires_before_transition::LIFECYCLE_EXPIRES_BEFORE_TRANSITION,
+    &crawler_without_schedule::CRAWLER_WITHOUT_SCHEDULE,
+    &job_without_bookmarks::JOB_WITHOUT_BOOKMARKS,
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
     &policy_wildcards::POLICY_WILDCARDS,
@@ -70,7 +76,10 @@ mod tests {
         for rule in RULES {
             let (prefix, digits) = rule.id.split_at(rule.id.len() - 3);
             assert!(
-                ["HA", "NET", "SEC", "CST", "NAM", "REG", "IAM", "REL", "OBS"].contains(&prefix),
+                [
+                    "HA", "NET", "SEC", "CST", "NAM", "REG", "IAM", "REL", "OBS", "DAT"
+                ]
+                .contains(&prefix),
                 "{}",
                 rule.id
             );

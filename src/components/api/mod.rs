@@ -281,6 +281,7 @@ impl Spec {
             .map(|(key, route)| Wanted {
                 field: format!("{at}.routes.{key}"),
                 name: route.function.clone(),
+                part: None,
                 expect: &[Kind::Function],
                 access: Access::Invoke,
                 what: "a route is bound to",

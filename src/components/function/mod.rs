@@ -250,6 +250,7 @@ impl Spec {
             .map(|(name, u)| Wanted {
                 field: format!("{at}.uses.{name}"),
                 name: name.clone(),
+                part: None,
                 expect: match u {
                     Use::Publish => &[Kind::Topic],
                     Use::Send => &[Kind::Queue],
@@ -263,6 +264,7 @@ impl Spec {
             out.push(Wanted {
                 field: format!("{at}.on_failure"),
                 name: t.clone(),
+                part: None,
                 expect: &[Kind::Topic],
                 access: Access::OnFailure,
                 what: "failed invocations go to",
@@ -279,6 +281,7 @@ impl Spec {
                     format!("{at}.consumes.queue")
                 },
                 name: c.queue.clone(),
+                part: None,
                 expect: &[Kind::Queue],
                 access: Access::Consume,
                 what: "a function consumes",

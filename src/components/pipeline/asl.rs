@@ -128,13 +128,10 @@ fn states(
                 state.push(("Type", Doc::str("Task")));
                 state.push((
                     "Comment",
-                    Doc::str(format!("Runs Glue job {} to completion", g.external)),
+                    Doc::str(format!("Runs Glue job {g} to completion")),
                 ));
                 state.push(("Resource", integration("glue:startJobRun.sync")));
-                state.push((
-                    "Parameters",
-                    Doc::map([("JobName", Doc::str(g.external.as_str()))]),
-                ));
+                state.push(("Parameters", Doc::map([("JobName", Doc::Expr(g.name()))])));
                 state.push((
                     "ResultSelector",
                     Doc::map([

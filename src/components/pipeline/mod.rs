@@ -109,10 +109,34 @@ crate::string_newtype!(
     }
 );
 
-/// `glue: { external: <job> }`: a Glue job that lives outside the blueprint, run to completion.
+/// The Glue job a step runs to completion: a lake's own (`glue: lake.transform`), or one that
+/// lives outside the blueprint (`glue: { external: <job> }`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GlueJob {
-    pub external: JobName,
+pub enum GlueJob {
+    Lake { lake: String, job: String },
+    External(JobName),
+}
+
+impl GlueJob {
+    /// The job's name in the definition and the role's policy.
+    pub fn name(&self) -> crate::expr::Expr {
+        match self {
+            GlueJob::Lake { lake, job } => crate::components::data_lake::view::job_name(
+                &crate::components::Ids::new(lake),
+                job,
+            ),
+            GlueJob::External(name) => crate::expr::Expr::lit(name.as_str()),
+        }
+    }
+}
+
+impl fmt::Display for GlueJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GlueJob::Lake { lake, job } => write!(f, "{job} of lake {lake}"),
+            GlueJob::External(name) => f.write_str(name.as_str()),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -127,18 +151,26 @@ impl<'de> Deserialize<'de> for GlueJob {
         impl<'de> de::Visitor<'de> for V {
             type Value = GlueJob;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("`{ external: <Glue job name> }`")
+                f.write_str("`<lake>.<job>` or `{ external: <Glue job name> }`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<GlueJob, E> {
-                Err(E::custom(format!(
-                    "`{v}` would be a Glue job of this blueprint, and blueprints do not declare Glue jobs yet{HELP_SEPARATOR}name a job that exists with `glue: {{ external: {v} }}`"
-                )))
+                match v.split_once('.') {
+                    Some((lake, job)) if !lake.is_empty() && !job.is_empty() => Ok(GlueJob::Lake {
+                        lake: lake.to_string(),
+                        job: job.to_string(),
+                    }),
+                    _ => Err(invalid_value(
+                        v,
+                        format!("`{v}` does not name a job of a data lake"),
+                        format!(
+                            "name a lake's job as `<lake>.<job>`, or a job outside the blueprint with `glue: {{ external: {v} }}`"
+                        ),
+                    )),
+                }
             }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<GlueJob, A::Error> {
                 let s = GlueSpec::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(GlueJob {
-                    external: s.external,
-                })
+                Ok(GlueJob::External(s.external))
             }
         }
         deserializer.deserialize_any(V)
@@ -620,9 +652,18 @@ impl Spec {
         let mut out: Vec<Wanted> = all
             .iter()
             .filter_map(|(path, s, _)| match &s.action {
+                Action::Glue(GlueJob::Lake { lake, job }) => Some(Wanted {
+                    field: format!("{path}.glue"),
+                    name: lake.clone(),
+                    part: Some(job.clone()),
+                    expect: &[Kind::DataLake],
+                    access: Access::Run,
+                    what: "a pipeline step runs a job of",
+                }),
                 Action::Function(f) => Some(Wanted {
                     field: format!("{path}.function"),
                     name: f.clone(),
+                    part: None,
                     expect: &[Kind::Function],
                     access: Access::Invoke,
                     what: "a pipeline step invokes",
@@ -634,6 +675,7 @@ impl Spec {
             out.push(Wanted {
                 field: format!("{at}.notify"),
                 name: t.clone(),
+                part: None,
                 expect: &[Kind::Topic],
                 access: Access::Notify,
                 what: "a pipeline notifies",
@@ -906,15 +948,15 @@ pub struct Plan {
 
 impl Plan {
     /// Every Glue job the steps run, in order, once each.
-    pub fn glue_jobs(&self) -> Vec<String> {
+    pub fn glue_jobs(&self) -> Vec<crate::expr::Expr> {
         let mut all = Vec::new();
         walk(&self.steps, "", false, &mut all);
-        let mut jobs: Vec<String> = Vec::new();
+        let mut jobs: Vec<crate::expr::Expr> = Vec::new();
         for (_, s, _) in all {
             if let Action::Glue(g) = &s.action
-                && !jobs.iter().any(|j| j == g.external.as_str())
+                && !jobs.contains(&g.name())
             {
-                jobs.push(g.external.to_string());
+                jobs.push(g.name());
             }
         }
         jobs

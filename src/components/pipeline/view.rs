@@ -83,7 +83,7 @@ pub fn schedule_dead_letter_arn(ids: &Ids) -> Expr {
     )
 }
 
-fn trust(service: &str, source_arn: Option<Expr>) -> Doc {
+pub(crate) fn trust(service: &str, source_arn: Option<Expr>) -> Doc {
     let mut condition = vec![(
         "StringEquals",
         Doc::map([("aws:SourceAccount", Doc::Expr(Expr(vec![Part::Account])))]),

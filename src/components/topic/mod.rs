@@ -84,6 +84,7 @@ impl Spec {
                 Subscription::Function(name) => Some(Wanted {
                     field: format!("{at}.subscriptions[{i}].function"),
                     name: name.clone(),
+                    part: None,
                     expect: &[Kind::Function],
                     access: Access::Invoke,
                     what: "a topic delivers to",
@@ -91,6 +92,7 @@ impl Spec {
                 Subscription::Queue(name) => Some(Wanted {
                     field: format!("{at}.subscriptions[{i}].queue"),
                     name: name.clone(),
+                    part: None,
                     expect: &[Kind::Queue],
                     access: Access::Deliver,
                     what: "a topic delivers to",

@@ -68,9 +68,10 @@ pub fn alarm_names(plan: &Plan, topic: usize) -> Vec<(usize, &'static str)> {
                     &["failed-executions", "dropped-starts"]
                 }
                 ComponentPlan::Pipeline(_) => &["failed-executions"],
-                ComponentPlan::Function(_) | ComponentPlan::Table(_) | ComponentPlan::Topic(_) => {
-                    &["errors"]
-                }
+                ComponentPlan::Function(_)
+                | ComponentPlan::Table(_)
+                | ComponentPlan::Topic(_)
+                | ComponentPlan::DataLake(_) => &["errors"],
             };
             whats.iter().map(move |w| (c.from, *w))
         })

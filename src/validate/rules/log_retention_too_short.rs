@@ -33,7 +33,7 @@ declare_rule! {
     pub static LOG_RETENTION_TOO_SHORT = {
         id: "OBS001",
         name: "log-retention-too-short",
-        summary: "a function's, API's or pipeline's logs are kept less than a year",
+        summary: "a function's, API's, pipeline's or lake job's logs are kept less than a year",
         component: Component::Components,
         levels: [Some(Error), Some(Warning), None],
         checkov: &[],
@@ -47,7 +47,13 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             ComponentPlan::Function(f) => (f.log_retention_days, "log_retention_days"),
             ComponentPlan::Api(a) => (a.log_retention_days, "access_log_retention_days"),
             ComponentPlan::Pipeline(p) => (p.log_retention_days, "log_retention_days"),
-            ComponentPlan::Table(_) | ComponentPlan::Topic(_) | ComponentPlan::Queue(_) => continue,
+            ComponentPlan::DataLake(l) if !l.jobs.is_empty() => {
+                (l.log_retention_days, "log_retention_days")
+            }
+            ComponentPlan::Table(_)
+            | ComponentPlan::Topic(_)
+            | ComponentPlan::Queue(_)
+            | ComponentPlan::DataLake(_) => continue,
         };
         if days < MIN_DAYS {
             findings.push(Finding {

@@ -1,0 +1,694 @@
+//! `kind: data_lake` — an S3 data lake catalogued by Glue and queried with Athena: one
+//! customer-managed key, a bucket per zone (raw, processed, scripts, temp, athena-results, and
+//! any the blueprint adds) with an access-log bucket, Glue databases for the raw and processed
+//! zones, a crawler over the raw zone, ETL jobs under a security configuration, and an Athena
+//! workgroup that enforces encrypted results and a per-query scan limit.
+//!
+//! Its parts are referenceable: `lake.<job>` is one of its Glue jobs (a pipeline step runs it).
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+
+pub mod rules;
+pub mod view;
+
+use crate::blueprint::types::{Description, Environment, RetentionDays, check_kebab};
+
+/// The zones every lake has, in order.
+pub const ZONES: [&str; 5] = ["raw", "processed", "scripts", "temp", "athena-results"];
+
+/// The most characters a zone name has: it ends the zone's bucket name.
+pub const MAX_ZONE_NAME: usize = 14;
+
+/// The Glue version the jobs run on: the current one with Spark 3.5 and Python 3.11.
+pub const GLUE_VERSION: &str = "5.0";
+
+/// Days, or `never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    Days(u32),
+    Never,
+}
+
+impl After {
+    pub fn days(self) -> Option<u32> {
+        match self {
+            After::Days(d) => Some(d),
+            After::Never => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for After {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = After;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of days (1 or more) or `never`")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<After, E> {
+                match u32::try_from(v) {
+                    Ok(d) if d >= 1 => Ok(After::Days(d)),
+                    _ => Err(crate::blueprint::types::invalid_value(
+                        &v.to_string(),
+                        format!("{v} is not a number of days S3 lifecycle rules take"),
+                        "give 1 or more days, or `never`",
+                    )),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<After, E> {
+                match u64::try_from(v) {
+                    Ok(u) => self.visit_u64(u),
+                    Err(_) => Err(crate::blueprint::types::invalid_value(
+                        &v.to_string(),
+                        format!("{v} is not a number of days"),
+                        "give 1 or more days, or `never`",
+                    )),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<After, E> {
+                if v == "never" {
+                    Ok(After::Never)
+                } else {
+                    Err(crate::blueprint::types::invalid_value(
+                        v,
+                        format!("`{v}` is not a number of days"),
+                        "give 1 or more days, or `never`",
+                    ))
+                }
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// A zone's lifecycle, as written: every field optional, the zone's defaults fill the rest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSpec {
+    /// Days after which objects move to S3 Standard-IA.
+    #[serde(default)]
+    pub infrequent_access_after_days: Option<After>,
+    /// Days after which objects move to S3 Glacier Flexible Retrieval.
+    #[serde(default)]
+    pub glacier_after_days: Option<After>,
+    /// Days after which objects expire (a delete marker; the old version goes after
+    /// `noncurrent_version_days`).
+    #[serde(default)]
+    pub expire_after_days: Option<After>,
+    /// Objects move between access tiers by themselves (S3 Intelligent-Tiering) from day 0.
+    #[serde(default)]
+    pub intelligent_tiering: Option<bool>,
+}
+
+/// A zone's lifecycle, resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifecycle {
+    pub infrequent_access_after_days: Option<u32>,
+    pub glacier_after_days: Option<u32>,
+    pub expire_after_days: Option<u32>,
+    pub intelligent_tiering: bool,
+}
+
+impl Lifecycle {
+    /// What a zone gets when the blueprint says nothing: raw data cools to Standard-IA at 90
+    /// days and Glacier at a year and is gone after seven; temporary files and query results
+    /// go after a week and a month; the rest stays.
+    pub fn default_for(zone: &str) -> Lifecycle {
+        let (ia, glacier, expire) = match zone {
+            "raw" => (Some(90), Some(365), Some(2_555)),
+            "temp" => (None, None, Some(7)),
+            "athena-results" => (None, None, Some(30)),
+            _ => (None, None, None),
+        };
+        Lifecycle {
+            infrequent_access_after_days: ia,
+            glacier_after_days: glacier,
+            expire_after_days: expire,
+            intelligent_tiering: false,
+        }
+    }
+
+    fn with(self, spec: &ZoneSpec) -> Lifecycle {
+        let pick = |given: Option<After>, default: Option<u32>| match given {
+            Some(a) => a.days(),
+            None => default,
+        };
+        Lifecycle {
+            infrequent_access_after_days: pick(
+                spec.infrequent_access_after_days,
+                self.infrequent_access_after_days,
+            ),
+            glacier_after_days: pick(spec.glacier_after_days, self.glacier_after_days),
+            expire_after_days: pick(spec.expire_after_days, self.expire_after_days),
+            intelligent_tiering: spec.intelligent_tiering.unwrap_or(self.intelligent_tiering),
+        }
+    }
+
+    /// The transitions, in days, that come on or after the expiry: data that would be deleted
+    /// before (or as) it moves.
+    pub fn transitions_after_expiry(&self) -> Vec<(&'static str, u32)> {
+        let Some(expire) = self.expire_after_days else {
+            return Vec::new();
+        };
+        [
+            (
+                "infrequent_access_after_days",
+                self.infrequent_access_after_days,
+            ),
+            ("glacier_after_days", self.glacier_after_days),
+        ]
+        .into_iter()
+        .filter_map(|(f, d)| d.filter(|d| *d >= expire).map(|d| (f, d)))
+        .collect()
+    }
+}
+
+/// Glue's worker types for Spark ETL jobs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum WorkerType {
+    #[serde(rename = "G.1X")]
+    #[default]
+    G1x,
+    #[serde(rename = "G.2X")]
+    G2x,
+    #[serde(rename = "G.4X")]
+    G4x,
+    #[serde(rename = "G.8X")]
+    G8x,
+}
+
+impl WorkerType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerType::G1x => "G.1X",
+            WorkerType::G2x => "G.2X",
+            WorkerType::G4x => "G.4X",
+            WorkerType::G8x => "G.8X",
+        }
+    }
+}
+
+/// The most workers a job may ask for (Glue's default service quota per job).
+pub const WORKERS: std::ops::RangeInclusive<u32> = 2..=299;
+
+/// A Glue ETL job, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSpec {
+    #[serde(default)]
+    pub description: Option<Description>,
+    /// The zone it reads, through the zone's Glue database: `raw` when not given.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The table of the source database it reads (the crawler names tables after the raw
+    /// zone's top-level folders): the job's name, in snake case, when not given.
+    #[serde(default)]
+    pub source_table: Option<String>,
+    /// The zone it writes Parquet to: `processed` when not given.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Columns the output is partitioned by.
+    #[serde(default)]
+    pub partition_by: Vec<String>,
+    #[serde(default)]
+    pub worker_type: WorkerType,
+    /// The most workers a run scales out to (auto scaling starts smaller): 10 when not given.
+    #[serde(default)]
+    pub workers: Option<u32>,
+    /// Minutes a run may take before Glue stops it: 60 when not given.
+    #[serde(default)]
+    pub timeout_minutes: Option<u32>,
+    /// Runs of the job at the same time: 1 when not given.
+    #[serde(default)]
+    pub max_concurrent_runs: Option<u32>,
+    /// Times Glue retries a failed run: 0 when not given (a pipeline retries instead).
+    #[serde(default)]
+    pub max_retries: Option<u32>,
+    /// Job bookmarks: each run reads only what is new since the last (on when not given).
+    #[serde(default)]
+    pub bookmarks: Option<bool>,
+}
+
+/// The crawler over the raw zone, as written: a mapping, `true` (no schedule), or `false`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CrawlerSpec(pub Option<Crawler>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Crawler {
+    /// When it runs: a Glue cron expression in UTC, `cron(0 6 * * ? *)`; on demand only when
+    /// not given (rule DAT002 wants a schedule in production).
+    #[serde(default, deserialize_with = "glue_cron")]
+    pub schedule: Option<String>,
+}
+
+fn glue_cron<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let v = String::deserialize(deserializer)?;
+    let fields = v.strip_prefix("cron(").and_then(|r| r.strip_suffix(')'));
+    let ok = fields.is_some_and(|f| {
+        f.split(' ').filter(|s| !s.is_empty()).count() == 6
+            && f.chars()
+                .all(|c| c.is_ascii_alphanumeric() || " */?,-#LW".contains(c))
+    });
+    if ok {
+        Ok(Some(v))
+    } else {
+        Err(crate::blueprint::types::invalid_value(
+            &v,
+            format!("`{v}` is not a Glue schedule"),
+            "give a cron expression with six fields, in UTC, for example `cron(0 6 * * ? *)` (daily at 06:00)",
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for CrawlerSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = CrawlerSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`{ schedule: cron(0 6 * * ? *) }`, `true` or `false`")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<CrawlerSpec, E> {
+                Ok(CrawlerSpec(v.then(Crawler::default)))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<CrawlerSpec, A::Error> {
+                Crawler::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|c| CrawlerSpec(Some(c)))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// The Athena workgroup, as written: a mapping, `true`, or `false` (no workgroup).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AthenaSpec(pub Option<Athena>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Athena {
+    /// Gigabytes one query may scan before Athena cancels it: 10 when not given.
+    #[serde(default = "default_scan_limit")]
+    pub scan_limit_gb: u32,
+}
+
+fn default_scan_limit() -> u32 {
+    10
+}
+
+impl Default for AthenaSpec {
+    fn default() -> Self {
+        AthenaSpec(Some(Athena {
+            scan_limit_gb: default_scan_limit(),
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for AthenaSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = AthenaSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`{ scan_limit_gb: 10 }`, `true` or `false`")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<AthenaSpec, E> {
+                Ok(if v {
+                    AthenaSpec::default()
+                } else {
+                    AthenaSpec(None)
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<AthenaSpec, A::Error> {
+                Athena::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|a| AthenaSpec(Some(a)))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// A zone's or job's name: kebab-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct PartName(String);
+
+impl PartName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PartName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for PartName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        check_kebab::<D::Error>("name", &value, MAX_ZONE_NAME)?;
+        Ok(PartName(value))
+    }
+}
+
+/// `kind: data_lake`, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    #[serde(default)]
+    pub description: Option<Description>,
+    /// Lifecycle of the standard zones, and further zones of the blueprint's own.
+    #[serde(default)]
+    pub zones: IndexMap<PartName, ZoneSpec>,
+    /// Days an object's old versions are kept after it is overwritten or deleted: 90 when not
+    /// given.
+    #[serde(default)]
+    pub noncurrent_version_days: Option<u32>,
+    /// Days the access-log bucket keeps S3's server access logs: a year in production, 90 days
+    /// elsewhere, when not given.
+    #[serde(default)]
+    pub access_log_days: Option<u32>,
+    #[serde(default)]
+    pub crawler: CrawlerSpec,
+    /// The Glue ETL jobs, by name: `lake.<name>` in a pipeline step.
+    #[serde(default)]
+    pub jobs: IndexMap<PartName, JobSpec>,
+    #[serde(default)]
+    pub athena: AthenaSpec,
+    /// Days the Glue jobs' log groups keep logs: a year in production, a month elsewhere.
+    #[serde(default)]
+    pub log_retention_days: Option<RetentionDays>,
+}
+
+impl Spec {
+    /// The parts other components may name: its jobs.
+    pub fn parts(&self) -> Vec<&str> {
+        self.jobs.keys().map(PartName::as_str).collect()
+    }
+
+    pub fn check(
+        &self,
+        at: &str,
+        doc: &crate::blueprint::Document,
+    ) -> Vec<crate::diagnostics::Diagnostic> {
+        let mut problems = Vec::new();
+        let zones = self.zone_names();
+        for (name, job) in &self.jobs {
+            let path = format!("{at}.jobs.{name}");
+            for (field, zone, default) in [
+                ("source", &job.source, "raw"),
+                ("target", &job.target, "processed"),
+            ] {
+                let zone = zone.as_deref().unwrap_or(default);
+                if !zones.iter().any(|z| z == zone) {
+                    let help = match crate::diagnostics::did_you_mean(
+                        zone,
+                        zones.iter().map(String::as_str),
+                    ) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the lake's zones: {}", zones.join(", ")),
+                    };
+                    problems.push(doc.error(
+                        &format!("{path}.{field}"),
+                        format!("the lake has no zone `{zone}`"),
+                        help,
+                    ));
+                } else if ["scripts", "temp", "athena-results"].contains(&zone) {
+                    problems.push(doc.error(
+                        &format!("{path}.{field}"),
+                        format!("zone `{zone}` is the lake's own, not data a job reads or writes"),
+                        "use `raw`, `processed`, or a zone of the blueprint's own",
+                    ));
+                }
+            }
+            if job.source.as_deref().unwrap_or("raw")
+                == job.target.as_deref().unwrap_or("processed")
+            {
+                problems.push(doc.error(
+                    &format!("{path}.target"),
+                    "the job would write into the zone it reads",
+                    "write to another zone (`processed` by default)",
+                ));
+            }
+            if let Some(w) = job.workers
+                && !WORKERS.contains(&w)
+            {
+                problems.push(doc.error(
+                    &format!("{path}.workers"),
+                    format!("a Glue Spark job runs on 2 to 299 workers, not {w}"),
+                    "give 2 to 299",
+                ));
+            }
+            if let Some(t) = job.timeout_minutes
+                && !(1..=10_080).contains(&t)
+            {
+                problems.push(doc.error(
+                    &format!("{path}.timeout_minutes"),
+                    format!("Glue cannot time a run out after {t} minutes"),
+                    "give 1 to 10080 (a week)",
+                ));
+            }
+            if let Some(n) = job.max_concurrent_runs
+                && !(1..=1_000).contains(&n)
+            {
+                problems.push(doc.error(
+                    &format!("{path}.max_concurrent_runs"),
+                    format!("Glue cannot run {n} copies of a job at once"),
+                    "give 1 to 1000",
+                ));
+            }
+            if let Some(n) = job.max_retries
+                && n > 10
+            {
+                problems.push(doc.error(
+                    &format!("{path}.max_retries"),
+                    format!("Glue retries a run at most 10 times, not {n}"),
+                    "give 0 to 10",
+                ));
+            }
+            if let Some(t) = &job.source_table
+                && !glue_table_name(t)
+            {
+                problems.push(doc.error(
+                    &format!("{path}.source_table"),
+                    format!("`{t}` is not a Glue table name"),
+                    "use 1 to 255 lowercase letters, digits and `_`",
+                ));
+            }
+            for (i, column) in job.partition_by.iter().enumerate() {
+                if !glue_table_name(column) {
+                    problems.push(doc.error(
+                        &format!("{path}.partition_by[{i}]"),
+                        format!("`{column}` is not a column name Athena can query"),
+                        "use lowercase letters, digits and `_`",
+                    ));
+                }
+            }
+        }
+        if let Some(d) = self.noncurrent_version_days
+            && d == 0
+        {
+            problems.push(doc.error(
+                &format!("{at}.noncurrent_version_days"),
+                "S3 keeps an old version at least a day",
+                "give 1 or more days",
+            ));
+        }
+        if let Some(d) = self.access_log_days
+            && d == 0
+        {
+            problems.push(doc.error(
+                &format!("{at}.access_log_days"),
+                "S3 keeps an access log at least a day",
+                "give 1 or more days",
+            ));
+        }
+        if let Some(a) = self.athena.0
+            && !(1..=1_048_576).contains(&a.scan_limit_gb)
+        {
+            problems.push(doc.error(
+                &format!("{at}.athena.scan_limit_gb"),
+                format!("Athena's per-query limit cannot be {} GB", a.scan_limit_gb),
+                "give 1 to 1048576 (a pebibyte in gigabytes)",
+            ));
+        }
+        problems
+    }
+
+    /// Every zone: the standard ones, then the blueprint's own.
+    pub fn zone_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = ZONES.iter().map(|z| z.to_string()).collect();
+        for z in self.zones.keys() {
+            if !names.iter().any(|n| n == z.as_str()) {
+                names.push(z.to_string());
+            }
+        }
+        names
+    }
+
+    /// The lake in `env`, in blueprint `blueprint` (whose name starts its bucket names).
+    pub fn plan(&self, env: Environment, blueprint: &str) -> Plan {
+        let production = env == Environment::Production;
+        let zones = self
+            .zone_names()
+            .into_iter()
+            .map(|name| {
+                let given = self
+                    .zones
+                    .iter()
+                    .find(|(k, _)| k.as_str() == name)
+                    .map(|(_, v)| *v)
+                    .unwrap_or_default();
+                let lifecycle = Lifecycle::default_for(&name).with(&given);
+                Zone { name, lifecycle }
+            })
+            .collect();
+        let jobs = self
+            .jobs
+            .iter()
+            .map(|(name, j)| Job {
+                name: name.to_string(),
+                description: j.description.as_ref().map(ToString::to_string),
+                source: j.source.clone().unwrap_or_else(|| "raw".into()),
+                source_table: j
+                    .source_table
+                    .clone()
+                    .unwrap_or_else(|| name.as_str().replace('-', "_")),
+                target: j.target.clone().unwrap_or_else(|| "processed".into()),
+                partition_by: j.partition_by.clone(),
+                worker_type: j.worker_type,
+                workers: j.workers.unwrap_or(10),
+                timeout_minutes: j.timeout_minutes.unwrap_or(60),
+                max_concurrent_runs: j.max_concurrent_runs.unwrap_or(1),
+                max_retries: j.max_retries.unwrap_or(0),
+                bookmarks: j.bookmarks.unwrap_or(true),
+            })
+            .collect();
+        Plan {
+            short: crate::naming::fit(blueprint, 20),
+            description: self.description.as_ref().map(ToString::to_string),
+            zones,
+            noncurrent_version_days: self.noncurrent_version_days.unwrap_or(90),
+            access_log_days: self
+                .access_log_days
+                .unwrap_or(if production { 365 } else { 90 }),
+            crawler: self.crawler.0.clone(),
+            jobs,
+            athena: self.athena.0,
+            log_retention_days: self
+                .log_retention_days
+                .map_or(if production { 365 } else { 30 }, |d| d.0),
+            retain: production,
+        }
+    }
+}
+
+/// A Glue (and Athena) table or column name.
+fn glue_table_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A zone, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    pub name: String,
+    pub lifecycle: Lifecycle,
+}
+
+/// A job, resolved.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: String,
+    pub description: Option<String>,
+    pub source: String,
+    pub source_table: String,
+    pub target: String,
+    pub partition_by: Vec<String>,
+    pub worker_type: WorkerType,
+    pub workers: u32,
+    pub timeout_minutes: u32,
+    pub max_concurrent_runs: u32,
+    pub max_retries: u32,
+    pub bookmarks: bool,
+}
+
+/// A lake, resolved.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The blueprint's name fitted to 20 characters: the start of the lake's global names.
+    pub short: String,
+    pub description: Option<String>,
+    pub zones: Vec<Zone>,
+    pub noncurrent_version_days: u32,
+    pub access_log_days: u32,
+    pub crawler: Option<Crawler>,
+    pub jobs: Vec<Job>,
+    pub athena: Option<Athena>,
+    pub log_retention_days: u32,
+    /// Buckets, databases and the key outlive the stack (production): they hold the data.
+    pub retain: bool,
+}
+
+impl Plan {
+    /// Whether the lake reads or writes `zone` in a job (the zones with a Glue database).
+    pub fn has_database(&self, zone: &str) -> bool {
+        zone == "raw"
+            || zone == "processed"
+            || self
+                .jobs
+                .iter()
+                .any(|j| j.source == zone || j.target == zone)
+    }
+
+    /// The zones with a Glue database, in zone order.
+    pub fn databases(&self) -> Vec<&Zone> {
+        self.zones
+            .iter()
+            .filter(|z| self.has_database(&z.name))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_data_cools_before_it_expires_by_default() {
+        let raw = Lifecycle::default_for("raw");
+        assert_eq!(raw.infrequent_access_after_days, Some(90));
+        assert_eq!(raw.glacier_after_days, Some(365));
+        assert_eq!(raw.expire_after_days, Some(2_555));
+        assert!(raw.transitions_after_expiry().is_empty());
+    }
+
+    #[test]
+    fn an_expiry_before_a_transition_is_found() {
+        let l = Lifecycle::default_for("raw").with(&ZoneSpec {
+            expire_after_days: Some(After::Days(365)),
+            ..ZoneSpec::default()
+        });
+        assert_eq!(
+            l.transitions_after_expiry(),
+            vec![("glacier_after_days", 365)]
+        );
+        let never = Lifecycle::default_for("raw").with(&ZoneSpec {
+            expire_after_days: Some(After::Never),
+            ..ZoneSpec::default()
+        });
+        assert_eq!(never.expire_after_days, None);
+        assert!(never.transitions_after_expiry().is_empty());
+    }
+}

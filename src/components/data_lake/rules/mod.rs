@@ -1,0 +1,5 @@
+//! The rules that look at data lakes.
+
+pub mod crawler_without_schedule;
+pub mod job_without_bookmarks;
+pub mod lifecycle_expires_before_transition;

@@ -1,0 +1,693 @@
+//! What the data-lake templates read, and the names its resources and policies share.
+
+use serde::Serialize;
+
+use super::{Lifecycle, Plan as LakePlan};
+use crate::components::{Ids, Skip};
+use crate::expr::{Doc, Expr, Part};
+use crate::naming::{fit, pascal_case};
+use crate::plan::{Plan, Planned};
+
+/// A bucket: a zone's, or the access-log bucket.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bucket {
+    pub zone: String,
+    /// Logical-ID stem, `LakeRaw`; Terraform name, `lake_raw`.
+    pub id: String,
+    pub key: String,
+    pub name: Expr,
+    /// Encrypted with the lake's key (every zone); the access-log bucket uses S3-managed keys,
+    /// the only encryption S3's log delivery writes to.
+    pub kms: bool,
+    /// Server access logs go to the access-log bucket under `<zone>/`.
+    pub logged: bool,
+    pub lifecycle: LifecycleView,
+    pub policy: Doc,
+    pub comment: String,
+    /// checkov's skips as its CloudFormation checks need them, and as its Terraform checks do.
+    pub skips: Vec<Skip>,
+    pub tf_skips: Vec<Skip>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Transition {
+    pub days: u32,
+    pub storage_class: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LifecycleView {
+    pub transitions: Vec<Transition>,
+    pub expire_days: Option<u32>,
+    pub noncurrent_days: u32,
+    pub abort_incomplete_days: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Database {
+    pub zone: String,
+    pub id: String,
+    pub key: String,
+    pub name: Expr,
+    pub description: String,
+    pub location: Expr,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Crawler {
+    pub name: Expr,
+    pub description: String,
+    pub database_id: String,
+    pub database_key: String,
+    pub path: Expr,
+    pub schedule: Option<String>,
+    /// Glue's crawler configuration, as JSON text: partitions take their table's schema, and
+    /// compatible schemas under one folder make one table.
+    pub configuration: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Argument {
+    pub name: String,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Job {
+    pub name: Expr,
+    pub job: String,
+    pub id: String,
+    pub key: String,
+    pub description: String,
+    pub script_key: String,
+    pub script_location: Expr,
+    /// The scaffolded script, relative to the output directory.
+    pub script_file: String,
+    pub worker_type: &'static str,
+    pub workers: u32,
+    pub timeout_minutes: u32,
+    pub max_concurrent_runs: u32,
+    pub max_retries: u32,
+    pub arguments: Vec<Argument>,
+    /// The widest argument name, quoted: Terraform aligns the map's `=` on it.
+    pub argument_width: usize,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Workgroup {
+    pub name: Expr,
+    pub description: String,
+    pub scan_limit_bytes: u64,
+    pub output_location: Expr,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogGroup {
+    pub id: String,
+    pub key: String,
+    pub name: Expr,
+    pub retention_days: u32,
+    pub skips: Vec<Skip>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub description: String,
+    pub name_prefix: String,
+    pub trust_policy: Doc,
+    pub policy: Doc,
+    pub unscoped: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub comment: String,
+    pub glue_version: &'static str,
+    pub retain: bool,
+    pub key_description: String,
+    pub key_alias: Expr,
+    pub key_policy: Doc,
+    pub access_logs: Bucket,
+    pub buckets: Vec<Bucket>,
+    /// The scripts bucket's Terraform name, for the script uploads.
+    pub scripts_key: String,
+    pub role: Role,
+    pub security_configuration: Expr,
+    pub databases: Vec<Database>,
+    pub crawler: Option<Crawler>,
+    pub log_groups: Vec<LogGroup>,
+    pub jobs: Vec<Job>,
+    pub workgroup: Option<Workgroup>,
+}
+
+/// `<blueprint, 20>-<8 characters of the deployment>-<lake>-<zone>`, at most 63 characters,
+/// lowercase and DNS-safe: bucket names are global, so every deployment gets its own.
+pub fn bucket_name(l: &LakePlan, ids: &Ids, zone: &str) -> Expr {
+    Expr(vec![
+        Part::Short(l.short.clone()),
+        Part::Lit(format!("-{}", fit(&format!("{}-{zone}", ids.kebab), 33))),
+    ])
+}
+
+/// A bucket's ARN, by name: the role and the log bucket's policy name buckets that are
+/// encrypted with a key whose policy names the role, so a reference would be a cycle.
+pub fn bucket_arn(l: &LakePlan, ids: &Ids, zone: &str) -> Expr {
+    let mut parts = vec![
+        Part::Lit("arn:".into()),
+        Part::Partition,
+        Part::Lit(":s3:::".into()),
+    ];
+    parts.extend(bucket_name(l, ids, zone).0);
+    Expr::concat(parts)
+}
+
+fn s3_url(l: &LakePlan, ids: &Ids, zone: &str, path: &str) -> Expr {
+    let mut parts = vec![Part::Lit("s3://".into())];
+    parts.extend(bucket_name(l, ids, zone).0);
+    parts.push(Part::Lit(format!("/{path}")));
+    Expr::concat(parts)
+}
+
+/// `<blueprint>_<8 characters>_<lake>_<zone>`: Athena reads database names as SQL identifiers,
+/// so no hyphens; unique per deployment, as a retained database outlives its stack.
+pub fn database_name(l: &LakePlan, ids: &Ids, zone: &str) -> Expr {
+    Expr(vec![
+        Part::ShortSnake(l.short.replace('-', "_")),
+        Part::Lit(format!(
+            "_{}",
+            fit(&format!("{}-{zone}", ids.kebab), 40).replace('-', "_")
+        )),
+    ])
+}
+
+/// A Glue job of the lake: `<stack>-<lake>-<job>`.
+pub fn job_name(ids: &Ids, job: &str) -> Expr {
+    Expr(vec![
+        Part::Stack,
+        Part::Lit(format!("-{}-{job}", ids.kebab)),
+    ])
+}
+
+/// The prefix of the jobs' log groups (`<prefix>/output`, `<prefix>/error`), unique per
+/// deployment as retained groups outlive their stack.
+pub fn log_prefix(ids: &Ids, deployment: Part) -> Vec<Part> {
+    vec![
+        Part::Lit("/aws-glue/".into()),
+        deployment,
+        Part::Lit(format!("-{}", ids.kebab)),
+    ]
+}
+
+/// Where Glue's crawlers log under a security configuration:
+/// `/aws-glue/crawlers-role/<role>-<security configuration>`.
+pub const CRAWLER_LOGS: &str = "/aws-glue/crawlers-role/";
+
+fn zone_id(zone: &str) -> String {
+    pascal_case(zone)
+}
+
+fn zone_key(zone: &str) -> String {
+    zone.replace('-', "_")
+}
+
+/// Denies every S3 action over plain HTTP, on the bucket and its objects.
+fn tls_only(arn: &Expr) -> Doc {
+    Doc::map([
+        ("Sid", Doc::str("DenyInsecureTransport")),
+        ("Effect", Doc::str("Deny")),
+        ("Principal", Doc::str("*")),
+        ("Action", Doc::str("s3:*")),
+        (
+            "Resource",
+            Doc::List(vec![
+                Doc::Expr(arn.clone()),
+                Doc::Expr(arn.clone().suffixed("/*")),
+            ]),
+        ),
+        (
+            "Condition",
+            Doc::map([(
+                "Bool",
+                Doc::map([("aws:SecureTransport", Doc::str("false"))]),
+            )]),
+        ),
+    ])
+}
+
+fn policy(statements: Vec<Doc>) -> Doc {
+    Doc::map([
+        ("Version", Doc::str("2012-10-17")),
+        ("Statement", Doc::List(statements)),
+    ])
+}
+
+fn lifecycle(l: &Lifecycle, noncurrent_days: u32) -> LifecycleView {
+    let mut transitions = Vec::new();
+    if l.intelligent_tiering {
+        transitions.push(Transition {
+            days: 0,
+            storage_class: "INTELLIGENT_TIERING",
+        });
+    }
+    if let Some(days) = l.infrequent_access_after_days {
+        transitions.push(Transition {
+            days,
+            storage_class: "STANDARD_IA",
+        });
+    }
+    if let Some(days) = l.glacier_after_days {
+        transitions.push(Transition {
+            days,
+            storage_class: "GLACIER",
+        });
+    }
+    LifecycleView {
+        transitions,
+        expire_days: l.expire_after_days,
+        noncurrent_days,
+        abort_incomplete_days: 7,
+    }
+}
+
+fn describe(l: &LifecycleView) -> String {
+    let mut parts: Vec<String> = l
+        .transitions
+        .iter()
+        .map(|t| match t.storage_class {
+            "INTELLIGENT_TIERING" => "Intelligent-Tiering from the first day".to_string(),
+            "STANDARD_IA" => format!("Standard-IA after {} days", t.days),
+            _ => format!("Glacier after {} days", t.days),
+        })
+        .collect();
+    parts.push(match l.expire_days {
+        Some(d) => format!("expires after {d} days"),
+        None => "kept until deleted".into(),
+    });
+    parts.join(", ")
+}
+
+/// The Terraform checks that do not apply to any bucket of the lake, with the reason.
+fn bucket_skips() -> Vec<Skip> {
+    vec![Skip {
+        id: "CKV_AWS_144",
+        reason: "cross-region replication is a disaster-recovery choice the blueprint does not make; the bucket is versioned, and retained in production".into(),
+    }]
+}
+
+pub fn view(
+    c: &Planned,
+    l: &LakePlan,
+    plan: &Plan,
+    index: usize,
+    accepted: &[crate::validate::Accepted],
+) -> View {
+    let ids = &c.ids;
+    let role_arn = ids.res("GlueRole", Some("Arn"), "aws_iam_role", "arn");
+    let zone_arns: Vec<Expr> = l
+        .zones
+        .iter()
+        .map(|z| bucket_arn(l, ids, &z.name))
+        .collect();
+    let logs_arn = bucket_arn(l, ids, "access-logs");
+    let log_delivery = Doc::map([
+        ("Sid", Doc::str("S3ServerAccessLogsOfTheLakeBuckets")),
+        ("Effect", Doc::str("Allow")),
+        (
+            "Principal",
+            Doc::map([("Service", Doc::str("logging.s3.amazonaws.com"))]),
+        ),
+        ("Action", Doc::str("s3:PutObject")),
+        ("Resource", Doc::Expr(logs_arn.clone().suffixed("/*"))),
+        (
+            "Condition",
+            Doc::map([
+                (
+                    "ArnLike",
+                    Doc::map([(
+                        "aws:SourceArn",
+                        Doc::List(zone_arns.iter().cloned().map(Doc::Expr).collect()),
+                    )]),
+                ),
+                (
+                    "StringEquals",
+                    Doc::map([("aws:SourceAccount", Doc::Expr(Expr(vec![Part::Account])))]),
+                ),
+            ]),
+        ),
+    ]);
+    let no_self_logging = Skip {
+        id: "CKV_AWS_18",
+        reason: "this is the access-log bucket: logging its own writes into itself would never end"
+            .into(),
+    };
+    let mut log_tf_skips = vec![
+        no_self_logging.clone(),
+        Skip {
+            id: "CKV_AWS_145",
+            reason: "S3 server access log delivery writes only to buckets encrypted with S3-managed keys (SSE-S3), not SSE-KMS".into(),
+        },
+        Skip {
+            id: "CKV2_AWS_62",
+            reason: "nothing reacts to new access logs; they are read when investigating".into(),
+        },
+    ];
+    log_tf_skips.extend(bucket_skips());
+    let access_logs = Bucket {
+        zone: "access-logs".into(),
+        id: ids.id("AccessLogs"),
+        key: format!("{}_access_logs", ids.snake),
+        name: bucket_name(l, ids, "access-logs"),
+        kms: false,
+        logged: false,
+        lifecycle: LifecycleView {
+            transitions: Vec::new(),
+            expire_days: Some(l.access_log_days),
+            noncurrent_days: 1,
+            abort_incomplete_days: 7,
+        },
+        policy: policy(vec![tls_only(&logs_arn), log_delivery]),
+        comment: format!(
+            "Access logs of the lake's buckets: S3-managed keys (the only encryption log delivery writes), kept {} days.",
+            l.access_log_days
+        ),
+        skips: vec![no_self_logging],
+        tf_skips: log_tf_skips,
+    };
+    let buckets = l
+        .zones
+        .iter()
+        .map(|z| {
+            let lc = lifecycle(&z.lifecycle, l.noncurrent_version_days);
+            let mut tf_skips = vec![Skip {
+                id: "CKV2_AWS_62",
+                reason: "no component of the blueprint reacts to this zone's object events; the crawler and jobs read it on their schedule".into(),
+            }];
+            tf_skips.extend(bucket_skips());
+            Bucket {
+                comment: format!(
+                    "Zone {} of lake {}: encrypted with the lake's key, versioned, TLS only; {}.",
+                    z.name,
+                    c.name,
+                    describe(&lc)
+                ),
+                zone: z.name.clone(),
+                id: ids.id(&zone_id(&z.name)),
+                key: format!("{}_{}", ids.snake, zone_key(&z.name)),
+                name: bucket_name(l, ids, &z.name),
+                kms: true,
+                logged: true,
+                lifecycle: lc,
+                policy: policy(vec![tls_only(&bucket_arn(l, ids, &z.name))]),
+                skips: Vec::new(),
+                tf_skips,
+            }
+        })
+        .collect();
+    let databases: Vec<Database> = l
+        .databases()
+        .into_iter()
+        .map(|z| Database {
+            zone: z.name.clone(),
+            id: ids.id(&format!("{}Database", zone_id(&z.name))),
+            key: format!("{}_{}", ids.snake, zone_key(&z.name)),
+            name: database_name(l, ids, &z.name),
+            description: format!(
+                "Tables of zone {} of lake {} of {}",
+                z.name, c.name, plan.name
+            ),
+            location: s3_url(l, ids, &z.name, ""),
+        })
+        .collect();
+    let raw_db = databases.iter().find(|d| d.zone == "raw");
+    let crawler = l.crawler.as_ref().zip(raw_db).map(|(cr, db)| Crawler {
+        name: Expr(vec![Part::Stack, Part::Lit(format!("-{}-raw", ids.kebab))]),
+        description: format!(
+            "Catalogs zone raw of lake {}: new folders only, schema changes logged, nothing deleted",
+            c.name
+        ),
+        database_id: db.id.clone(),
+        database_key: db.key.clone(),
+        path: s3_url(l, ids, "raw", ""),
+        schedule: cr.schedule.clone(),
+        configuration: r#"{"Version":1.0,"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"InheritFromTable"}},"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#,
+    });
+    let log_groups: Vec<LogGroup> = if l.jobs.is_empty() {
+        Vec::new()
+    } else {
+        let skips = crate::components::logs::retention_skips(
+            l.log_retention_days,
+            &c.name,
+            plan.environment,
+            accepted,
+        );
+        ["output", "error"]
+            .into_iter()
+            .map(|what| {
+                let mut name = log_prefix(ids, Part::Deployment);
+                name.push(Part::Lit(format!("/{what}")));
+                LogGroup {
+                    id: ids.id(&format!("Job{}LogGroup", pascal_case(what))),
+                    key: format!("{}_{what}", ids.snake),
+                    name: Expr::concat(name),
+                    retention_days: l.log_retention_days,
+                    skips: skips.clone(),
+                }
+            })
+            .collect()
+    };
+    let database_of = |zone: &str| {
+        databases
+            .iter()
+            .find(|d| d.zone == zone)
+            .map(|d| {
+                Expr::res(
+                    &d.id,
+                    None,
+                    &format!("aws_glue_catalog_database.{}.name", d.key),
+                )
+            })
+            .unwrap_or_else(|| database_name(l, ids, zone))
+    };
+    let jobs = l
+        .jobs
+        .iter()
+        .map(|j| {
+            let script_key = format!("jobs/{}.py", j.name);
+            let mut arguments = vec![
+                ("--job-language", Expr::lit("python")),
+                (
+                    "--job-bookmark-option",
+                    Expr::lit(if j.bookmarks {
+                        "job-bookmark-enable"
+                    } else {
+                        "job-bookmark-disable"
+                    }),
+                ),
+                ("--enable-metrics", Expr::lit("true")),
+                ("--enable-observability-metrics", Expr::lit("true")),
+                ("--enable-continuous-cloudwatch-log", Expr::lit("true")),
+                (
+                    "--custom-logGroup-prefix",
+                    Expr::concat(log_prefix(ids, Part::Deployment)),
+                ),
+                ("--enable-auto-scaling", Expr::lit("true")),
+                ("--enable-glue-datacatalog", Expr::lit("true")),
+                ("--TempDir", s3_url(l, ids, "temp", &format!("glue/{}/", j.name))),
+                ("--source_database", database_of(&j.source)),
+                ("--source_table", Expr::lit(j.source_table.clone())),
+                ("--target_database", database_of(&j.target)),
+                (
+                    "--target_path",
+                    s3_url(l, ids, &j.target, &format!("{}/", j.source_table)),
+                ),
+            ];
+            if !j.partition_by.is_empty() {
+                arguments.push(("--partition_by", Expr::lit(j.partition_by.join(","))));
+            }
+            Job {
+                argument_width: arguments.iter().map(|(n, _)| n.len() + 2).max().unwrap_or(0),
+                name: job_name(ids, &j.name),
+                job: j.name.clone(),
+                id: ids.id(&format!("{}Job", pascal_case(&j.name))),
+                key: format!("{}_{}", ids.snake, j.name.replace('-', "_")),
+                description: j.description.clone().unwrap_or_else(|| {
+                    format!(
+                        "Lake {}: {}.{} from zone {} to Parquet in zone {}",
+                        c.name, j.source, j.source_table, j.source, j.target
+                    )
+                }),
+                script_location: s3_url(l, ids, "scripts", &script_key),
+                script_file: format!("glue/{}/{}.py", c.name, j.name),
+                script_key,
+                worker_type: j.worker_type.as_str(),
+                workers: j.workers,
+                timeout_minutes: j.timeout_minutes,
+                max_concurrent_runs: j.max_concurrent_runs,
+                max_retries: j.max_retries,
+                arguments: arguments
+                    .into_iter()
+                    .map(|(name, value)| Argument {
+                        name: name.into(),
+                        value,
+                    })
+                    .collect(),
+                comment: format!(
+                    "Job {} of lake {}: Glue {} Spark, up to {} × {} workers (auto scaling), {} minutes at most, {} run{} at a time, bookmarks {}; encrypted by the lake's security configuration.",
+                    j.name,
+                    c.name,
+                    super::GLUE_VERSION,
+                    j.workers,
+                    j.worker_type.as_str(),
+                    j.timeout_minutes,
+                    j.max_concurrent_runs,
+                    if j.max_concurrent_runs == 1 { "" } else { "s" },
+                    if j.bookmarks { "on" } else { "off" }
+                ),
+            }
+        })
+        .collect();
+    let workgroup = l.athena.map(|a| Workgroup {
+        name: Expr(vec![Part::Stack, Part::Lit(format!("-{}", ids.kebab))]),
+        description: format!("Queries of lake {} of {}", c.name, plan.name),
+        scan_limit_bytes: u64::from(a.scan_limit_gb) * 1_000_000_000,
+        output_location: s3_url(l, ids, "athena-results", ""),
+        comment: format!(
+            "Athena workgroup of lake {}: its settings override the client's, results encrypted with the lake's key, a query stops after scanning {} GB.",
+            c.name, a.scan_limit_gb
+        ),
+    });
+    let role = plan.iam.role_of(index);
+    let mut key_statements = vec![
+        crate::components::key_administration(),
+        Doc::map([
+            ("Sid", Doc::str("TheLakeRoleUsesTheKey")),
+            ("Effect", Doc::str("Allow")),
+            ("Principal", Doc::map([("AWS", Doc::Expr(role_arn))])),
+            (
+                "Action",
+                Doc::List(
+                    [
+                        "kms:Encrypt",
+                        "kms:Decrypt",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:DescribeKey",
+                    ]
+                    .into_iter()
+                    .map(Doc::str)
+                    .collect(),
+                ),
+            ),
+            ("Resource", Doc::str("*")),
+        ]),
+    ];
+    let mut job_logs = log_prefix(ids, Part::AnyDeployment);
+    job_logs.push(Part::Lit("/*".into()));
+    let mut groups = vec![Part::Lit("log-group:".into())];
+    groups.extend(job_logs);
+    key_statements.push(Doc::map([
+        ("Sid", Doc::str("CloudWatchLogsForTheLakeLogs")),
+        ("Effect", Doc::str("Allow")),
+        (
+            "Principal",
+            Doc::map([(
+                "Service",
+                Doc::Expr(Expr(vec![
+                    Part::Lit("logs.".into()),
+                    Part::Region,
+                    Part::Lit(".".into()),
+                    Part::DnsSuffix,
+                ])),
+            )]),
+        ),
+        (
+            "Action",
+            Doc::List(
+                [
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ]
+                .into_iter()
+                .map(Doc::str)
+                .collect(),
+            ),
+        ),
+        ("Resource", Doc::str("*")),
+        (
+            "Condition",
+            Doc::map([(
+                "ArnLike",
+                Doc::map([(
+                    "kms:EncryptionContext:aws:logs:arn",
+                    Doc::List(vec![
+                        Doc::Expr(Expr::arn("logs", true, groups)),
+                        Doc::Expr(Expr::arn(
+                            "logs",
+                            true,
+                            vec![Part::Lit(format!("log-group:{CRAWLER_LOGS}*"))],
+                        )),
+                    ]),
+                )]),
+            )]),
+        ),
+    ]));
+    View {
+        glue_version: super::GLUE_VERSION,
+        comment: format!(
+            "Lake {}{}: {} zones, {} Glue job{}{}{}.",
+            c.name,
+            l.description
+                .as_ref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default(),
+            l.zones.len(),
+            l.jobs.len(),
+            if l.jobs.len() == 1 { "" } else { "s" },
+            if l.crawler.is_some() {
+                ", a crawler over the raw zone"
+            } else {
+                ""
+            },
+            if l.athena.is_some() {
+                ", an Athena workgroup"
+            } else {
+                ""
+            }
+        ),
+        retain: l.retain,
+        key_description: format!(
+            "Encrypts lake {} of {}: its buckets, catalog output, job bookmarks, logs and query results",
+            c.name, plan.name
+        ),
+        key_alias: Expr(vec![
+            Part::Lit("alias/".into()),
+            Part::Stack,
+            Part::Lit(format!("/{}-lake", c.name)),
+        ]),
+        key_policy: policy(key_statements),
+        access_logs,
+        buckets,
+        scripts_key: format!("{}_scripts", ids.snake),
+        role: Role {
+            description: format!(
+                "Role Glue assumes for the crawler and jobs of lake {} of {}",
+                c.name, plan.name
+            ),
+            name_prefix: format!("{}-", fit(&format!("{}-{}-glue", plan.name, c.name), 37)),
+            trust_policy: crate::components::pipeline::view::trust("glue.amazonaws.com", None),
+            policy: role.map_or_else(|| Doc::map::<&str>([]), crate::iam::Role::policy),
+            unscoped: role.map(crate::iam::Role::unscoped).unwrap_or_default(),
+        },
+        security_configuration: Expr(vec![Part::Stack, Part::Lit(format!("-{}", ids.kebab))]),
+        databases,
+        crawler,
+        log_groups,
+        jobs,
+        workgroup,
+    }
+}
