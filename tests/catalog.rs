@@ -504,6 +504,7 @@ const GLOBAL_PRINCIPALS: &[&str] = &[
     "scheduler.amazonaws.com",
     "glue.amazonaws.com",
     "logging.s3.amazonaws.com",
+    "s3.amazonaws.com",
 ];
 
 /// Every `amazonaws.com` in `text` is part of a global principal or of a VPC endpoint service

@@ -7,7 +7,8 @@ passes (read from the rendered Terraform of every catalog lake), then checks wha
 - it writes Snappy Parquet (`glueparquet`) to the target path, partitioned by `--partition_by`,
   and registers the table in the target database;
 - it commits the job (the bookmark moves) after writing, and never before;
-- without --partition_by and --target_database it writes unpartitioned and registers nothing.
+- without --partition_by and --target_database it writes unpartitioned and registers nothing;
+- with nothing new to read, it commits the bookmark and writes nothing.
 
 Usage: tests/glue_job_check.py <rendered output directory>...  (each holding glue/<lake>/<job>.py
 and the Terraform .tf files that define the job).
@@ -22,6 +23,8 @@ import types
 from pathlib import Path
 
 calls: list[tuple] = []
+# Whether the source frame the fake catalog hands out is empty (nothing new for the bookmark).
+EMPTY = [False]
 
 
 class Recorder:
@@ -37,10 +40,19 @@ class Recorder:
 
 
 def install_fakes() -> None:
+    class Frame:
+        def toDF(self):
+            return types.SimpleNamespace(isEmpty=lambda: EMPTY[0])
+
+    class Reader:
+        def from_catalog(self, **kwargs):
+            calls.append(("create_dynamic_frame.from_catalog", (), kwargs))
+            return Frame()
+
     class GlueContext:
         def __init__(self, spark):
             calls.append(("GlueContext", (), {}))
-            self.create_dynamic_frame = Recorder("create_dynamic_frame")
+            self.create_dynamic_frame = Reader()
 
         def getSink(self, **kwargs):
             calls.append(("getSink", (), kwargs))
@@ -136,6 +148,25 @@ def check(script: Path, argv: list[str]) -> list[str]:
     return problems
 
 
+def check_empty(script: Path, argv: list[str]) -> list[str]:
+    spec = importlib.util.spec_from_file_location("job", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    calls.clear()
+    EMPTY[0] = True
+    try:
+        module.main(argv)
+    finally:
+        EMPTY[0] = False
+    names = [c[0] for c in calls]
+    problems = []
+    if "getSink" in names or "sink.writeFrame" in names:
+        problems.append("writes although the source is empty")
+    if "job.commit" not in names:
+        problems.append("does not commit the bookmark")
+    return problems
+
+
 def main() -> int:
     install_fakes()
     checked = failed = 0
@@ -160,6 +191,11 @@ def main() -> int:
                 if problems:
                     failed += 1
                     print(f"FAILED {script} ({' '.join(run[1:])}): {'; '.join(problems)}")
+            problems = check_empty(script, argv)
+            checked += 1
+            if problems:
+                failed += 1
+                print(f"FAILED {script} with nothing new to read: {'; '.join(problems)}")
     print(f"{checked} job runs checked, {failed} failed")
     return 1 if failed or not checked else 0
 

@@ -42,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -977,6 +978,93 @@ def enqueue_checks(language: str, make_driver, sqs) -> None:
 # Pipeline steps: the state a Step Functions execution hands a function
 
 
+def objects_checks(language: str, make_driver, s3) -> None:
+    """A function S3 invokes for new objects of a lake zone: the Python scaffold converts each CSV
+    to Parquet in OUTPUT_BUCKET (read back with pyarrow), the Node.js one reads and reports it."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    tag = uuid.uuid4().hex[:8]
+    raw, out = f"{language}-raw-{tag}", f"{language}-processed-{tag}"
+    for bucket in (raw, out):
+        s3.create_bucket(Bucket=bucket)
+    driver = make_driver({"OUTPUT_BUCKET": out, "INPUT_PREFIX": "incoming/"})
+
+    def event(key):
+        quoted = urllib.parse.quote_plus(key, safe="/")
+        return {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+                             "s3": {"bucket": {"name": raw, "arn": f"arn:aws:s3:::{raw}"}, "object": {"key": quoted}}}]}
+
+    def invoke(what, key, body, check):
+        s3.put_object(Bucket=raw, Key=key, Body=body.encode("utf-8"))
+        response = Response(*driver.invoke(event(key), str(uuid.uuid4())))
+        problems = list(check(response))
+        if response.unparsed:
+            problems.append(f"log lines that are not JSON: {short(response.unparsed)}")
+        report(f"{language} objects: {what}", problems)
+
+    orders = "order_id,customer,amount,order_date\n1,Ann,12.50,2026-12-01\n2,\"Bö, Jr\",7,2026-12-01\n3,Cy\n"
+    if language == "python":
+        def converted(expected_key, rows, columns):
+            def check(response):
+                if "error" in response.outcome:
+                    yield f"the handler threw: {short(response.outcome['error'])}"
+                    return
+                if response.raw != {"converted": [expected_key]}:
+                    yield f"returned {short(response.raw)}, expected {{'converted': [{expected_key!r}]}}"
+                try:
+                    data = s3.get_object(Bucket=out, Key=expected_key)["Body"].read()
+                except Exception as error:  # noqa: BLE001
+                    yield f"no {expected_key} in the output zone: {error}"
+                    return
+                table = pq.read_table(io.BytesIO(data))
+                if table.column_names != columns:
+                    yield f"columns {table.column_names}, expected {columns}"
+                if table.to_pylist() != rows:
+                    yield f"rows {short(table.to_pylist())}, expected {short(rows)}"
+                if len(response.logs) != 1:
+                    yield f"{len(response.logs)} log lines, expected 1"
+            return check
+
+        invoke("a CSV becomes Parquet under the key without the prefix, every field a string, short rows padded",
+               "incoming/orders/2026-12-01.csv", orders,
+               converted("orders/2026-12-01.parquet",
+                         [{"order_id": "1", "customer": "Ann", "amount": "12.50", "order_date": "2026-12-01"},
+                          {"order_id": "2", "customer": "Bö, Jr", "amount": "7", "order_date": "2026-12-01"},
+                          {"order_id": "3", "customer": "Cy", "amount": "", "order_date": ""}],
+                         ["order_id", "customer", "amount", "order_date"]))
+        wide = ",".join(f"c{i}" for i in range(20)) + "\n" + "\n".join(",".join(str(r * i) for i in range(20)) for r in range(300))
+        invoke("a key with spaces, 20 columns and 300 rows", "incoming/wide day.csv", wide,
+               converted("wide day.parquet", [{f"c{i}": str(r * i) for i in range(20)} for r in range(300)],
+                         [f"c{i}" for i in range(20)]))
+        invoke("an empty or repeated column name becomes column_<n>", "incoming/names.csv", "a,,a\n1,2,3\n",
+               converted("names.parquet", [{"a": "1", "column_2": "2", "column_3": "3"}], ["a", "column_2", "column_3"]))
+
+        def refused(response):
+            if "error" not in response.outcome:
+                yield f"returned {short(response.raw)}, expected the invocation to fail"
+            elif "line 2" not in str(response.outcome["error"]):
+                yield f"the error does not name the line: {short(response.outcome['error'])}"
+        invoke("a row with more fields than the header fails the invocation, naming the line",
+               "incoming/bad.csv", "a,b\n1,2,3\n", refused)
+    else:
+        def seen(key, lines):
+            def check(response):
+                if "error" in response.outcome:
+                    yield f"the handler threw: {short(response.outcome['error'])}"
+                    return
+                if response.raw != {"seen": [key]}:
+                    yield f"returned {short(response.raw)}, expected {{'seen': [{key!r}]}}"
+                logged = [line for line in response.logs if line.get("key") == key]
+                if len(logged) != 1 or logged[0].get("lines") != lines:
+                    yield f"logged {short(response.logs)}, expected one line for {key} with {lines} lines"
+            return check
+        invoke("a new object is read and reported with its lines", "incoming/orders/2026-12-01.csv", orders,
+               seen("incoming/orders/2026-12-01.csv", 4))
+        invoke("a key with spaces is decoded", "incoming/wide day.csv", "a\n1\n", seen("incoming/wide day.csv", 2))
+
+
 def step_checks(language: str, driver: Driver) -> None:
     def run(what, event, check):
         response = Response(*driver.invoke(event, str(uuid.uuid4())))
@@ -1061,7 +1149,7 @@ def main() -> int:
         # The handlers, copied verbatim, as cloudwright copies them into a user's project.
         handlers = {}
         for language, spec in LANGUAGES.items():
-            for kind in ("basic", "crud", "worker", "step", "enqueue"):
+            for kind in ("basic", "crud", "worker", "step", "enqueue", "objects"):
                 target = scratch / language / kind
                 target.mkdir(parents=True)
                 handlers[language, kind] = Path(shutil.copy2(SCAFFOLD / language / kind / spec["file"], target))
@@ -1087,6 +1175,7 @@ def main() -> int:
                 report(f"{what}: the checks ran to the end", [f"{type(error).__name__}: {error}"])
 
         sqs = session.client("sqs", endpoint_url=endpoint)
+        s3 = session.client("s3", endpoint_url=endpoint)
         for language in LANGUAGES:
             d = driver(language, "basic", {})
             group(f"{language} basic", lambda: (basic_checks(language, d), quiet_check(f"{language} basic", d)))
@@ -1095,6 +1184,7 @@ def main() -> int:
             st = driver(language, "step", {})
             group(f"{language} step", lambda: (step_checks(language, st), quiet_check(f"{language} step", st)))
             group(f"{language} enqueue", lambda: enqueue_checks(language, lambda extra: driver(language, "enqueue", extra), sqs))
+            group(f"{language} objects", lambda: objects_checks(language, lambda extra: driver(language, "objects", extra), s3))
             for label, pk, sk, collection in TABLES:
                 name = f"{language}-{label}"
                 create_table(client, name, pk, sk)

@@ -183,9 +183,10 @@ impl Component {
     }
 
     /// The parts of the component others may name as `<component>.<part>`, with what they are.
-    pub fn parts(&self) -> (Vec<&str>, &'static str) {
+    pub fn parts(&self, access: Access) -> (Vec<String>, &'static str) {
         match self {
-            Component::DataLake(s) => (s.parts(), "job"),
+            Component::DataLake(s) if access == Access::Run => (s.parts(), "job"),
+            Component::DataLake(s) => (s.zone_names(), "zone"),
             Component::Table(_)
             | Component::Function(_)
             | Component::Api(_)
@@ -264,6 +265,8 @@ pub enum Access {
     Notify,
     /// A pipeline step runs a Glue job of a data lake.
     Run,
+    /// A lake zone's new objects invoke a function.
+    Objects,
 }
 
 impl Access {
@@ -289,6 +292,7 @@ impl Access {
             Access::Deliver => "deliver",
             Access::Notify => "notify",
             Access::Run => "run",
+            Access::Objects => "objects",
         }
     }
 }

@@ -171,6 +171,9 @@ pub struct Invoke {
     pub key: String,
     /// Logical-ID suffix: `GetUsersUserid`.
     pub id: String,
+    /// Whether the permission also names the account (`SourceAccount`): S3's bucket ARNs carry
+    /// none, so a bucket of the same name in another account could otherwise invoke it.
+    pub source_account: bool,
 }
 
 /// Every grant of the blueprint.
@@ -260,6 +263,15 @@ pub fn derive(
                 }
             }
         }
+        for conn in connections.iter().filter(|k| k.from == i) {
+            let target = &components[conn.to];
+            if let (ComponentPlan::Function(f), ComponentPlan::DataLake(l)) =
+                (&c.plan, &target.plan)
+                && let Some(zone) = &conn.part
+            {
+                statements.extend(lake_zone_access(f, target, l, zone, conn.access));
+            }
+        }
         if let ComponentPlan::Function(f) = &c.plan {
             statements.extend(reads_of(f));
         }
@@ -292,6 +304,20 @@ pub fn derive(
             purpose: Purpose::Execution,
             statements: merge(statements),
         });
+    }
+    for conn in connections.iter().filter(|k| k.access == Access::Objects) {
+        let lake = &components[conn.to];
+        if let (ComponentPlan::DataLake(l), Some(zone)) = (&lake.plan, &conn.part) {
+            grants.invokes.push(Invoke {
+                function: conn.from,
+                source: conn.to,
+                service: "s3",
+                source_arn: crate::components::data_lake::view::bucket_arn(l, &lake.ids, zone),
+                key: zone.clone(),
+                id: crate::naming::pascal_case(zone),
+                source_account: true,
+            });
+        }
     }
     for (n, conn) in connections.iter().enumerate() {
         // One pass per (source, function): an API's routes to one function are several
@@ -332,6 +358,7 @@ pub fn derive(
                         source_arn: Expr::arn("execute-api", true, parts),
                         id: crate::naming::pascal_case(&key),
                         key,
+                        source_account: false,
                     });
                 }
             }
@@ -342,6 +369,7 @@ pub fn derive(
                 source_arn: source.ids.res("Topic", None, "aws_sns_topic", "arn"),
                 key: source.name.clone(),
                 id: source.ids.pascal.clone(),
+                source_account: false,
             }),
             ComponentPlan::Table(_)
             | ComponentPlan::Function(_)
@@ -445,8 +473,7 @@ fn pipeline_base(p: &crate::components::pipeline::Plan) -> Vec<Statement> {
 
 /// What a lake's Glue role may do: the crawler reads the raw zone; each job reads its source
 /// zone and the scripts, writes its target zone and the temporary zone; both keep the lake's
-/// own databases, write their own logs and publish job metrics. Its use of the lake's key is
-/// granted by the key's policy, which names the role.
+/// own databases, use the lake's key, write their own logs and publish job metrics.
 fn lake_base(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Statement> {
     use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, database_name, log_prefix};
     let ids = &c.ids;
@@ -542,14 +569,27 @@ fn lake_base(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Stateme
         ],
         resources: catalog,
     });
+    statements.push(Statement {
+        sid: "UseTheLakeKey".into(),
+        actions: vec![
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:GenerateDataKey",
+            "kms:DescribeKey",
+        ],
+        resources: vec![ids.key_arn("Key", "lake")],
+    });
     let logs = |resource: Vec<Part>| Expr::arn("logs", true, resource);
     if !l.jobs.is_empty() {
+        // `*` straight after the prefix: under a security configuration Glue may add the
+        // configuration's name to the groups' names.
         let mut groups = vec![Part::Lit("log-group:".into())];
         groups.extend(log_prefix(ids, Part::Deployment));
-        groups.push(Part::Lit("/*".into()));
+        groups.push(Part::Lit("*".into()));
         statements.push(Statement {
             sid: "WriteItsJobLogs".into(),
             actions: vec![
+                "logs:CreateLogGroup",
                 "logs:CreateLogStream",
                 "logs:PutLogEvents",
                 "logs:AssociateKmsKey",
@@ -579,6 +619,75 @@ fn lake_base(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Stateme
         });
     }
     statements
+}
+
+/// What a function may do with a zone of a lake: read the objects that invoke it (under its
+/// prefix), read or write the zone's objects as its `uses` says, and the lake's key for them.
+fn lake_zone_access(
+    f: &crate::components::function::Plan,
+    lake: &Planned,
+    l: &crate::components::data_lake::Plan,
+    zone: &str,
+    access: Access,
+) -> Vec<Statement> {
+    use crate::components::data_lake::view::bucket_arn;
+    let bucket = bucket_arn(l, &lake.ids, zone);
+    let sid = format!("{}{}", lake.ids.pascal, crate::naming::pascal_case(zone));
+    let key = lake.ids.key_arn("Key", "lake");
+    let (actions, resources, key_actions): (Vec<&'static str>, Vec<Expr>, Vec<&'static str>) =
+        match access {
+            Access::Objects => {
+                let prefix = f
+                    .objects
+                    .as_ref()
+                    .map(|o| o.prefix.clone())
+                    .unwrap_or_default();
+                (
+                    vec!["s3:GetObject"],
+                    vec![bucket.suffixed(&format!("/{prefix}*"))],
+                    vec!["kms:Decrypt"],
+                )
+            }
+            Access::Read => (
+                vec!["s3:GetObject", "s3:ListBucket"],
+                vec![bucket.clone(), bucket.suffixed("/*")],
+                vec!["kms:Decrypt"],
+            ),
+            Access::Write => (
+                vec!["s3:PutObject"],
+                vec![bucket.suffixed("/*")],
+                vec!["kms:GenerateDataKey", "kms:Decrypt"],
+            ),
+            Access::ReadWrite => (
+                vec![
+                    "s3:GetObject",
+                    "s3:ListBucket",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                ],
+                vec![bucket.clone(), bucket.suffixed("/*")],
+                vec!["kms:GenerateDataKey", "kms:Decrypt"],
+            ),
+            _ => return Vec::new(),
+        };
+    let verb = match access {
+        Access::Objects => "ReadNewObjectsOf",
+        Access::Read => "Read",
+        Access::Write => "Write",
+        _ => "ReadWrite",
+    };
+    vec![
+        Statement {
+            sid: format!("{verb}{sid}"),
+            actions,
+            resources,
+        },
+        Statement {
+            sid: format!("{verb}{sid}Key"),
+            actions: key_actions,
+            resources: vec![key],
+        },
+    ]
 }
 
 /// A function's reads of the secrets and parameters its environment names.

@@ -106,9 +106,9 @@ pub fn resolve(doc: &Document) -> Result<Vec<Connection>, Vec<Diagnostic>> {
                 continue;
             }
             if let Some(part) = &wanted.part {
-                let (parts, what) = components[to].parts();
-                if !parts.contains(&part.as_str()) {
-                    let help = match did_you_mean(part, parts.iter().copied()) {
+                let (parts, what) = components[to].parts(wanted.access);
+                if !parts.contains(part) {
+                    let help = match did_you_mean(part, parts.iter().map(String::as_str)) {
                         Some(s) => format!("did you mean `{}.{s}`?", wanted.name),
                         None if parts.is_empty() => format!(
                             "`{}` has no {what}s; add one to it, or name a {what} outside the blueprint",

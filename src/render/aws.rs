@@ -151,6 +151,7 @@ pub const TYPES: &[Types] = &[
             "aws_s3_bucket_ownership_controls",
             "aws_s3_bucket_logging",
             "aws_s3_bucket_lifecycle_configuration",
+            "aws_s3_bucket_notification",
         ],
     ),
     t("AWS::S3::BucketPolicy", "aws_s3_bucket_policy", &[]),

@@ -113,6 +113,7 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
         add(inv, "AWS::Glue::SecurityConfiguration", 1);
         add(inv, "AWS::Glue::Database", l.databases.len());
         add(inv, "AWS::Glue::Crawler", usize::from(l.crawler.is_some()));
+        add(inv, "AWS::Logs::LogGroup", usize::from(l.crawler.is_some()));
         add(inv, "AWS::Logs::LogGroup", l.log_groups.len());
         add(inv, "AWS::Glue::Job", l.jobs.len());
         add(

@@ -13,6 +13,7 @@ use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
 use crate::components::data_lake::rules::{
     crawler_without_schedule, job_without_bookmarks, lifecycle_expires_before_transition,
 };
+use crate::components::function::rules::async_events_dropped;
 use crate::components::pipeline::rules::{
     pipeline_logging_incomplete, pipeline_step_without_catch, schedule_role_not_scoped,
 };
@@ -50,6 +51,7 @@ pub static RULES: &[&Rule] = &[
     &queue_without_dead_letter_queue::QUEUE_WITHOUT_DEAD_LETTER_QUEUE,
     &visibility_timeout_too_short::VISIBILITY_TIMEOUT_TOO_SHORT,
     &pipeline_step_without_catch::PIPELINE_STEP_WITHOUT_CATCH,
+    &async_events_dropped::ASYNC_EVENTS_DROPPED,
     &hard_coded_credentials::HARD_CODED_CREDENTIALS,
     &api_without_auth::API_WITHOUT_AUTH,
     &queue_unencrypted::QUEUE_UNENCRYPTED,

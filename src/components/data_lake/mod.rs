@@ -390,8 +390,8 @@ pub struct Spec {
 
 impl Spec {
     /// The parts other components may name: its jobs.
-    pub fn parts(&self) -> Vec<&str> {
-        self.jobs.keys().map(PartName::as_str).collect()
+    pub fn parts(&self) -> Vec<String> {
+        self.jobs.keys().map(ToString::to_string).collect()
     }
 
     pub fn check(

@@ -22,11 +22,26 @@ pub struct Bucket {
     /// Server access logs go to the access-log bucket under `<zone>/`.
     pub logged: bool,
     pub lifecycle: LifecycleView,
+    /// The functions S3 invokes for the zone's new objects.
+    pub notifications: Vec<Notification>,
     pub policy: Doc,
     pub comment: String,
     /// checkov's skips as its CloudFormation checks need them, and as its Terraform checks do.
     pub skips: Vec<Skip>,
     pub tf_skips: Vec<Skip>,
+}
+
+/// A function S3 invokes for new objects under a prefix and with a suffix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub function: String,
+    /// The function's logical-ID stem and Terraform name.
+    pub function_id: String,
+    pub function_key: String,
+    /// The logical ID of the permission that lets this bucket invoke it.
+    pub permission_id: String,
+    pub prefix: String,
+    pub suffix: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,10 +74,14 @@ pub struct Crawler {
     pub description: String,
     pub database_id: String,
     pub database_key: String,
-    pub path: Expr,
+    /// One S3 target per table the lake's jobs read from the raw zone (the crawler names each
+    /// table after its folder); the zone's root when no job reads it.
+    pub paths: Vec<Expr>,
+    /// The log group Glue writes the crawler's logs to under the security configuration,
+    /// created here with the lake's retention and key.
+    pub log_group: LogGroup,
     pub schedule: Option<String>,
-    /// Glue's crawler configuration, as JSON text: partitions take their table's schema, and
-    /// compatible schemas under one folder make one table.
+    /// Glue's crawler configuration, as JSON text: partitions take their table's schema.
     pub configuration: &'static str,
 }
 
@@ -304,7 +323,6 @@ pub fn view(
     accepted: &[crate::validate::Accepted],
 ) -> View {
     let ids = &c.ids;
-    let role_arn = ids.res("GlueRole", Some("Arn"), "aws_iam_role", "arn");
     let zone_arns: Vec<Expr> = l
         .zones
         .iter()
@@ -361,6 +379,7 @@ pub fn view(
         name: bucket_name(l, ids, "access-logs"),
         kms: false,
         logged: false,
+        notifications: Vec::new(),
         lifecycle: LifecycleView {
             transitions: Vec::new(),
             expire_days: Some(l.access_log_days),
@@ -379,7 +398,13 @@ pub fn view(
         .zones
         .iter()
         .map(|z| {
-            let lc = lifecycle(&z.lifecycle, l.noncurrent_version_days);
+            // A zone whose objects go within a month keeps no old versions either.
+            let noncurrent = if z.lifecycle.expire_after_days.is_some_and(|d| d <= 30) {
+                1
+            } else {
+                l.noncurrent_version_days
+            };
+            let lc = lifecycle(&z.lifecycle, noncurrent);
             let mut tf_skips = vec![Skip {
                 id: "CKV2_AWS_62",
                 reason: "no component of the blueprint reacts to this zone's object events; the crawler and jobs read it on their schedule".into(),
@@ -398,6 +423,34 @@ pub fn view(
                 name: bucket_name(l, ids, &z.name),
                 kms: true,
                 logged: true,
+                notifications: plan
+                    .connections
+                    .iter()
+                    .filter(|k| {
+                        k.to == index
+                            && k.access == crate::components::Access::Objects
+                            && k.part.as_deref() == Some(z.name.as_str())
+                    })
+                    .filter_map(|k| {
+                        let f = &plan.components[k.from];
+                        let crate::plan::ComponentPlan::Function(fp) = &f.plan else {
+                            return None;
+                        };
+                        let o = fp.objects.as_ref()?;
+                        Some(Notification {
+                            function: f.name.clone(),
+                            function_id: f.ids.pascal.clone(),
+                            function_key: f.ids.snake.clone(),
+                            permission_id: f.ids.id(&format!(
+                                "Invoke{}{}",
+                                ids.pascal,
+                                pascal_case(&z.name)
+                            )),
+                            prefix: o.prefix.clone(),
+                            suffix: o.suffix.clone(),
+                        })
+                    })
+                    .collect(),
                 lifecycle: lc,
                 policy: policy(vec![tls_only(&bucket_arn(l, ids, &z.name))]),
                 skips: Vec::new(),
@@ -429,9 +482,47 @@ pub fn view(
         ),
         database_id: db.id.clone(),
         database_key: db.key.clone(),
-        path: s3_url(l, ids, "raw", ""),
+        paths: {
+            let mut tables: Vec<&str> = l
+                .jobs
+                .iter()
+                .filter(|j| j.source == "raw")
+                .map(|j| j.source_table.as_str())
+                .collect();
+            tables.dedup();
+            if tables.is_empty() {
+                vec![s3_url(l, ids, "raw", "")]
+            } else {
+                tables
+                    .iter()
+                    .map(|t| s3_url(l, ids, "raw", &format!("{t}/")))
+                    .collect()
+            }
+        },
+        log_group: LogGroup {
+            id: ids.id("CrawlerLogGroup"),
+            key: format!("{}_crawler", ids.snake),
+            name: Expr::concat(vec![
+                Part::Lit(CRAWLER_LOGS.into()),
+                Part::Res {
+                    cfn: ids.id("GlueRole"),
+                    attr: None,
+                    tf: format!("{}.name", ids.tf("aws_iam_role")),
+                },
+                Part::Lit("-".into()),
+                Part::Stack,
+                Part::Lit(format!("-{}", ids.kebab)),
+            ]),
+            retention_days: l.log_retention_days,
+            skips: crate::components::logs::retention_skips(
+                l.log_retention_days,
+                &c.name,
+                plan.environment,
+                accepted,
+            ),
+        },
         schedule: cr.schedule.clone(),
-        configuration: r#"{"Version":1.0,"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"InheritFromTable"}},"Grouping":{"TableGroupingPolicy":"CombineCompatibleSchemas"}}"#,
+        configuration: r#"{"Version":1.0,"CrawlerOutput":{"Partitions":{"AddOrUpdateBehavior":"InheritFromTable"}}}"#,
     });
     let log_groups: Vec<LogGroup> = if l.jobs.is_empty() {
         Vec::new()
@@ -487,7 +578,6 @@ pub fn view(
                 ),
                 ("--enable-metrics", Expr::lit("true")),
                 ("--enable-observability-metrics", Expr::lit("true")),
-                ("--enable-continuous-cloudwatch-log", Expr::lit("true")),
                 (
                     "--custom-logGroup-prefix",
                     Expr::concat(log_prefix(ids, Part::Deployment)),
@@ -549,7 +639,11 @@ pub fn view(
         })
         .collect();
     let workgroup = l.athena.map(|a| Workgroup {
-        name: Expr(vec![Part::Stack, Part::Lit(format!("-{}", ids.kebab))]),
+        // Athena allows 128 characters, a stack name alone may have as many.
+        name: Expr(vec![
+            Part::Short(l.short.clone()),
+            Part::Lit(format!("-{}", ids.kebab)),
+        ]),
         description: format!("Queries of lake {} of {}", c.name, plan.name),
         scan_limit_bytes: u64::from(a.scan_limit_gb) * 1_000_000_000,
         output_location: s3_url(l, ids, "athena-results", ""),
@@ -559,32 +653,11 @@ pub fn view(
         ),
     });
     let role = plan.iam.role_of(index);
-    let mut key_statements = vec![
-        crate::components::key_administration(),
-        Doc::map([
-            ("Sid", Doc::str("TheLakeRoleUsesTheKey")),
-            ("Effect", Doc::str("Allow")),
-            ("Principal", Doc::map([("AWS", Doc::Expr(role_arn))])),
-            (
-                "Action",
-                Doc::List(
-                    [
-                        "kms:Encrypt",
-                        "kms:Decrypt",
-                        "kms:ReEncrypt*",
-                        "kms:GenerateDataKey*",
-                        "kms:DescribeKey",
-                    ]
-                    .into_iter()
-                    .map(Doc::str)
-                    .collect(),
-                ),
-            ),
-            ("Resource", Doc::str("*")),
-        ]),
-    ];
+    let mut key_statements = vec![crate::components::key_administration()];
+    // `*` straight after the prefix: Glue may suffix the groups it writes under a security
+    // configuration with the configuration's name.
     let mut job_logs = log_prefix(ids, Part::AnyDeployment);
-    job_logs.push(Part::Lit("/*".into()));
+    job_logs.push(Part::Lit("*".into()));
     let mut groups = vec![Part::Lit("log-group:".into())];
     groups.extend(job_logs);
     key_statements.push(Doc::map([

@@ -1,6 +1,7 @@
 //! `kind: function` — a Lambda function: runtime, memory, timeout, environment, tracing, its own
 //! encrypted log group, and a role with exactly what its `uses` need.
 
+pub mod rules;
 pub mod runtimes;
 pub mod view;
 
@@ -50,6 +51,8 @@ pub const SET_BY_CLOUDWRIGHT: &[&str] = &[
     "SORT_KEY",
     "TOPIC_ARN",
     "QUEUE_URL",
+    "OUTPUT_BUCKET",
+    "INPUT_PREFIX",
 ];
 
 fn check_env_name<E: de::Error>(value: &str) -> Result<(), E> {
@@ -240,6 +243,39 @@ pub struct Spec {
     /// The queue the function drains.
     #[serde(default)]
     pub consumes: Option<Consumes>,
+    /// New objects of a lake zone that invoke the function.
+    #[serde(default)]
+    pub objects: Option<ObjectsSpec>,
+}
+
+/// `objects:` — S3 invokes the function for each new object of a lake zone under a prefix and
+/// with a suffix.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectsSpec {
+    /// The zone, as `<lake>.<zone>`.
+    pub from: String,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub suffix: Option<String>,
+}
+
+/// `<lake>.<zone>` as the lake's name and the zone's, or the whole text when it has no dot.
+pub fn split_part(name: &str) -> (String, Option<String>) {
+    match name.split_once('.') {
+        Some((component, part)) => (component.to_string(), Some(part.to_string())),
+        None => (name.to_string(), None),
+    }
+}
+
+/// The new objects that invoke a function, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objects {
+    pub lake: String,
+    pub zone: String,
+    pub prefix: String,
+    pub suffix: String,
 }
 
 impl Spec {
@@ -247,19 +283,34 @@ impl Spec {
         let mut out: Vec<Wanted> = self
             .uses
             .iter()
-            .map(|(name, u)| Wanted {
-                field: format!("{at}.uses.{name}"),
-                name: name.clone(),
-                part: None,
-                expect: match u {
-                    Use::Publish => &[Kind::Topic],
-                    Use::Send => &[Kind::Queue],
-                    Use::Read | Use::Write | Use::ReadWrite => &[Kind::Table],
-                },
-                access: u.access(),
-                what: "a function uses",
+            .map(|(name, u)| {
+                let (component, part) = split_part(name);
+                Wanted {
+                    field: format!("{at}.uses.{name}"),
+                    expect: match (u, &part) {
+                        (Use::Publish, _) => &[Kind::Topic],
+                        (Use::Send, _) => &[Kind::Queue],
+                        (Use::Read | Use::Write | Use::ReadWrite, Some(_)) => &[Kind::DataLake],
+                        (Use::Read | Use::Write | Use::ReadWrite, None) => &[Kind::Table],
+                    },
+                    name: component,
+                    part,
+                    access: u.access(),
+                    what: "a function uses",
+                }
             })
             .collect();
+        if let Some(o) = &self.objects {
+            let (lake, zone) = split_part(&o.from);
+            out.push(Wanted {
+                field: format!("{at}.objects.from"),
+                name: lake,
+                part: Some(zone.unwrap_or_default()),
+                expect: &[Kind::DataLake],
+                access: Access::Objects,
+                what: "a function is invoked by the new objects of",
+            });
+        }
         if let Some(t) = &self.on_failure {
             out.push(Wanted {
                 field: format!("{at}.on_failure"),
@@ -314,6 +365,15 @@ impl Spec {
                 window: c.batching_window,
                 max_concurrency: c.max_concurrency,
             }),
+            objects: self.objects.as_ref().map(|o| {
+                let (lake, zone) = split_part(&o.from);
+                Objects {
+                    lake,
+                    zone: zone.unwrap_or_default(),
+                    prefix: o.prefix.clone().unwrap_or_default(),
+                    suffix: o.suffix.clone().unwrap_or_default(),
+                }
+            }),
         }
     }
 }
@@ -334,6 +394,8 @@ pub struct Plan {
     pub retain_logs: bool,
     /// How the function drains the queue it consumes.
     pub batch: Option<Batch>,
+    /// The new objects that invoke it.
+    pub objects: Option<Objects>,
 }
 
 impl Spec {
@@ -344,6 +406,26 @@ impl Spec {
         doc: &crate::blueprint::Document,
     ) -> Vec<crate::diagnostics::Diagnostic> {
         let mut problems = Vec::new();
+        if let Some(o) = &self.objects {
+            if !o.from.contains('.') {
+                problems.push(doc.error(
+                    &format!("{at}.objects.from"),
+                    format!("`{}` does not name a zone of a lake", o.from),
+                    format!("name it as `<lake>.<zone>`, for example `{}.raw`", o.from),
+                ));
+            }
+            for (field, value) in [("prefix", &o.prefix), ("suffix", &o.suffix)] {
+                if let Some(v) = value
+                    && (v.is_empty() || v.len() > 1024 || v.contains('*'))
+                {
+                    problems.push(doc.error(
+                        &format!("{at}.objects.{field}"),
+                        format!("`{v}` is not an S3 key {field} a notification filters on"),
+                        "give 1 to 1024 characters of the key, without `*` (S3 matches them literally)",
+                    ));
+                }
+            }
+        }
         if let Some(m) = self.memory
             && !MEMORY.contains(&m)
         {
@@ -464,6 +546,13 @@ fn check_consumes(
 /// pipeline invokes it, `crud` when an API routes to it and it reads and writes exactly one
 /// table, `enqueue` when all it uses is one queue it sends to, `basic` otherwise.
 pub fn scaffold_kind(plan: &crate::plan::Plan, index: usize) -> &'static str {
+    if plan
+        .connections
+        .iter()
+        .any(|k| k.from == index && k.access == Access::Objects)
+    {
+        return "objects";
+    }
     if plan
         .connections
         .iter()

@@ -26,6 +26,8 @@ pub struct Permission {
     pub key: String,
     pub principal: String,
     pub source_arn: Expr,
+    /// Also scoped to the account (S3: a bucket ARN names no account).
+    pub source_account: bool,
     pub comment: String,
 }
 
@@ -79,18 +81,28 @@ pub struct View {
     pub permissions: Vec<Permission>,
     /// Width of the quoted keys of the invokers' map (Terraform).
     pub permission_key_width: usize,
+    /// Some permission names the account: every Terraform entry then carries `source_account`.
+    pub permissions_with_account: bool,
     pub alarm: Option<Alarm>,
     pub consumes: Option<EventSource>,
     pub skips: Vec<Skip>,
 }
 
 /// The checkov checks that do not apply to the function as the blueprint has it.
-fn skips(f: &FunctionPlan, on_failure: bool, invoked_by_api: bool, consumes: bool) -> Vec<Skip> {
+fn skips(
+    f: &FunctionPlan,
+    on_failure: bool,
+    invoked_by_api: bool,
+    consumes: bool,
+    objects: Option<String>,
+) -> Vec<Skip> {
     let mut out = Vec::new();
     if !on_failure {
         out.push(Skip {
             id: "CKV_AWS_116",
-            reason: if consumes {
+            reason: if let Some(why) = objects {
+                why
+            } else if consumes {
                 "Lambda polls the queue synchronously: a failed batch item returns to the queue and, after its receive limit, to the queue's own dead-letter queue; a function dead-letter queue only ever receives asynchronous events".into()
             } else if invoked_by_api {
                 "API Gateway invokes the function synchronously: a failed request returns its error to the caller and counts in the Errors metric; a dead-letter queue only ever receives asynchronous events (`on_failure:` adds a destination)".into()
@@ -204,6 +216,59 @@ pub fn view(
             width: 0,
         });
     }
+    let zones: Vec<(&Planned, &str, Access)> = uses
+        .iter()
+        .filter(|k| k.access.is_use() && plan.components[k.to].kind == Kind::DataLake)
+        .filter_map(|k| {
+            k.part
+                .as_deref()
+                .map(|z| (&plan.components[k.to], z, k.access))
+        })
+        .collect();
+    let written: Vec<&(&Planned, &str, Access)> = zones
+        .iter()
+        .filter(|(_, _, a)| matches!(a, Access::Write | Access::ReadWrite))
+        .collect();
+    let output = match written.as_slice() {
+        [one] => Some((one.0.name.as_str(), one.1)),
+        _ => None,
+    };
+    for (lake, zone, _) in &zones {
+        if output != Some((lake.name.as_str(), *zone))
+            && let crate::plan::ComponentPlan::DataLake(l) = &lake.plan
+        {
+            environment.push(Variable {
+                name: format!("{}_BUCKET", zone.replace('-', "_").to_ascii_uppercase()),
+                value: crate::components::data_lake::view::bucket_name(l, &lake.ids, zone),
+                comment: None,
+                width: 0,
+            });
+        }
+    }
+    if let [(lake, zone, _)] = written.as_slice()
+        && let crate::plan::ComponentPlan::DataLake(l) = &lake.plan
+    {
+        environment.push(Variable {
+            name: "OUTPUT_BUCKET".into(),
+            value: crate::components::data_lake::view::bucket_name(l, &lake.ids, zone),
+            comment: Some(format!(
+                "zone {zone} of lake {}: where the function writes",
+                lake.name
+            )),
+            width: 0,
+        });
+    }
+    if let Some(o) = &f.objects {
+        environment.push(Variable {
+            name: "INPUT_PREFIX".into(),
+            value: Expr::lit(o.prefix.clone()),
+            comment: Some(format!(
+                "the prefix of the new objects of zone {} of lake {} that invoke the function",
+                o.zone, o.lake
+            )),
+            width: 0,
+        });
+    }
     for (name, value) in &f.environment {
         let (value, comment) = match value {
             EnvValue::Plain(v) => (Expr::lit(v.clone()), None),
@@ -258,6 +323,7 @@ pub fn view(
                         i.id.clone()
                     }
                 )),
+                source_account: i.source_account,
                 key: if i.service == "sns" {
                     source.ids.snake.clone()
                 } else {
@@ -267,6 +333,10 @@ pub fn view(
                 source_arn: i.source_arn.clone(),
                 comment: match i.service {
                     "sns" => format!("Topic {} may invoke the function.", source.name),
+                    "s3" => format!(
+                        "The bucket of zone {} of lake {} may invoke the function, in this account only.",
+                        i.key, source.name
+                    ),
                     _ => format!(
                         "API {} may invoke the function for route {} only.",
                         source.name, i.key
@@ -332,7 +402,28 @@ pub fn view(
             "{n} reserved concurrent executions: its share of the account's concurrency, and its ceiling."
         ));
     }
-    let invoked_by_api = !permissions.is_empty();
+    let invoked_by_api = permissions
+        .iter()
+        .any(|p| p.principal.starts_with("apigateway."));
+    // S3 and SNS invoke asynchronously: without `on_failure` a failed event is dropped (rule
+    // REL006), which the blueprint accepted or which is a warning where it renders.
+    let by_topic = plan.connections.iter().any(|k| {
+        k.to == index && k.access == Access::Invoke && plan.components[k.from].kind == Kind::Topic
+    });
+    let objects_skip = (f.objects.is_some() || by_topic).then(|| {
+        let by = if f.objects.is_some() { "S3" } else { "SNS" };
+        match accepted.iter().find(|a| a.rule.id == "REL006") {
+            Some(a) => format!(
+                "REL006 accepted for {}: {}",
+                c.name,
+                crate::render::one_line(&a.reason)
+            ),
+            None => format!(
+                "REL006 is a warning in {}: {by} invokes the function asynchronously and a failed event is dropped after Lambda's two retries, counted in the Errors metric (`on_failure:` keeps it)",
+                plan.environment.as_str()
+            ),
+        }
+    });
     let consumes = uses
         .iter()
         .find(|k| k.access == Access::Consume)
@@ -360,7 +451,13 @@ pub fn view(
             }
         });
     View {
-        skips: skips(f, on_failure.is_some(), invoked_by_api, consumes.is_some()),
+        skips: skips(
+            f,
+            on_failure.is_some(),
+            invoked_by_api,
+            consumes.is_some(),
+            objects_skip,
+        ),
         consumes,
         runtime: info.aws,
         handler: info.handler,
@@ -415,6 +512,7 @@ pub fn view(
         reserved_concurrency: f.reserved_concurrency,
         on_failure,
         vpc,
+        permissions_with_account: permissions.iter().any(|p| p.source_account),
         permission_key_width: permissions
             .iter()
             .map(|p| crate::render::escape::hcl_string(&p.key).chars().count())

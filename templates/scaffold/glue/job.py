@@ -44,6 +44,11 @@ def main(argv):
         transformation_ctx="source",
     )
 
+    # Nothing new since the last run (or an empty table): commit the bookmark, write nothing.
+    if source.toDF().isEmpty():
+        job.commit()
+        return
+
     keys = partition_keys(args)
     sink = glue_context.getSink(
         connection_type="s3",
