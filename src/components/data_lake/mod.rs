@@ -493,6 +493,41 @@ impl Spec {
                 }
             }
         }
+        for name in &zones {
+            let given = self
+                .zones
+                .iter()
+                .find(|(k, _)| k.as_str() == name)
+                .map(|(_, v)| *v)
+                .unwrap_or_default();
+            let l = Lifecycle::default_for(name).with(&given);
+            let path = format!("{at}.zones.{name}");
+            if let Some(ia) = l.infrequent_access_after_days {
+                if ia < 30 {
+                    problems.push(doc.error(
+                        &format!("{path}.infrequent_access_after_days"),
+                        format!("S3 moves objects to Standard-IA after 30 days at the earliest, not {ia}"),
+                        "give 30 or more days",
+                    ));
+                }
+                if l.intelligent_tiering {
+                    problems.push(doc.error(
+                        &format!("{path}.intelligent_tiering"),
+                        "objects in Intelligent-Tiering cannot move on to Standard-IA",
+                        "use one of them: Intelligent-Tiering moves objects between its own access tiers",
+                    ));
+                }
+                if let Some(g) = l.glacier_after_days
+                    && g < ia + 30
+                {
+                    problems.push(doc.error(
+                        &format!("{path}.glacier_after_days"),
+                        format!("S3 moves objects to Glacier at least 30 days after Standard-IA ({ia}), not at {g}"),
+                        format!("give {} or more days", ia + 30),
+                    ));
+                }
+            }
+        }
         if let Some(d) = self.noncurrent_version_days
             && d == 0
         {
