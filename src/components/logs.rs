@@ -65,49 +65,52 @@ pub fn key_policy(sid: &str, pattern: Vec<Part>) -> Doc {
             "Statement",
             Doc::List(vec![
                 crate::components::key_administration(),
-                Doc::map([
-                    ("Sid", Doc::str(sid)),
-                    ("Effect", Doc::str("Allow")),
-                    (
-                        "Principal",
-                        Doc::map([(
-                            "Service",
-                            Doc::Expr(Expr(vec![
-                                Part::Lit("logs.".into()),
-                                Part::Region,
-                                Part::Lit(".".into()),
-                                Part::DnsSuffix,
-                            ])),
-                        )]),
-                    ),
-                    (
-                        "Action",
-                        Doc::List(
-                            [
-                                "kms:Encrypt*",
-                                "kms:Decrypt*",
-                                "kms:ReEncrypt*",
-                                "kms:GenerateDataKey*",
-                                "kms:Describe*",
-                            ]
-                            .into_iter()
-                            .map(Doc::str)
-                            .collect(),
-                        ),
-                    ),
-                    ("Resource", Doc::str("*")),
-                    (
-                        "Condition",
-                        Doc::map([(
-                            "ArnLike",
-                            Doc::map([(
-                                "kms:EncryptionContext:aws:logs:arn",
-                                Doc::Expr(Expr::arn("logs", true, arn)),
-                            )]),
-                        )]),
-                    ),
-                ]),
+                logs_may_encrypt(sid, Doc::Expr(Expr::arn("logs", true, arn))),
             ]),
+        ),
+    ])
+}
+
+/// The key-policy statement that lets CloudWatch Logs in the region use a key for the log
+/// groups whose ARNs match `groups` (one `ArnLike` pattern, or a list of them).
+pub fn logs_may_encrypt(sid: &str, groups: Doc) -> Doc {
+    Doc::map([
+        ("Sid", Doc::str(sid)),
+        ("Effect", Doc::str("Allow")),
+        (
+            "Principal",
+            Doc::map([(
+                "Service",
+                Doc::Expr(Expr(vec![
+                    Part::Lit("logs.".into()),
+                    Part::Region,
+                    Part::Lit(".".into()),
+                    Part::DnsSuffix,
+                ])),
+            )]),
+        ),
+        (
+            "Action",
+            Doc::List(
+                [
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ]
+                .into_iter()
+                .map(Doc::str)
+                .collect(),
+            ),
+        ),
+        ("Resource", Doc::str("*")),
+        (
+            "Condition",
+            Doc::map([(
+                "ArnLike",
+                Doc::map([("kms:EncryptionContext:aws:logs:arn", groups)]),
+            )]),
         ),
     ])
 }

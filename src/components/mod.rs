@@ -370,6 +370,42 @@ impl Ids {
     }
 }
 
+/// A section a blueprint turns on with `true`, off with `false`, or on with its settings (a
+/// mapping); on with its defaults when not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Toggle<T>(pub Option<T>);
+
+/// What a [`Toggle`]'s settings look like, for the message when the value is neither.
+pub trait Example {
+    /// `{ max_receive_count: 5 }`.
+    const EXAMPLE: &'static str;
+}
+
+impl<T: Default> Default for Toggle<T> {
+    fn default() -> Self {
+        Toggle(Some(T::default()))
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Default + Example> Deserialize<'de> for Toggle<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Default + Example> Visitor<'de> for V<T> {
+            type Value = Toggle<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "`{}`, `true` or `false`", T::EXAMPLE)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Toggle<T>, E> {
+                Ok(Toggle(v.then(T::default)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Toggle<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| Toggle(Some(t)))
+            }
+        }
+        deserializer.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
 /// An alarm a component raises (`<stack>-<component>-<what>`), and the topic it notifies.
 #[derive(Debug, Clone, Serialize)]
 pub struct Alarm {

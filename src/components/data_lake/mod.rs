@@ -16,6 +16,7 @@ pub mod rules;
 pub mod view;
 
 use crate::blueprint::types::{Description, Environment, RetentionDays, check_kebab};
+use crate::components::{Example, Toggle};
 
 /// The zones every lake has, in order.
 pub const ZONES: [&str; 5] = ["raw", "processed", "scripts", "temp", "athena-results"];
@@ -235,8 +236,11 @@ pub struct JobSpec {
 }
 
 /// The crawler over the raw zone, as written: a mapping, `true` (no schedule), or `false`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CrawlerSpec(pub Option<Crawler>);
+pub type CrawlerSpec = Toggle<Crawler>;
+
+impl Example for Crawler {
+    const EXAMPLE: &'static str = "{ schedule: cron(0 6 * * ? *) }";
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -266,29 +270,20 @@ fn glue_cron<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String
     }
 }
 
-impl<'de> Deserialize<'de> for CrawlerSpec {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> de::Visitor<'de> for V {
-            type Value = CrawlerSpec;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("`{ schedule: cron(0 6 * * ? *) }`, `true` or `false`")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<CrawlerSpec, E> {
-                Ok(CrawlerSpec(v.then(Crawler::default)))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<CrawlerSpec, A::Error> {
-                Crawler::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|c| CrawlerSpec(Some(c)))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
+/// The Athena workgroup, as written: a mapping, `true`, or `false` (no workgroup).
+pub type AthenaSpec = Toggle<Athena>;
+
+impl Example for Athena {
+    const EXAMPLE: &'static str = "{ scan_limit_gb: 10 }";
 }
 
-/// The Athena workgroup, as written: a mapping, `true`, or `false` (no workgroup).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AthenaSpec(pub Option<Athena>);
+impl Default for Athena {
+    fn default() -> Self {
+        Athena {
+            scan_limit_gb: default_scan_limit(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -300,38 +295,6 @@ pub struct Athena {
 
 fn default_scan_limit() -> u32 {
     10
-}
-
-impl Default for AthenaSpec {
-    fn default() -> Self {
-        AthenaSpec(Some(Athena {
-            scan_limit_gb: default_scan_limit(),
-        }))
-    }
-}
-
-impl<'de> Deserialize<'de> for AthenaSpec {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> de::Visitor<'de> for V {
-            type Value = AthenaSpec;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("`{ scan_limit_gb: 10 }`, `true` or `false`")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<AthenaSpec, E> {
-                Ok(if v {
-                    AthenaSpec::default()
-                } else {
-                    AthenaSpec(None)
-                })
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<AthenaSpec, A::Error> {
-                Athena::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|a| AthenaSpec(Some(a)))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
 }
 
 /// A zone's or job's name: kebab-case.

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{Lifecycle, Plan as LakePlan};
+use crate::components::pipeline::view::Role;
 use crate::components::{Ids, Skip};
 use crate::expr::{Doc, Expr, Part};
 use crate::naming::{fit, pascal_case};
@@ -129,15 +130,6 @@ pub struct LogGroup {
     pub name: Expr,
     pub retention_days: u32,
     pub skips: Vec<Skip>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Role {
-    pub description: String,
-    pub name_prefix: String,
-    pub trust_policy: Doc,
-    pub policy: Doc,
-    pub unscoped: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -660,55 +652,17 @@ pub fn view(
     job_logs.push(Part::Lit("*".into()));
     let mut groups = vec![Part::Lit("log-group:".into())];
     groups.extend(job_logs);
-    key_statements.push(Doc::map([
-        ("Sid", Doc::str("CloudWatchLogsForTheLakeLogs")),
-        ("Effect", Doc::str("Allow")),
-        (
-            "Principal",
-            Doc::map([(
-                "Service",
-                Doc::Expr(Expr(vec![
-                    Part::Lit("logs.".into()),
-                    Part::Region,
-                    Part::Lit(".".into()),
-                    Part::DnsSuffix,
-                ])),
-            )]),
-        ),
-        (
-            "Action",
-            Doc::List(
-                [
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ]
-                .into_iter()
-                .map(Doc::str)
-                .collect(),
-            ),
-        ),
-        ("Resource", Doc::str("*")),
-        (
-            "Condition",
-            Doc::map([(
-                "ArnLike",
-                Doc::map([(
-                    "kms:EncryptionContext:aws:logs:arn",
-                    Doc::List(vec![
-                        Doc::Expr(Expr::arn("logs", true, groups)),
-                        Doc::Expr(Expr::arn(
-                            "logs",
-                            true,
-                            vec![Part::Lit(format!("log-group:{CRAWLER_LOGS}*"))],
-                        )),
-                    ]),
-                )]),
-            )]),
-        ),
-    ]));
+    key_statements.push(crate::components::logs::logs_may_encrypt(
+        "CloudWatchLogsForTheLakeLogs",
+        Doc::List(vec![
+            Doc::Expr(Expr::arn("logs", true, groups)),
+            Doc::Expr(Expr::arn(
+                "logs",
+                true,
+                vec![Part::Lit(format!("log-group:{CRAWLER_LOGS}*"))],
+            )),
+        ]),
+    ));
     View {
         glue_version: super::GLUE_VERSION,
         comment: format!(

@@ -5,12 +5,11 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer};
 
 pub mod rules;
 pub mod view;
 
-use super::{Access, Wanted};
+use super::{Access, Example, Toggle, Wanted};
 use crate::blueprint::types::Environment;
 use crate::plan::Planned;
 use crate::plan::graph::Connection;
@@ -58,33 +57,10 @@ impl Default for DeadLetter {
 }
 
 /// `dead_letter:` as written: a mapping, `true`, or `false` (no dead-letter queue).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeadLetterSpec(pub Option<DeadLetter>);
+pub type DeadLetterSpec = Toggle<DeadLetter>;
 
-impl Default for DeadLetterSpec {
-    fn default() -> Self {
-        DeadLetterSpec(Some(DeadLetter::default()))
-    }
-}
-
-impl<'de> Deserialize<'de> for DeadLetterSpec {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> de::Visitor<'de> for V {
-            type Value = DeadLetterSpec;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("`{ max_receive_count: 5 }`, `true` or `false`")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<DeadLetterSpec, E> {
-                Ok(DeadLetterSpec(v.then(DeadLetter::default)))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<DeadLetterSpec, A::Error> {
-                DeadLetter::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|d| DeadLetterSpec(Some(d)))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
+impl Example for DeadLetter {
+    const EXAMPLE: &'static str = "{ max_receive_count: 5 }";
 }
 
 /// `kind: queue`, as written.
