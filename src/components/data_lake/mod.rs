@@ -401,41 +401,41 @@ impl Spec {
                     "write to another zone (`processed` by default)",
                 ));
             }
-            if let Some(w) = job.workers
-                && !WORKERS.contains(&w)
-            {
-                problems.push(doc.error(
-                    &format!("{path}.workers"),
-                    format!("a Glue Spark job runs on 2 to 299 workers, not {w}"),
-                    "give 2 to 299",
-                ));
-            }
-            if let Some(t) = job.timeout_minutes
-                && !(1..=10_080).contains(&t)
-            {
-                problems.push(doc.error(
-                    &format!("{path}.timeout_minutes"),
-                    format!("Glue cannot time a run out after {t} minutes"),
-                    "give 1 to 10080 (a week)",
-                ));
-            }
-            if let Some(n) = job.max_concurrent_runs
-                && !(1..=1_000).contains(&n)
-            {
-                problems.push(doc.error(
-                    &format!("{path}.max_concurrent_runs"),
-                    format!("Glue cannot run {n} copies of a job at once"),
-                    "give 1 to 1000",
-                ));
-            }
-            if let Some(n) = job.max_retries
-                && n > 10
-            {
-                problems.push(doc.error(
-                    &format!("{path}.max_retries"),
-                    format!("Glue retries a run at most 10 times, not {n}"),
-                    "give 0 to 10",
-                ));
+            let ranges: [(&str, Option<u32>, std::ops::RangeInclusive<u32>, String); 4] = [
+                (
+                    "workers",
+                    job.workers,
+                    WORKERS,
+                    "a Glue Spark job's workers".into(),
+                ),
+                (
+                    "timeout_minutes",
+                    job.timeout_minutes,
+                    1..=10_080,
+                    "a Glue run's timeout in minutes (10080 is a week)".into(),
+                ),
+                (
+                    "max_concurrent_runs",
+                    job.max_concurrent_runs,
+                    1..=1_000,
+                    "a Glue job's concurrent runs".into(),
+                ),
+                (
+                    "max_retries",
+                    job.max_retries,
+                    0..=10,
+                    "a Glue job's retries".into(),
+                ),
+            ];
+            for (field, value, range, what) in ranges {
+                out_of_range(
+                    &mut problems,
+                    doc,
+                    &format!("{path}.{field}"),
+                    value,
+                    range,
+                    &what,
+                );
             }
             if let Some(t) = &job.source_table
                 && !glue_table_name(t)
@@ -491,32 +491,35 @@ impl Spec {
                 }
             }
         }
-        if let Some(d) = self.noncurrent_version_days
-            && d == 0
-        {
-            problems.push(doc.error(
-                &format!("{at}.noncurrent_version_days"),
-                "S3 keeps an old version at least a day",
-                "give 1 or more days",
-            ));
-        }
-        if let Some(d) = self.access_log_days
-            && d == 0
-        {
-            problems.push(doc.error(
-                &format!("{at}.access_log_days"),
-                "S3 keeps an access log at least a day",
-                "give 1 or more days",
-            ));
-        }
-        if let Some(a) = self.athena.0
-            && !(1..=1_048_576).contains(&a.scan_limit_gb)
-        {
-            problems.push(doc.error(
-                &format!("{at}.athena.scan_limit_gb"),
-                format!("Athena's per-query limit cannot be {} GB", a.scan_limit_gb),
-                "give 1 to 1048576 (a pebibyte in gigabytes)",
-            ));
+        let ranges: [(&str, Option<u32>, std::ops::RangeInclusive<u32>, &str); 3] = [
+            (
+                "noncurrent_version_days",
+                self.noncurrent_version_days,
+                1..=u32::MAX,
+                "the days S3 keeps an old version",
+            ),
+            (
+                "access_log_days",
+                self.access_log_days,
+                1..=u32::MAX,
+                "the days S3 keeps an access log",
+            ),
+            (
+                "athena.scan_limit_gb",
+                self.athena.0.map(|a| a.scan_limit_gb),
+                1..=1_048_576,
+                "Athena's per-query limit in gigabytes (1048576 is a pebibyte)",
+            ),
+        ];
+        for (field, value, range, what) in ranges {
+            out_of_range(
+                &mut problems,
+                doc,
+                &format!("{at}.{field}"),
+                value,
+                range,
+                what,
+            );
         }
         problems
     }
@@ -586,6 +589,31 @@ impl Spec {
                 .map_or(if production { 365 } else { 30 }, |d| d.0),
             retain: production,
         }
+    }
+}
+
+/// A located error when `value` is given and outside `range`: `what` names the setting.
+fn out_of_range(
+    problems: &mut Vec<crate::diagnostics::Diagnostic>,
+    doc: &crate::blueprint::Document,
+    path: &str,
+    value: Option<u32>,
+    range: std::ops::RangeInclusive<u32>,
+    what: &str,
+) {
+    if let Some(v) = value
+        && !range.contains(&v)
+    {
+        let accepted = if *range.end() == u32::MAX {
+            format!("{} or more", range.start())
+        } else {
+            format!("{} to {}", range.start(), range.end())
+        };
+        problems.push(doc.error(
+            path,
+            format!("{what} must be {accepted}, not {v}"),
+            format!("give {accepted}"),
+        ));
     }
 }
 
