@@ -222,7 +222,7 @@ then
   tf_plugins=""
   [ -z "$missing" ] && tf_plugins=$plugin_dir
   if ! .venv/bin/python tests/deploy.py run --endpoint "$endpoint" --results "$results" \
-    --plugin-dir "$tf_plugins" --jobs 2 "${specs[@]}"; then
+    --plugin-dir "$tf_plugins" --jobs 3 "${specs[@]}"; then
     bad "deploy: tests/deploy.py stopped with an error"
   fi
   echo
