@@ -478,20 +478,24 @@ fn lake_base(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Stateme
     use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, database_name, log_prefix};
     let ids = &c.ids;
     let objects = |zone: &str, path: &str| bucket_arn(l, ids, zone).suffixed(path);
-    let mut reads: Vec<&str> = l.jobs.iter().map(|j| j.source.as_str()).collect();
-    if l.crawler.is_some() {
-        reads.insert(0, "raw");
+    // Each zone once, in the order first named; a zone a job writes is granted as written.
+    let mut targets: Vec<&str> = Vec::new();
+    for z in l.jobs.iter().map(|j| j.target.as_str()) {
+        if !targets.contains(&z) {
+            targets.push(z);
+        }
     }
-    let writes: Vec<&str> = l.jobs.iter().map(|j| j.target.as_str()).collect();
-    reads.retain(|z| !writes.contains(z));
-    reads.dedup();
-    let mut statements = Vec::new();
+    let crawled = l.crawler.as_ref().map(|_| "raw");
     let mut read_only: Vec<&str> = Vec::new();
-    for z in reads {
-        if !read_only.contains(&z) {
+    for z in crawled
+        .into_iter()
+        .chain(l.jobs.iter().map(|j| j.source.as_str()))
+    {
+        if !read_only.contains(&z) && !targets.contains(&z) {
             read_only.push(z);
         }
     }
+    let mut statements = Vec::new();
     if !read_only.is_empty() {
         statements.push(Statement {
             sid: "ReadItsSourceZones".into(),
@@ -501,12 +505,6 @@ fn lake_base(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Stateme
                 .flat_map(|z| [bucket_arn(l, ids, z), objects(z, "/*")])
                 .collect(),
         });
-    }
-    let mut targets: Vec<&str> = Vec::new();
-    for z in writes {
-        if !targets.contains(&z) {
-            targets.push(z);
-        }
     }
     if !targets.is_empty() {
         statements.push(Statement {

@@ -45,6 +45,13 @@ impl After {
 
 impl<'de> Deserialize<'de> for After {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn refuse<E: de::Error>(text: &str, shown: String) -> E {
+            crate::blueprint::types::invalid_value(
+                text,
+                format!("{shown} is not a number of days S3 lifecycle rules take"),
+                "give 1 or more days, or `never`",
+            )
+        }
         struct V;
         impl de::Visitor<'_> for V {
             type Value = After;
@@ -54,32 +61,20 @@ impl<'de> Deserialize<'de> for After {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<After, E> {
                 match u32::try_from(v) {
                     Ok(d) if d >= 1 => Ok(After::Days(d)),
-                    _ => Err(crate::blueprint::types::invalid_value(
-                        &v.to_string(),
-                        format!("{v} is not a number of days S3 lifecycle rules take"),
-                        "give 1 or more days, or `never`",
-                    )),
+                    _ => Err(refuse(&v.to_string(), v.to_string())),
                 }
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<After, E> {
                 match u64::try_from(v) {
                     Ok(u) => self.visit_u64(u),
-                    Err(_) => Err(crate::blueprint::types::invalid_value(
-                        &v.to_string(),
-                        format!("{v} is not a number of days"),
-                        "give 1 or more days, or `never`",
-                    )),
+                    Err(_) => Err(refuse(&v.to_string(), v.to_string())),
                 }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<After, E> {
                 if v == "never" {
                     Ok(After::Never)
                 } else {
-                    Err(crate::blueprint::types::invalid_value(
-                        v,
-                        format!("`{v}` is not a number of days"),
-                        "give 1 or more days, or `never`",
-                    ))
+                    Err(refuse(v, format!("`{v}`")))
                 }
             }
         }
@@ -457,13 +452,7 @@ impl Spec {
             }
         }
         for name in &zones {
-            let given = self
-                .zones
-                .iter()
-                .find(|(k, _)| k.as_str() == name)
-                .map(|(_, v)| *v)
-                .unwrap_or_default();
-            let l = Lifecycle::default_for(name).with(&given);
+            let l = self.lifecycle_of(name);
             let path = format!("{at}.zones.{name}");
             if let Some(ia) = l.infrequent_access_after_days {
                 if ia < 30 {
@@ -524,6 +513,17 @@ impl Spec {
         problems
     }
 
+    /// A zone's lifecycle: its defaults, with what the blueprint gives for it.
+    fn lifecycle_of(&self, zone: &str) -> Lifecycle {
+        let given = self
+            .zones
+            .iter()
+            .find(|(k, _)| k.as_str() == zone)
+            .map(|(_, v)| *v)
+            .unwrap_or_default();
+        Lifecycle::default_for(zone).with(&given)
+    }
+
     /// Every zone: the standard ones, then the blueprint's own.
     pub fn zone_names(&self) -> Vec<String> {
         let mut names: Vec<String> = ZONES.iter().map(|z| z.to_string()).collect();
@@ -541,15 +541,9 @@ impl Spec {
         let zones = self
             .zone_names()
             .into_iter()
-            .map(|name| {
-                let given = self
-                    .zones
-                    .iter()
-                    .find(|(k, _)| k.as_str() == name)
-                    .map(|(_, v)| *v)
-                    .unwrap_or_default();
-                let lifecycle = Lifecycle::default_for(&name).with(&given);
-                Zone { name, lifecycle }
+            .map(|name| Zone {
+                lifecycle: self.lifecycle_of(&name),
+                name,
             })
             .collect();
         let jobs = self

@@ -23,8 +23,9 @@ pub struct Bucket {
     /// Server access logs go to the access-log bucket under `<zone>/`.
     pub logged: bool,
     pub lifecycle: LifecycleView,
-    /// The functions S3 invokes for the zone's new objects.
+    /// The functions S3 invokes for the zone's new objects, and their names for the comment.
     pub notifications: Vec<Notification>,
+    pub notified: String,
     pub policy: Doc,
     pub comment: String,
     /// checkov's skips as its CloudFormation checks need them, and as its Terraform checks do.
@@ -120,6 +121,8 @@ pub struct Workgroup {
     pub description: String,
     pub scan_limit_bytes: u64,
     pub output_location: Expr,
+    /// Deleting the workgroup deletes its saved queries too (outside production).
+    pub delete_queries: bool,
     pub comment: String,
 }
 
@@ -372,6 +375,7 @@ pub fn view(
         kms: false,
         logged: false,
         notifications: Vec::new(),
+        notified: String::new(),
         lifecycle: LifecycleView {
             transitions: Vec::new(),
             expire_days: Some(l.access_log_days),
@@ -402,7 +406,40 @@ pub fn view(
                 reason: "no component of the blueprint reacts to this zone's object events; the crawler and jobs read it on their schedule".into(),
             }];
             tf_skips.extend(bucket_skips());
+            let notifications: Vec<Notification> = plan
+                .connections
+                .iter()
+                .filter(|k| {
+                    k.to == index
+                        && k.access == crate::components::Access::Objects
+                        && k.part.as_deref() == Some(z.name.as_str())
+                })
+                .filter_map(|k| {
+                    let f = &plan.components[k.from];
+                    let crate::plan::ComponentPlan::Function(fp) = &f.plan else {
+                        return None;
+                    };
+                    let o = fp.objects.as_ref()?;
+                    Some(Notification {
+                        function: f.name.clone(),
+                        function_id: f.ids.pascal.clone(),
+                        function_key: f.ids.snake.clone(),
+                        permission_id: f.ids.id(&format!(
+                            "Invoke{}{}",
+                            ids.pascal,
+                            pascal_case(&z.name)
+                        )),
+                        prefix: o.prefix.clone(),
+                        suffix: o.suffix.clone(),
+                    })
+                })
+                .collect();
             Bucket {
+                notified: notifications
+                    .iter()
+                    .map(|n| n.function.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 comment: format!(
                     "Zone {} of lake {}: encrypted with the lake's key, versioned, TLS only; {}.",
                     z.name,
@@ -415,34 +452,7 @@ pub fn view(
                 name: bucket_name(l, ids, &z.name),
                 kms: true,
                 logged: true,
-                notifications: plan
-                    .connections
-                    .iter()
-                    .filter(|k| {
-                        k.to == index
-                            && k.access == crate::components::Access::Objects
-                            && k.part.as_deref() == Some(z.name.as_str())
-                    })
-                    .filter_map(|k| {
-                        let f = &plan.components[k.from];
-                        let crate::plan::ComponentPlan::Function(fp) = &f.plan else {
-                            return None;
-                        };
-                        let o = fp.objects.as_ref()?;
-                        Some(Notification {
-                            function: f.name.clone(),
-                            function_id: f.ids.pascal.clone(),
-                            function_key: f.ids.snake.clone(),
-                            permission_id: f.ids.id(&format!(
-                                "Invoke{}{}",
-                                ids.pascal,
-                                pascal_case(&z.name)
-                            )),
-                            prefix: o.prefix.clone(),
-                            suffix: o.suffix.clone(),
-                        })
-                    })
-                    .collect(),
+                notifications,
                 lifecycle: lc,
                 policy: policy(vec![tls_only(&bucket_arn(l, ids, &z.name))]),
                 skips: Vec::new(),
@@ -639,6 +649,7 @@ pub fn view(
         description: format!("Queries of lake {} of {}", c.name, plan.name),
         scan_limit_bytes: u64::from(a.scan_limit_gb) * 1_000_000_000,
         output_location: s3_url(l, ids, "athena-results", ""),
+        delete_queries: !l.retain,
         comment: format!(
             "Athena workgroup of lake {}: its settings override the client's, results encrypted with the lake's key, a query stops after scanning {} GB.",
             c.name, a.scan_limit_gb
