@@ -112,10 +112,38 @@ def s3_bucket_policies() -> None:
     FakeBucket._log_permissions_enabled_policy = staticmethod(log_permissions)
 
 
+def nat_gateway_client_token() -> None:
+    """CreateNatGateway answered once per ClientToken: a retry of the same request returns the
+    gateway the first one created, as EC2 does, instead of associating its address again."""
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.nat_gateways import NatGateways
+    from moto.ec2.utils import add_tag_specification
+
+    created: dict[tuple[str, str, str], str] = {}
+
+    def create(self):
+        token = self._get_param("ClientToken")
+        key = (self.current_account, self.region, token)
+        if token and key in created and created[key] in self.ec2_backend.nat_gateways:
+            return ActionResult({"NatGateway": self.ec2_backend.nat_gateways[created[key]]})
+        nat_gateway = self.ec2_backend.create_nat_gateway(
+            subnet_id=self._get_param("SubnetId"),
+            allocation_id=self._get_param("AllocationId"),
+            tags=add_tag_specification(self._get_param("TagSpecifications", [])),
+            connectivity_type=self._get_param("ConnectivityType"),
+        )
+        if token:
+            created[key] = nat_gateway.id
+        return ActionResult({"NatGateway": nat_gateway})
+
+    NatGateways.create_nat_gateway = create
+
+
 PATCHES = {
     "tf-sfn-validate-and-versions": sfn_plan_calls,
     "tf-sqs-attributes": sqs_attributes,
     "tf-s3-bucket-policies": s3_bucket_policies,
+    "tf-nat-gateway-client-token": nat_gateway_client_token,
 }
 
 
