@@ -659,7 +659,7 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
             (work / path.name).write_text(text)
             # The moto server's patches (tests/moto_server.py) this file's resources rely on.
             for gap in (g for g in tf_gaps if g.get("patch") == "moto-server"):
-                used = [t for t in gap["terraform_resource_types"] if re.search(rf'^resource\s+"{t}"', text, re.M)]
+                used = [t for t in gap.get("terraform_resource_types", []) if re.search(rf'^resource\s+"{t}"', text, re.M)]
                 if used and copy == 1:
                     lines.append(gap_line(gap, f"{path.name}: {', '.join(used)}"))
         # What the configuration reads besides its .tf files: the functions' sources and the

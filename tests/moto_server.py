@@ -112,38 +112,60 @@ def s3_bucket_policies() -> None:
     FakeBucket._log_permissions_enabled_policy = staticmethod(log_permissions)
 
 
-def nat_gateway_client_token() -> None:
-    """CreateNatGateway answered once per ClientToken: a retry of the same request returns the
-    gateway the first one created, as EC2 does, instead of associating its address again."""
-    from moto.core.responses import ActionResult
-    from moto.ec2.responses.nat_gateways import NatGateways
-    from moto.ec2.utils import add_tag_specification
+def one_request_at_a_time() -> None:
+    """Every request answered alone, and an SDK's retry of a request moto already answered given
+    that answer again instead of running the call twice.
 
-    created: dict[tuple[str, str, str], str] = {}
+    moto's backends read and change plain dicts and lists from werkzeug's request threads without
+    a lock; AWS applies each call atomically. A retry is recognised by the invocation id the AWS
+    SDKs (Go, as Terraform's provider uses, and botocore) send unchanged on every attempt of one
+    call; only answers below 500 are kept, so a failed attempt is still retried for real, and only
+    for calls that change something (a repeated read is harmless)."""
+    import threading
+    from collections import OrderedDict
 
-    def create(self):
-        token = self._get_param("ClientToken")
-        key = (self.current_account, self.region, token)
-        if token and key in created and created[key] in self.ec2_backend.nat_gateways:
-            return ActionResult({"NatGateway": self.ec2_backend.nat_gateways[created[key]]})
-        nat_gateway = self.ec2_backend.create_nat_gateway(
-            subnet_id=self._get_param("SubnetId"),
-            allocation_id=self._get_param("AllocationId"),
-            tags=add_tag_specification(self._get_param("TagSpecifications", [])),
-            connectivity_type=self._get_param("ConnectivityType"),
-        )
-        if token:
-            created[key] = nat_gateway.id
-        return ActionResult({"NatGateway": nat_gateway})
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    NatGateways.create_nat_gateway = create
+    lock = threading.Lock()
+    answered: OrderedDict[str, tuple[str, list, bytes]] = OrderedDict()
+    dispatch = DomainDispatcherApplication.__call__
+
+    def call(self, environ, start_response):
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            invocation = None
+        with lock:
+            if invocation in answered:
+                status, headers, body = answered[invocation]
+                print(f"RETRY {environ.get('HTTP_AMZ_SDK_REQUEST', '')} of {environ.get('HTTP_X_AMZ_TARGET') or environ.get('PATH_INFO')}: answered as before ({status})", flush=True)
+                start_response(status, headers)
+                return [body]
+            seen: list = []
+
+            def record(status, headers, exc_info=None):
+                seen[:] = [status, headers]
+                return start_response(status, headers, exc_info)
+
+            chunks = dispatch(self, environ, record)
+            try:
+                body = b"".join(chunks)
+            finally:
+                if hasattr(chunks, "close"):
+                    chunks.close()
+            if invocation and seen and int(seen[0].split()[0]) < 500:
+                answered[invocation] = (seen[0], list(seen[1]), body)
+                if len(answered) > 10_000:
+                    answered.popitem(last=False)
+            return [body]
+
+    DomainDispatcherApplication.__call__ = call
 
 
 PATCHES = {
     "tf-sfn-validate-and-versions": sfn_plan_calls,
     "tf-sqs-attributes": sqs_attributes,
     "tf-s3-bucket-policies": s3_bucket_policies,
-    "tf-nat-gateway-client-token": nat_gateway_client_token,
+    "moto-server-one-request-at-a-time": one_request_at_a_time,
 }
 
 

@@ -237,6 +237,8 @@ else
   bad "deploy: moto did not answer on $endpoint (see target/deploy/moto.log)"
 fi
 kill "$moto_pid" 2>/dev/null || true
+# Gap moto-server-one-request-at-a-time: the SDK retries of calls moto had already carried out.
+grep '^RETRY ' target/deploy/moto.log | sort | uniq -c || echo "no SDK retry of a call moto had carried out"
 echo "deploy step: $((SECONDS - deploy_started)) s"
 
 echo
