@@ -112,31 +112,69 @@ def s3_bucket_policies() -> None:
     FakeBucket._log_permissions_enabled_policy = staticmethod(log_permissions)
 
 
+def glue_connections() -> None:
+    """DeleteConnection removes the connection (moto keeps them in `connections`, by name), and
+    a connection reads back with its ConnectionType."""
+    from moto.core.responses import ActionResult
+    from moto.glue.exceptions import EntityNotFoundException
+    from moto.glue.models import FakeConnection
+    from moto.glue.responses import GlueResponse
+
+    as_dict = FakeConnection.as_dict
+
+    def with_type(self, hide_password=False):
+        return {**as_dict(self, hide_password), "ConnectionType": self.connection_input.get("ConnectionType")}
+
+    FakeConnection.as_dict = with_type
+
+    def delete_connection(self):
+        name = self._get_param("ConnectionName")
+        if self.glue_backend.connections.pop(name, None) is None:
+            raise EntityNotFoundException(f"Connection {name} not found")
+        return ActionResult({})
+
+    GlueResponse.delete_connection = delete_connection
+
+
 def one_request_at_a_time() -> None:
-    """Every request answered alone, and an SDK's retry of a request moto already answered given
-    that answer again instead of running the call twice.
+    """Every account's requests answered one at a time, and an SDK's retry of a request moto
+    already answered given that answer again instead of running the call twice.
 
     moto's backends read and change plain dicts and lists from werkzeug's request threads without
-    a lock; AWS applies each call atomically. A retry is recognised by the invocation id the AWS
-    SDKs (Go, as Terraform's provider uses, and botocore) send unchanged on every attempt of one
-    call; only answers below 500 are kept, so a failed attempt is still retried for real, and only
-    for calls that change something (a repeated read is harmless)."""
+    a lock; AWS applies each call atomically. Each deploy has an account of its own, so deploys
+    still run side by side; a request's account is its access key's (moto's own lookup), and
+    requests signed with a key moto did not issue share one lock. A retry is recognised by the
+    invocation id the AWS SDKs (Go, as Terraform's provider uses, and botocore) send unchanged on
+    every attempt of one call; only answers below 500 are kept, so a failed attempt is still
+    retried for real, and only for calls that change something or read over POST."""
+    import re
     import threading
     from collections import OrderedDict
 
+    from moto.iam.models import get_account_id_from
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    lock = threading.Lock()
+    guard = threading.Lock()
+    locks: dict[str, threading.Lock] = {}
     answered: OrderedDict[str, tuple[str, list, bytes]] = OrderedDict()
     dispatch = DomainDispatcherApplication.__call__
+    credential = re.compile(r"Credential=([A-Z0-9]+)/")
+
+    def account_lock(environ) -> threading.Lock:
+        found = credential.search(environ.get("HTTP_AUTHORIZATION", "") or environ.get("QUERY_STRING", "").replace("%2F", "/"))
+        account = get_account_id_from(found.group(1)) if found else ""
+        with guard:
+            return locks.setdefault(account, threading.Lock())
 
     def call(self, environ, start_response):
         invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             invocation = None
-        with lock:
-            if invocation in answered:
-                status, headers, body = answered[invocation]
+        with account_lock(environ):
+            with guard:
+                replay = answered.get(invocation) if invocation else None
+            if replay:
+                status, headers, body = replay
                 print(f"RETRY {environ.get('HTTP_AMZ_SDK_REQUEST', '')} of {environ.get('HTTP_X_AMZ_TARGET') or environ.get('PATH_INFO')}: answered as before ({status})", flush=True)
                 start_response(status, headers)
                 return [body]
@@ -153,9 +191,10 @@ def one_request_at_a_time() -> None:
                 if hasattr(chunks, "close"):
                     chunks.close()
             if invocation and seen and int(seen[0].split()[0]) < 500:
-                answered[invocation] = (seen[0], list(seen[1]), body)
-                if len(answered) > 10_000:
-                    answered.popitem(last=False)
+                with guard:
+                    answered[invocation] = (seen[0], list(seen[1]), body)
+                    if len(answered) > 10_000:
+                        answered.popitem(last=False)
             return [body]
 
     DomainDispatcherApplication.__call__ = call
@@ -165,6 +204,7 @@ PATCHES = {
     "tf-sfn-validate-and-versions": sfn_plan_calls,
     "tf-sqs-attributes": sqs_attributes,
     "tf-s3-bucket-policies": s3_bucket_policies,
+    "tf-glue-connections": glue_connections,
     "moto-server-one-request-at-a-time": one_request_at_a_time,
 }
 

@@ -375,6 +375,46 @@ impl Ids {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Toggle<T>(pub Option<T>);
 
+/// The tier a component's network interfaces go in (at `path`): it must exist, and not route to
+/// the internet gateway (`whose` names the interfaces, which get no public IP there). The network
+/// and the tier, or the located error.
+pub fn check_tier<'a>(
+    tier: &crate::blueprint::types::TierName,
+    path: &str,
+    whose: &str,
+    doc: &'a crate::blueprint::Document,
+) -> Result<
+    (
+        &'a crate::blueprint::model::Network,
+        &'a crate::blueprint::model::Tier,
+    ),
+    Vec<crate::diagnostics::Diagnostic>,
+> {
+    let Some(net) = &doc.blueprint.network else {
+        return Err(vec![doc.error(
+            path,
+            format!("`tier: {tier}` places {whose} network interfaces in a VPC, but the blueprint has no `network`"),
+            "add a network with that tier, or leave `tier` out",
+        )]);
+    };
+    match net.tiers.get(tier) {
+        None => {
+            let names: Vec<&str> = net.tiers.keys().map(|t| t.as_str()).collect();
+            let help = match crate::diagnostics::did_you_mean(tier.as_str(), names.iter().copied()) {
+                Some(t) => format!("did you mean `{t}`?"),
+                None => format!("name one of the tiers: {}", names.join(", ")),
+            };
+            Err(vec![doc.error(path, format!("there is no tier `{tier}`"), help)])
+        }
+        Some(t) if t.internet == crate::blueprint::types::Internet::Inbound => Err(vec![doc.error(
+            path,
+            format!("tier `{tier}` routes to the internet gateway, but {whose} network interfaces get no public IP, so they could not reach the internet from there"),
+            "name a tier with `internet: outbound` (through NAT) or `internet: none`",
+        )]),
+        Some(t) => Ok((net, t)),
+    }
+}
+
 /// What a [`Toggle`]'s settings look like, for the message when the value is neither.
 pub trait Example {
     /// `{ max_receive_count: 5 }`.

@@ -27,6 +27,22 @@ pub const UNSCOPED: &[(&str, &str)] = &[
         "EC2 Describe actions take no resource-level permissions",
     ),
     (
+        "ec2:DescribeRouteTables",
+        "EC2 Describe actions take no resource-level permissions",
+    ),
+    (
+        "ec2:DescribeSecurityGroups",
+        "EC2 Describe actions take no resource-level permissions",
+    ),
+    (
+        "ec2:DescribeSubnets",
+        "EC2 Describe actions take no resource-level permissions",
+    ),
+    (
+        "ec2:DescribeVpcEndpoints",
+        "EC2 Describe actions take no resource-level permissions",
+    ),
+    (
         "xray:GetSamplingRules",
         "X-Ray has no resource-level permissions: its actions take only `*`",
     ),
@@ -230,7 +246,7 @@ pub fn derive(
         let mut statements = match &c.plan {
             ComponentPlan::Function(f) => function_base(c, f, network),
             ComponentPlan::Pipeline(p) => pipeline_base(p),
-            ComponentPlan::DataLake(l) => lake_base(c, l),
+            ComponentPlan::DataLake(l) => lake_base(c, l, network),
             ComponentPlan::Table(_)
             | ComponentPlan::Api(_)
             | ComponentPlan::Topic(_)
@@ -415,7 +431,21 @@ fn function_base(
         },
     ];
     if let Some(tier) = f.tier.as_deref() {
-        statements.extend(network_interfaces(c, tier, network));
+        statements.extend(network_interfaces(
+            c,
+            tier,
+            network,
+            vec![
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            (
+                "DescribeNetworkInterfaces",
+                vec!["ec2:DescribeNetworkInterfaces"],
+            ),
+        ));
     }
     statements
 }
@@ -474,7 +504,11 @@ fn pipeline_base(p: &crate::components::pipeline::Plan) -> Vec<Statement> {
 /// What a lake's Glue role may do: the crawler reads the raw zone; each job reads its source
 /// zone and the scripts, writes its target zone and the temporary zone; both keep the lake's
 /// own databases, use the lake's key, write their own logs and publish job metrics.
-fn lake_base(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Statement> {
+fn lake_base(
+    c: &Planned,
+    l: &crate::components::data_lake::Plan,
+    network: Option<&NetworkPlan>,
+) -> Vec<Statement> {
     use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, database_name, log_prefix};
     let ids = &c.ids;
     let objects = |zone: &str, path: &str| bucket_arn(l, ids, zone).suffixed(path);
@@ -607,6 +641,50 @@ fn lake_base(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Stateme
             // Glue names the group from the role's name and the security configuration's;
             // the role's own policy cannot name the role, so the crawlers' prefix it is.
             resources: vec![logs(vec![Part::Lit(format!("log-group:{CRAWLER_LOGS}*"))])],
+        });
+    }
+    if let Some(tier) = l.tier.as_deref() {
+        // What AWS's own AWSGlueServiceRole grants for connections, scoped where EC2 allows it.
+        statements.extend(network_interfaces(
+            c,
+            tier,
+            network,
+            vec!["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"],
+            (
+                "DescribeTheNetwork",
+                vec![
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeRouteTables",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeVpcEndpoints",
+                ],
+            ),
+        ));
+        statements.push(Statement {
+            sid: "DescribeItsVpc".into(),
+            actions: vec!["ec2:DescribeVpcAttribute"],
+            resources: vec![Expr::arn(
+                "ec2",
+                true,
+                vec![
+                    Part::Lit("vpc/".into()),
+                    Part::Res {
+                        cfn: "Vpc".into(),
+                        attr: None,
+                        tf: "aws_vpc.this.id".into(),
+                    },
+                ],
+            )],
+        });
+        statements.push(Statement {
+            sid: "TagItsNetworkInterfaces".into(),
+            actions: vec!["ec2:CreateTags", "ec2:DeleteTags"],
+            resources: vec![Expr::arn(
+                "ec2",
+                true,
+                vec![Part::Lit("network-interface/*".into())],
+            )],
         });
     }
     if !l.jobs.is_empty() {
@@ -754,10 +832,16 @@ fn flow_log_delivery() -> Vec<Statement> {
     ]
 }
 
-/// What Lambda needs to attach a function to its tier: describing interfaces takes only `*`;
-/// creating, deleting and addressing them is scoped to this account's and region's interfaces,
-/// the tier's subnets and the function's own security group.
-fn network_interfaces(c: &Planned, tier: &str, network: Option<&NetworkPlan>) -> Vec<Statement> {
+/// What a service needs to attach a component's network interfaces to its tier: `manage` (create,
+/// delete, address them) scoped to this account's and region's interfaces, the tier's subnets and
+/// the component's own security group; `describe` (statement `describe_sid`) takes only `*`.
+fn network_interfaces(
+    c: &Planned,
+    tier: &str,
+    network: Option<&NetworkPlan>,
+    manage: Vec<&'static str>,
+    (describe_sid, describe): (&str, Vec<&'static str>),
+) -> Vec<Statement> {
     let ec2 = |resource: Vec<Part>| Expr::arn("ec2", true, resource);
     let mut resources = vec![
         ec2(vec![Part::Lit("network-interface/*".into())]),
@@ -770,34 +854,25 @@ fn network_interfaces(c: &Planned, tier: &str, network: Option<&NetworkPlan>) ->
             },
         ]),
     ];
-    if let Some(t) = network.and_then(|n| n.tiers.iter().find(|t| t.name == tier).map(|t| (n, t))) {
-        let (net, t) = t;
-        for s in &t.subnets {
-            let label = &net.azs[s.az].label;
-            resources.push(ec2(vec![
-                Part::Lit("subnet/".into()),
-                Part::Res {
-                    cfn: format!("Subnet{}{}", t.logical_id, label.to_ascii_uppercase()),
-                    attr: None,
-                    tf: format!("aws_subnet.this[\"{}-{label}\"].id", t.name),
-                },
-            ]));
-        }
+    for s in network.map(|n| n.tier_subnets(tier)).unwrap_or_default() {
+        resources.push(ec2(vec![
+            Part::Lit("subnet/".into()),
+            Part::Res {
+                cfn: s.id,
+                attr: None,
+                tf: format!("aws_subnet.this[\"{}\"].id", s.key),
+            },
+        ]));
     }
     vec![
         Statement {
             sid: "NetworkInterfacesInItsTier".into(),
-            actions: vec![
-                "ec2:CreateNetworkInterface",
-                "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses",
-                "ec2:UnassignPrivateIpAddresses",
-            ],
+            actions: manage,
             resources,
         },
         Statement {
-            sid: "DescribeNetworkInterfaces".into(),
-            actions: vec!["ec2:DescribeNetworkInterfaces"],
+            sid: describe_sid.into(),
+            actions: describe,
             resources: vec![Expr::lit("*")],
         },
     ]

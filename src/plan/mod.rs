@@ -291,6 +291,15 @@ impl Plan {
     }
 }
 
+/// How the templates name one subnet: its CloudFormation logical ID and its key in Terraform's
+/// `aws_subnet.this` map, and the label of its AZ.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SubnetRef {
+    pub id: String,
+    pub key: String,
+    pub label: String,
+}
+
 impl NetworkPlan {
     /// The tier NAT gateways stand in: the first with `internet: inbound`.
     pub fn nat_tier(&self) -> Option<&PlannedTier> {
@@ -298,6 +307,24 @@ impl NetworkPlan {
             return None;
         }
         self.tiers.iter().find(|t| t.internet == Internet::Inbound)
+    }
+
+    /// The subnets of tier `tier`, one per AZ in AZ order; none when there is no such tier.
+    pub fn tier_subnets(&self, tier: &str) -> Vec<SubnetRef> {
+        let Some(t) = self.tiers.iter().find(|t| t.name == tier) else {
+            return Vec::new();
+        };
+        t.subnets
+            .iter()
+            .map(|s| {
+                let label = &self.azs[s.az].label;
+                SubnetRef {
+                    id: format!("Subnet{}{}", t.logical_id, label.to_ascii_uppercase()),
+                    key: format!("{}-{label}", t.name),
+                    label: label.clone(),
+                }
+            })
+            .collect()
     }
 
     /// What the lock file records of this plan.

@@ -49,6 +49,13 @@ pub const TYPES: &[Types] = &[
         "aws_security_group",
         &["aws_vpc_security_group_ingress_rule"],
     ),
+    // A self-referencing rule is its own resource in CloudFormation (inline it would be a
+    // cycle); Terraform writes it inside its group (`self = true`).
+    Types {
+        cfn: "AWS::EC2::SecurityGroupIngress",
+        tf: None,
+        tf_with: &[],
+    },
     t("AWS::EC2::FlowLog", "aws_flow_log", &[]),
     t("AWS::KMS::Key", "aws_kms_key", &[]),
     t("AWS::KMS::Alias", "aws_kms_alias", &[]),
@@ -158,6 +165,7 @@ pub const TYPES: &[Types] = &[
     t("AWS::Glue::Database", "aws_glue_catalog_database", &[]),
     t("AWS::Glue::Crawler", "aws_glue_crawler", &[]),
     t("AWS::Glue::Job", "aws_glue_job", &[]),
+    t("AWS::Glue::Connection", "aws_glue_connection", &[]),
     t(
         "AWS::Glue::SecurityConfiguration",
         "aws_glue_security_configuration",

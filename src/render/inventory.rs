@@ -116,6 +116,11 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
         add(inv, "AWS::Logs::LogGroup", usize::from(l.crawler.is_some()));
         add(inv, "AWS::Logs::LogGroup", l.log_groups.len());
         add(inv, "AWS::Glue::Job", l.jobs.len());
+        if let Some(n) = &l.network {
+            add(inv, "AWS::EC2::SecurityGroup", 1);
+            add(inv, "AWS::EC2::SecurityGroupIngress", 1);
+            add(inv, "AWS::Glue::Connection", n.connections.len());
+        }
         add(
             inv,
             "AWS::Athena::WorkGroup",

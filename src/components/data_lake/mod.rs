@@ -15,7 +15,10 @@ use serde::de::{self, Deserializer};
 pub mod rules;
 pub mod view;
 
-use crate::blueprint::types::{Description, Environment, RetentionDays, check_kebab};
+use crate::blueprint::types::{
+    Description, Environment, GatewayEndpoint, InterfaceService, Internet, RetentionDays, TierName,
+    check_kebab,
+};
 use crate::components::{Example, Toggle};
 
 /// The zones every lake has, in order.
@@ -344,7 +347,21 @@ pub struct Spec {
     /// Days the Glue jobs' log groups keep logs: a year in production, a month elsewhere.
     #[serde(default)]
     pub log_retention_days: Option<RetentionDays>,
+    /// A network tier: the jobs run in its subnets, through a Glue network connection per AZ,
+    /// with a security group of their own.
+    #[serde(default)]
+    pub tier: Option<TierName>,
 }
+
+/// What a Glue job in a VPC calls besides S3, over HTTPS: the catalog and bookmarks (Glue), the
+/// security configuration's key (KMS), continuous logging (Logs) and job metrics (CloudWatch).
+/// From a tier with no route out it reaches them only through interface endpoints.
+const JOB_SERVICES: [InterfaceService; 4] = [
+    InterfaceService::Glue,
+    InterfaceService::Kms,
+    InterfaceService::Logs,
+    InterfaceService::Monitoring,
+];
 
 impl Spec {
     /// The parts other components may name: its jobs.
@@ -358,6 +375,9 @@ impl Spec {
         doc: &crate::blueprint::Document,
     ) -> Vec<crate::diagnostics::Diagnostic> {
         let mut problems = Vec::new();
+        if let Some(tier) = &self.tier {
+            problems.extend(self.check_tier(tier, &format!("{at}.tier"), doc));
+        }
         let zones = self.zone_names();
         for (name, job) in &self.jobs {
             let path = format!("{at}.jobs.{name}");
@@ -524,6 +544,62 @@ impl Spec {
         Lifecycle::default_for(zone).with(&given)
     }
 
+    /// The jobs' tier: it exists, holds no public interfaces, and the network reaches what a job
+    /// calls: S3 through a gateway endpoint (Glue requires one for jobs with a connection), and
+    /// the other services through interface endpoints when the tier has no route out.
+    fn check_tier(
+        &self,
+        tier: &TierName,
+        path: &str,
+        doc: &crate::blueprint::Document,
+    ) -> Vec<crate::diagnostics::Diagnostic> {
+        if self.jobs.is_empty() {
+            return vec![doc.error(
+                path,
+                "`tier` places the lake's Glue jobs, but the lake has none",
+                "add a job under `jobs`, or leave `tier` out",
+            )];
+        }
+        let (net, t) = match super::check_tier(tier, path, "Glue jobs'", doc) {
+            Ok(found) => found,
+            Err(e) => return e,
+        };
+        let mut problems = Vec::new();
+        if !net.endpoints.contains(&GatewayEndpoint::S3) {
+            problems.push(doc.error(
+                path,
+                "Glue jobs in a VPC reach S3 through a gateway endpoint, and the network has none",
+                "add `s3` to `network.endpoints` (gateway endpoints are free)",
+            ));
+        }
+        if t.internet == Internet::None {
+            let listed = net
+                .interface_endpoints
+                .as_ref()
+                .map(|ie| ie.services.as_slice())
+                .unwrap_or_default();
+            let missing: Vec<&str> = JOB_SERVICES
+                .iter()
+                .filter(|s| !listed.contains(s))
+                .map(|s| s.service())
+                .collect();
+            if !missing.is_empty() {
+                problems.push(doc.error(
+                    path,
+                    format!(
+                        "tier `{tier}` has no route out, and the network has no interface endpoint for {}, which the jobs call",
+                        missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    format!(
+                        "add {} to `network.interface_endpoints.services`, or name a tier with `internet: outbound`",
+                        missing.join(", ")
+                    ),
+                ));
+            }
+        }
+        problems
+    }
+
     /// Every zone: the standard ones, then the blueprint's own.
     pub fn zone_names(&self) -> Vec<String> {
         let mut names: Vec<String> = ZONES.iter().map(|z| z.to_string()).collect();
@@ -582,6 +658,7 @@ impl Spec {
                 .log_retention_days
                 .map_or(if production { 365 } else { 30 }, |d| d.0),
             retain: production,
+            tier: self.tier.as_ref().map(ToString::to_string),
         }
     }
 }
@@ -659,6 +736,8 @@ pub struct Plan {
     pub log_retention_days: u32,
     /// Buckets, databases and the key outlive the stack (production): they hold the data.
     pub retain: bool,
+    /// The tier the jobs run in.
+    pub tier: Option<String>,
 }
 
 impl Plan {

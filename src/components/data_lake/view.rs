@@ -154,6 +154,28 @@ pub struct View {
     pub log_groups: Vec<LogGroup>,
     pub jobs: Vec<Job>,
     pub workgroup: Option<Workgroup>,
+    pub network: Option<Network>,
+}
+
+/// The jobs' place in the network: their security group and one Glue network connection per AZ
+/// of their tier (a job takes the first whose AZ is up).
+#[derive(Debug, Clone, Serialize)]
+pub struct Network {
+    pub tier: String,
+    pub security_group_description: String,
+    pub security_group_name_prefix: String,
+    pub connections: Vec<Connection>,
+    pub tf_skips: Vec<Skip>,
+}
+
+/// A Glue `NETWORK` connection: the subnet (and so the AZ) a job's interfaces go in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Connection {
+    pub id: String,
+    pub key: String,
+    pub name: Expr,
+    pub description: String,
+    pub subnet: crate::plan::SubnetRef,
 }
 
 /// `<blueprint, 20>-<8 characters of the deployment>-<lake>-<zone>`, at most 63 characters,
@@ -563,6 +585,40 @@ pub fn view(
             })
             .unwrap_or_else(|| database_name(l, ids, zone))
     };
+    let network = l.tier.as_ref().and_then(|tier| {
+        let subnets = plan.network.as_ref()?.tier_subnets(tier);
+        Some(Network {
+            tier: tier.clone(),
+            security_group_description: format!(
+                "Glue jobs of lake {} of {}: their workers, to each other; HTTPS out",
+                c.name, plan.name
+            ),
+            security_group_name_prefix: format!(
+                "{}-",
+                fit(&format!("{}-{}-glue", plan.name, c.name), 100)
+            ),
+            connections: subnets
+                .into_iter()
+                .map(|subnet| Connection {
+                    id: ids.id(&format!("Connection{}", subnet.label.to_ascii_uppercase())),
+                    key: format!("{}_{}", ids.snake, subnet.label),
+                    name: Expr(vec![
+                        Part::Stack,
+                        Part::Lit(format!("-{}-{}", ids.kebab, subnet.label)),
+                    ]),
+                    description: format!(
+                        "Glue jobs of lake {} in subnet {}",
+                        c.name, subnet.key
+                    ),
+                    subnet,
+                })
+                .collect(),
+            tf_skips: vec![Skip {
+                id: "CKV2_AWS_5",
+                reason: "the group is attached to the lake's Glue network connections (aws_glue_connection), which this check does not count as an attachment".into(),
+            }],
+        })
+    });
     let jobs = l
         .jobs
         .iter()
@@ -727,5 +783,6 @@ pub fn view(
         log_groups,
         jobs,
         workgroup,
+        network,
     }
 }

@@ -447,33 +447,10 @@ impl Spec {
         if let Some(c) = &self.consumes {
             problems.extend(check_consumes(c, at, doc));
         }
-        if let Some(tier) = &self.tier {
-            let path = format!("{at}.tier");
-            match &doc.blueprint.network {
-                None => problems.push(doc.error(
-                    &path,
-                    format!("the function runs in tier `{tier}`, but the blueprint has no `network`"),
-                    "add a network with that tier, or leave `tier` out to run the function outside a VPC",
-                )),
-                Some(net) => match net.tiers.get(tier) {
-                    None => {
-                        let names: Vec<&str> = net.tiers.keys().map(|t| t.as_str()).collect();
-                        let help = match crate::diagnostics::did_you_mean(tier.as_str(), names.iter().copied()) {
-                            Some(t) => format!("did you mean `{t}`?"),
-                            None => format!("name one of the tiers: {}", names.join(", ")),
-                        };
-                        problems.push(doc.error(&path, format!("there is no tier `{tier}`"), help));
-                    }
-                    Some(t) if t.internet == crate::blueprint::types::Internet::Inbound => {
-                        problems.push(doc.error(
-                            &path,
-                            format!("tier `{tier}` routes to the internet gateway, but a function's network interfaces get no public IP, so it could not reach the internet from there"),
-                            "run it in a tier with `internet: outbound` (through NAT) or `internet: none`",
-                        ));
-                    }
-                    Some(_) => {}
-                },
-            }
+        if let Some(tier) = &self.tier
+            && let Err(e) = super::check_tier(tier, &format!("{at}.tier"), "a function's", doc)
+        {
+            problems.extend(e);
         }
         problems
     }

@@ -364,20 +364,11 @@ pub fn view(
                 .res("Topic", None, "aws_sns_topic", "arn")
         });
     let vpc = f.tier.as_ref().and_then(|tier| {
-        let net = plan.network.as_ref()?;
-        let t = net.tiers.iter().find(|t| &t.name == tier)?;
-        let labels: Vec<&str> = t
-            .subnets
-            .iter()
-            .map(|s| net.azs[s.az].label.as_str())
-            .collect();
+        let subnets = plan.network.as_ref()?.tier_subnets(tier);
         Some(Vpc {
             tier: tier.clone(),
-            subnet_ids: labels
-                .iter()
-                .map(|l| format!("Subnet{}{}", t.logical_id, l.to_ascii_uppercase()))
-                .collect(),
-            subnet_keys: labels.iter().map(|l| format!("{}-{l}", t.name)).collect(),
+            subnet_ids: subnets.iter().map(|s| s.id.clone()).collect(),
+            subnet_keys: subnets.into_iter().map(|s| s.key).collect(),
             security_group_description: format!(
                 "Function {} of {}: no inbound traffic; HTTPS out",
                 c.name, plan.name
