@@ -49,10 +49,15 @@ pub const TYPES: &[Types] = &[
         "aws_security_group",
         &["aws_vpc_security_group_ingress_rule"],
     ),
-    // A self-referencing rule is its own resource in CloudFormation (inline it would be a
+    // A self-referencing rule (in or out) is its own resource in CloudFormation (inline it would be a
     // cycle); Terraform writes it inside its group (`self = true`).
     Types {
         cfn: "AWS::EC2::SecurityGroupIngress",
+        tf: None,
+        tf_with: &[],
+    },
+    Types {
+        cfn: "AWS::EC2::SecurityGroupEgress",
         tf: None,
         tf_with: &[],
     },

@@ -119,6 +119,7 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
         if let Some(n) = &l.network {
             add(inv, "AWS::EC2::SecurityGroup", 1);
             add(inv, "AWS::EC2::SecurityGroupIngress", 1);
+            add(inv, "AWS::EC2::SecurityGroupEgress", 1);
             add(inv, "AWS::Glue::Connection", n.connections.len());
         }
         add(
