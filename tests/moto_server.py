@@ -136,66 +136,83 @@ def glue_connections() -> None:
     GlueResponse.delete_connection = delete_connection
 
 
-def one_request_at_a_time() -> None:
-    """Every account's requests answered one at a time, and an SDK's retry of a request moto
-    already answered given that answer again instead of running the call twice.
+def lambda_policy_statements() -> None:
+    """A function's policy changed by one call at a time, and read whole: Policy.del_statement
+    iterates the statement list while removing from it, so two concurrent removals (Terraform
+    deletes a function's permissions in parallel) can skip a statement, answer 404 and keep it."""
+    import threading
 
-    moto's backends read and change plain dicts and lists from werkzeug's request threads without
-    a lock; AWS applies each call atomically. Each deploy has an account of its own, so deploys
-    still run side by side; a request's account is its access key's (moto's own lookup), and
-    requests signed with a key moto did not issue share one lock. A retry is recognised by the
-    invocation id the AWS SDKs (Go, as Terraform's provider uses, and botocore) send unchanged on
-    every attempt of one call; only answers below 500 are kept, so a failed attempt is still
-    retried for real, and only for calls that change something or read over POST."""
-    import re
+    from moto.awslambda.policy import Policy
+
+    lock = threading.RLock()
+    for name in ("add_statement", "del_statement", "get_policy", "wire_format"):
+        method = getattr(Policy, name)
+
+        def locked(self, *args, _method=method, **kwargs):
+            with lock:
+                return _method(self, *args, **kwargs)
+
+        setattr(Policy, name, locked)
+
+
+def sdk_retries() -> None:
+    """An SDK's retry of a call moto already answered (or is still answering) gets that answer
+    instead of running the call twice. A retry is recognised by the invocation id the AWS SDKs
+    (Go, as Terraform's provider uses, and botocore) send unchanged on every attempt of one call;
+    only answers below 500 are kept, so a failed attempt is still retried for real; reads over
+    GET and HEAD are left alone (running one twice changes nothing)."""
     import threading
     from collections import OrderedDict
 
-    from moto.iam.models import get_account_id_from
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
     guard = threading.Lock()
-    locks: dict[str, threading.Lock] = {}
     answered: OrderedDict[str, tuple[str, list, bytes]] = OrderedDict()
+    running: dict[str, threading.Event] = {}
     dispatch = DomainDispatcherApplication.__call__
-    credential = re.compile(r"Credential=([A-Z0-9]+)/")
 
-    def account_lock(environ) -> threading.Lock:
-        found = credential.search(environ.get("HTTP_AUTHORIZATION", "") or environ.get("QUERY_STRING", "").replace("%2F", "/"))
-        account = get_account_id_from(found.group(1)) if found else ""
-        with guard:
-            return locks.setdefault(account, threading.Lock())
+    def replay(environ, start_response, answer):
+        status, headers, body = answer
+        print(f"RETRY {environ.get('HTTP_AMZ_SDK_REQUEST', '')} of {environ.get('HTTP_X_AMZ_TARGET') or environ.get('PATH_INFO')}: answered as before ({status})", flush=True)
+        start_response(status, headers)
+        return [body]
 
     def call(self, environ, start_response):
         invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
-        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            invocation = None
-        with account_lock(environ):
+        if not invocation or environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return dispatch(self, environ, start_response)
+        while True:
             with guard:
-                replay = answered.get(invocation) if invocation else None
-            if replay:
-                status, headers, body = replay
-                print(f"RETRY {environ.get('HTTP_AMZ_SDK_REQUEST', '')} of {environ.get('HTTP_X_AMZ_TARGET') or environ.get('PATH_INFO')}: answered as before ({status})", flush=True)
-                start_response(status, headers)
-                return [body]
-            seen: list = []
+                if invocation in answered:
+                    return replay(environ, start_response, answered[invocation])
+                first = running.get(invocation)
+                if first is None:
+                    done = running[invocation] = threading.Event()
+                    break
+            first.wait()
+        seen: list = []
 
-            def record(status, headers, exc_info=None):
-                seen[:] = [status, headers]
-                return start_response(status, headers, exc_info)
+        def record(status, headers, exc_info=None):
+            seen[:] = [status, headers]
+            return start_response(status, headers, exc_info)
 
+        try:
             chunks = dispatch(self, environ, record)
             try:
                 body = b"".join(chunks)
             finally:
                 if hasattr(chunks, "close"):
                     chunks.close()
-            if invocation and seen and int(seen[0].split()[0]) < 500:
+            if seen and int(seen[0].split()[0]) < 500:
                 with guard:
                     answered[invocation] = (seen[0], list(seen[1]), body)
                     if len(answered) > 10_000:
                         answered.popitem(last=False)
             return [body]
+        finally:
+            with guard:
+                del running[invocation]
+            done.set()
 
     DomainDispatcherApplication.__call__ = call
 
@@ -205,7 +222,8 @@ PATCHES = {
     "tf-sqs-attributes": sqs_attributes,
     "tf-s3-bucket-policies": s3_bucket_policies,
     "tf-glue-connections": glue_connections,
-    "moto-server-one-request-at-a-time": one_request_at_a_time,
+    "tf-lambda-policy-statements": lambda_policy_statements,
+    "moto-server-sdk-retries": sdk_retries,
 }
 
 

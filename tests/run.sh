@@ -237,7 +237,7 @@ else
   bad "deploy: moto did not answer on $endpoint (see target/deploy/moto.log)"
 fi
 kill "$moto_pid" 2>/dev/null || true
-# Gap moto-server-one-request-at-a-time: the SDK retries of calls moto had already carried out.
+# Gap moto-server-sdk-retries: the SDK retries of calls moto had already answered.
 grep '^RETRY ' target/deploy/moto.log | sort | uniq -c || echo "no SDK retry of a call moto had carried out"
 echo "deploy step: $((SECONDS - deploy_started)) s"
 
