@@ -353,13 +353,13 @@ pub struct Spec {
     pub tier: Option<TierName>,
 }
 
-/// What a Glue job in a VPC calls besides S3, over HTTPS: the catalog and bookmarks (Glue), the
-/// security configuration's key (KMS), continuous logging (Logs) and job metrics (CloudWatch).
-/// From a tier with no route out it reaches them only through interface endpoints.
-const JOB_SERVICES: [InterfaceService; 4] = [
+/// What a Glue job in a VPC calls besides S3 when its calls go through the VPC
+/// (`--disable-proxy-v2`): the catalog and bookmarks (Glue), the security configuration's key
+/// (KMS) and job metrics (CloudWatch); its logs keep going through Glue's own proxy. From a tier
+/// with no route out it reaches them only through interface endpoints.
+const JOB_SERVICES: [InterfaceService; 3] = [
     InterfaceService::Glue,
     InterfaceService::Kms,
-    InterfaceService::Logs,
     InterfaceService::Monitoring,
 ];
 

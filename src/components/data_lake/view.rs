@@ -654,6 +654,11 @@ pub fn view(
             if !j.partition_by.is_empty() {
                 arguments.push(("--partition_by", Expr::lit(j.partition_by.join(","))));
             }
+            if l.tier.is_some() {
+                // Scripts, the Data Catalog and metrics through the blueprint's network, not
+                // Glue's own proxy (which keeps carrying the logs).
+                arguments.push(("--disable-proxy-v2", Expr::lit("true")));
+            }
             Job {
                 argument_width: arguments.iter().map(|(n, _)| n.len() + 2).max().unwrap_or(0),
                 name: job_name(ids, &j.name),
