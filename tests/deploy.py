@@ -2,9 +2,6 @@
 
 Run by tests/run.sh from the validator virtualenv, against a moto server it started on 127.0.0.1:
 
-  deploy.py regions BLUEPRINT DIR
-      prints "FILE<TAB>REGION" for every *.yaml template in DIR: the region named by a
-      "# Deploy in region: <region>" comment in the file's first lines, else the blueprint's.
   deploy.py run --endpoint URL --results FILE [--plugin-dir DIR] [--jobs N] NAME=BLUEPRINT:KIND ...
       deploys target/catalog/NAME/{cloudformation,sam,terraform}; KIND is `catalog` or `fixture`.
 
@@ -470,21 +467,29 @@ def deploy_cloudformation(name, blueprint, target, endpoint, accounts, gaps):
 # ---- Terraform ----------------------------------------------------------------------------------
 
 
+# Seconds spent in each terraform command, summed over every deploy, for the summary.
+TF_SECONDS: dict[str, float] = {}
+
+
 def run_tf(args: list[str], cwd: Path, env: dict) -> tuple[int, str]:
     """One terraform command, killed with its provider processes after TF_TIMEOUT seconds."""
     # `terraform state …` takes neither -input nor -no-color; `terraform show` no -input.
     flags = {"state": [], "show": ["-no-color"]}.get(args[0], ["-input=false", "-no-color"])
+    started = time.monotonic()
     proc = subprocess.Popen(
         ["terraform", *args, *flags],
         cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     try:
         out, _ = proc.communicate(timeout=TF_TIMEOUT)
-        return proc.returncode, out
+        rc = proc.returncode
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
-        return 124, out + f"\n(terraform {args[0]} killed after {TF_TIMEOUT} s)"
+        rc, out = 124, out + f"\n(terraform {args[0]} killed after {TF_TIMEOUT} s)"
+    with print_lock:
+        TF_SECONDS[args[0]] = TF_SECONDS.get(args[0], 0.0) + time.monotonic() - started
+    return rc, out
 
 
 def tf_errors(out: str) -> list[str]:
@@ -753,7 +758,9 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
                 failures.append(f"{step} state rm {' '.join(kept)} failed (exit {rc})")
                 continue
             lines.append(f"  {step}: kept by prevent_destroy or deletion protection, removed from state: {', '.join(kept)}")
-        rc, out = run_tf(["destroy", "-auto-approve"], work, env)
+        # Without a refresh: the state is what apply wrote, which the second plan just read back
+        # from moto and found unchanged.
+        rc, out = run_tf(["destroy", "-auto-approve", "-refresh=false"], work, env)
         match = re.search(r"Destroy complete! Resources: (\d+) destroyed", out)
         if rc != 0 or not match:
             errors = tf_errors(out)
@@ -828,15 +835,15 @@ def main_run(args) -> int:
         f"{totals['files']} stacks and terraform copies deployed, {totals['resources']} resources created; "
         f"CloudFormation/SAM {cfn_time:.0f} s, Terraform {time.monotonic() - started - cfn_time:.0f} s"
     )
+    if TF_SECONDS:
+        print("terraform commands, seconds summed over the parallel deploys: "
+              + ", ".join(f"{command} {seconds:.0f}" for command, seconds in sorted(TF_SECONDS.items(), key=lambda kv: -kv[1])))
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    regions = sub.add_parser("regions")
-    regions.add_argument("blueprint", type=Path)
-    regions.add_argument("directory", type=Path)
     run = sub.add_parser("run")
     run.add_argument("--endpoint", required=True)
     run.add_argument("--results", required=True)
@@ -847,10 +854,6 @@ def main() -> int:
     args = parser.parse_args()
     global OUT
     OUT = Path(args.out).resolve() if getattr(args, "out", None) else OUT
-    if args.command == "regions":
-        for path, region in template_regions(args.blueprint, args.directory):
-            print(f"{path}\t{region}")
-        return 0
     return main_run(args)
 
 
