@@ -176,6 +176,11 @@ pub const TYPES: &[Types] = &[
         "aws_glue_security_configuration",
         &[],
     ),
+    t(
+        "AWS::Glue::DataCatalogEncryptionSettings",
+        "aws_glue_data_catalog_encryption_settings",
+        &[],
+    ),
     t("AWS::Athena::WorkGroup", "aws_athena_workgroup", &[]),
 ];
 

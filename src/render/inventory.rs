@@ -111,6 +111,11 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
         add(inv, "AWS::S3::BucketPolicy", l.buckets.len() + 1);
         add(inv, "AWS::IAM::Role", 1);
         add(inv, "AWS::Glue::SecurityConfiguration", 1);
+        add(
+            inv,
+            "AWS::Glue::DataCatalogEncryptionSettings",
+            usize::from(l.catalog_encryption),
+        );
         add(inv, "AWS::Glue::Database", l.databases.len());
         add(inv, "AWS::Glue::Crawler", usize::from(l.crawler.is_some()));
         add(inv, "AWS::Logs::LogGroup", usize::from(l.crawler.is_some()));

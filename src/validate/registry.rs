@@ -11,7 +11,8 @@ use super::rules::{
 };
 use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
 use crate::components::data_lake::rules::{
-    crawler_without_schedule, job_without_bookmarks, lifecycle_expires_before_transition,
+    catalog_not_encrypted, crawler_without_schedule, job_without_bookmarks,
+    lifecycle_expires_before_transition,
 };
 use crate::components::function::rules::async_events_dropped;
 use crate::components::pipeline::rules::{
@@ -28,6 +29,7 @@ pub static RULES: &[&Rule] = &[
     &lifecycle_expires_before_transition::LIFECYCLE_EXPIRES_BEFORE_TRANSITION,
     &crawler_without_schedule::CRAWLER_WITHOUT_SCHEDULE,
     &job_without_bookmarks::JOB_WITHOUT_BOOKMARKS,
+    &catalog_not_encrypted::CATALOG_NOT_ENCRYPTED,
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
     &policy_wildcards::POLICY_WILDCARDS,

@@ -351,6 +351,11 @@ pub struct Spec {
     /// with a security group of their own.
     #[serde(default)]
     pub tier: Option<TierName>,
+    /// Encrypt the account's Glue Data Catalog (in the blueprint's region) with the lake's key:
+    /// the metadata every later write puts there, and connection passwords. The setting is the
+    /// account's, not the lake's; off when not given (rule DAT004).
+    #[serde(default)]
+    pub catalog_encryption: Option<bool>,
 }
 
 /// What a Glue job in a VPC calls besides S3 when its calls go through the VPC
@@ -377,6 +382,9 @@ impl Spec {
         let mut problems = Vec::new();
         if let Some(tier) = &self.tier {
             problems.extend(self.check_tier(tier, &format!("{at}.tier"), doc));
+        }
+        if self.catalog_encryption == Some(true) {
+            problems.extend(Self::check_one_catalog_key(at, doc));
         }
         let zones = self.zone_names();
         for (name, job) in &self.jobs {
@@ -544,6 +552,34 @@ impl Spec {
         Lifecycle::default_for(zone).with(&given)
     }
 
+    /// An account and region has one Data Catalog, so one key: the lake at `at` is the first of
+    /// the blueprint's to encrypt it.
+    fn check_one_catalog_key(
+        at: &str,
+        doc: &crate::blueprint::Document,
+    ) -> Option<crate::diagnostics::Diagnostic> {
+        let this = at.strip_prefix("components.")?;
+        let first = doc
+            .blueprint
+            .components
+            .iter()
+            .find_map(|(name, c)| match c {
+                crate::components::Component::DataLake(l) if l.catalog_encryption == Some(true) => {
+                    Some(name.as_str())
+                }
+                _ => None,
+            })?;
+        (first != this).then(|| {
+            doc.error(
+                &format!("{at}.catalog_encryption"),
+                format!(
+                    "lake `{first}` already encrypts the account's Data Catalog with its key; a catalog has one key"
+                ),
+                format!("leave `catalog_encryption` to `{first}`: its key encrypts what this lake writes to the catalog too"),
+            )
+        })
+    }
+
     /// The jobs' tier: it exists, holds no public interfaces, and the network reaches what a job
     /// calls: S3 through a gateway endpoint (Glue requires one for jobs with a connection), and
     /// the other services through interface endpoints when the tier has no route out.
@@ -659,6 +695,7 @@ impl Spec {
                 .map_or(if production { 365 } else { 30 }, |d| d.0),
             retain: production,
             tier: self.tier.as_ref().map(ToString::to_string),
+            catalog_encryption: self.catalog_encryption.unwrap_or(false),
         }
     }
 }
@@ -738,6 +775,16 @@ pub struct Plan {
     pub retain: bool,
     /// The tier the jobs run in.
     pub tier: Option<String>,
+    /// The lake's key encrypts the account's Data Catalog.
+    pub catalog_encryption: bool,
+}
+
+impl Plan {
+    /// The key outlives the stack where the data does, and wherever it encrypts the catalog:
+    /// every catalog object written meanwhile, by anyone, is encrypted with it.
+    pub fn retain_key(&self) -> bool {
+        self.retain || self.catalog_encryption
+    }
 }
 
 impl Plan {
@@ -771,6 +818,18 @@ mod tests {
         assert_eq!(raw.glacier_after_days, Some(365));
         assert_eq!(raw.expire_after_days, Some(2_555));
         assert!(raw.transitions_after_expiry().is_empty());
+    }
+
+    #[test]
+    fn a_key_that_encrypts_the_catalog_outlives_the_stack_everywhere() {
+        let spec: Spec = serde_yaml::from_str("catalog_encryption: true").unwrap();
+        let dev = spec.plan(Environment::Development, "bp");
+        assert!(dev.catalog_encryption);
+        assert!(!dev.retain, "the buckets and databases go with the stack");
+        assert!(dev.retain_key());
+        let plain: Spec = serde_yaml::from_str("{}").unwrap();
+        assert!(!plain.plan(Environment::Development, "bp").retain_key());
+        assert!(plain.plan(Environment::Production, "bp").retain_key());
     }
 
     #[test]

@@ -140,6 +140,10 @@ pub struct View {
     pub comment: String,
     pub glue_version: &'static str,
     pub retain: bool,
+    /// The key outlives the stack: in production, and wherever it encrypts the catalog.
+    pub retain_key: bool,
+    /// The key encrypts the account's Data Catalog (metadata and connection passwords).
+    pub catalog_encryption: bool,
     pub key_description: String,
     pub key_alias: Expr,
     pub key_policy: Doc,
@@ -759,9 +763,17 @@ pub fn view(
             }
         ),
         retain: l.retain,
+        retain_key: l.retain_key(),
+        catalog_encryption: l.catalog_encryption,
         key_description: format!(
-            "Encrypts lake {} of {}: its buckets, catalog output, job bookmarks, logs and query results",
-            c.name, plan.name
+            "Encrypts lake {} of {}: its buckets, {}job bookmarks, logs and query results",
+            c.name,
+            plan.name,
+            if l.catalog_encryption {
+                "the account's Data Catalog, "
+            } else {
+                ""
+            }
         ),
         key_alias: Expr(vec![
             Part::Lit("alias/".into()),

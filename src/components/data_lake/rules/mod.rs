@@ -1,5 +1,6 @@
 //! The rules that look at data lakes.
 
+pub mod catalog_not_encrypted;
 pub mod crawler_without_schedule;
 pub mod job_without_bookmarks;
 pub mod lifecycle_expires_before_transition;
