@@ -68,7 +68,7 @@ TF_ENDPOINTS = {
     "aws_cloudwatch_metric_alarm": "cloudwatch", "aws_dynamodb_": "dynamodb", "aws_lambda_": "lambda",
     "aws_api_gateway_": "apigateway", "aws_apigatewayv2_": "apigatewayv2", "aws_cognito_": "cognitoidp",
     "aws_sns_": "sns", "aws_sqs_": "sqs", "aws_s3_": "s3", "aws_appautoscaling_": "applicationautoscaling",
-    "aws_sfn_": "sfn", "aws_scheduler_": "scheduler", "aws_glue_": "glue", "aws_athena_": "athena",
+    "aws_sfn_": "sfn", "aws_scheduler_": "scheduler", "aws_glue_": "glue", "aws_athena_": "athena", "aws_lakeformation_": "lakeformation",
     "aws_caller_identity": "sts", "aws_partition": None, "aws_region": None,
 }
 

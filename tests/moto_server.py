@@ -136,6 +136,26 @@ def glue_connections() -> None:
     GlueResponse.delete_connection = delete_connection
 
 
+def lakeformation_revoke() -> None:
+    """A revoke of permissions the principal does not hold on the resource is refused, as Lake
+    Formation refuses it ("No permissions revoked. Grantee has no ..."), instead of answering 200."""
+    from moto.lakeformation.exceptions import InvalidInput
+    from moto.lakeformation.models import LakeFormationBackend, Permission
+
+    revoke = LakeFormationBackend.revoke_permissions
+
+    def refusing(self, catalog_id, principal, resource, permissions_to_revoke, permissions_with_grant_options_to_revoke):
+        wanted = Permission(principal, resource, [], [])
+        catalog = self.grants.get(catalog_id)
+        held = next((p for p in (catalog.permissions if catalog else ()) if p.equal_principal_and_resouce(wanted)), None)
+        asked = set(permissions_to_revoke or []) | set(permissions_with_grant_options_to_revoke or [])
+        if held is None or not asked & (set(held.permissions) | set(held.permissions_with_grant_options)):
+            raise InvalidInput(f"No permissions revoked. Grantee has no {sorted(asked)} permission(s) on the resource")
+        return revoke(self, catalog_id, principal, resource, permissions_to_revoke, permissions_with_grant_options_to_revoke)
+
+    LakeFormationBackend.revoke_permissions = refusing
+
+
 def lambda_policy_statements() -> None:
     """A function's policy changed by one call at a time, and read whole: Policy.del_statement
     iterates the statement list while removing from it, so two concurrent removals (Terraform
@@ -223,6 +243,7 @@ PATCHES = {
     "tf-s3-bucket-policies": s3_bucket_policies,
     "tf-glue-connections": glue_connections,
     "tf-lambda-policy-statements": lambda_policy_statements,
+    "tf-lakeformation-revoke": lakeformation_revoke,
     "moto-server-sdk-retries": sdk_retries,
 }
 

@@ -83,6 +83,10 @@ pub const UNSCOPED: &[(&str, &str)] = &[
         "CloudWatch metrics have no resource-level permissions: PutMetricData takes only `*`",
     ),
     (
+        "lakeformation:GetDataAccess",
+        "Lake Formation's GetDataAccess takes only `*`; the data it vends access to is what the Lake Formation grants allow",
+    ),
+    (
         "logs:DescribeLogGroups",
         "Step Functions finds the log group it delivers to; DescribeLogGroups is checked on every group of the account and region",
     ),
@@ -94,11 +98,13 @@ pub struct Statement {
     pub sid: String,
     pub actions: Vec<&'static str>,
     pub resources: Vec<Expr>,
+    /// Narrows the statement where the actions' resources alone cannot: a `Condition` block.
+    pub condition: Option<Doc>,
 }
 
 impl Statement {
     pub fn doc(&self) -> Doc {
-        Doc::map([
+        let mut entries = vec![
             ("Sid", Doc::str(self.sid.clone())),
             ("Effect", Doc::str("Allow")),
             (
@@ -109,7 +115,11 @@ impl Statement {
                 "Resource",
                 Doc::List(self.resources.iter().cloned().map(Doc::Expr).collect()),
             ),
-        ])
+        ];
+        if let Some(condition) = &self.condition {
+            entries.push(("Condition", condition.clone()));
+        }
+        Doc::map(entries)
     }
 }
 
@@ -267,6 +277,7 @@ pub fn derive(
                     sid: format!("{}{}", p.sid, target.ids.pascal),
                     actions: p.actions.to_vec(),
                     resources,
+                    condition: None,
                 });
                 if let Some(key) = target.customer_key()
                     && !p.key_actions.is_empty()
@@ -275,6 +286,7 @@ pub fn derive(
                         sid: format!("{}{}Key", p.sid, target.ids.pascal),
                         actions: p.key_actions.to_vec(),
                         resources: vec![key],
+                        condition: None,
                     });
                 }
             }
@@ -304,6 +316,7 @@ pub fn derive(
                         resources: vec![crate::components::pipeline::view::state_machine_arn(
                             &c.ids,
                         )],
+                        condition: None,
                     },
                     Statement {
                         sid: "KeepTheStartsItCouldNotMake".into(),
@@ -311,6 +324,7 @@ pub fn derive(
                         resources: vec![
                             crate::components::pipeline::view::schedule_dead_letter_arn(&c.ids),
                         ],
+                        condition: None,
                     },
                 ],
             });
@@ -423,11 +437,13 @@ fn function_base(
                     Part::Lit(":*".into()),
                 ],
             )],
+            condition: None,
         },
         Statement {
             sid: "Tracing".into(),
             actions: vec!["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
             resources: vec![Expr::lit("*")],
+            condition: None,
         },
     ];
     if let Some(tier) = f.tier.as_deref() {
@@ -472,6 +488,7 @@ fn pipeline_base(p: &crate::components::pipeline::Plan) -> Vec<Statement> {
                     Expr::arn("glue", true, resource)
                 })
                 .collect(),
+            condition: None,
         });
     }
     statements.push(Statement {
@@ -487,6 +504,7 @@ fn pipeline_base(p: &crate::components::pipeline::Plan) -> Vec<Statement> {
             "logs:DescribeLogGroups",
         ],
         resources: vec![Expr::lit("*")],
+        condition: None,
     });
     statements.push(Statement {
         sid: "Tracing".into(),
@@ -497,6 +515,7 @@ fn pipeline_base(p: &crate::components::pipeline::Plan) -> Vec<Statement> {
             "xray:GetSamplingTargets",
         ],
         resources: vec![Expr::lit("*")],
+        condition: None,
     });
     statements
 }
@@ -538,6 +557,7 @@ fn lake_base(
                 .iter()
                 .flat_map(|z| [bucket_arn(l, ids, z), objects(z, "/*")])
                 .collect(),
+            condition: None,
         });
     }
     if !targets.is_empty() {
@@ -553,11 +573,13 @@ fn lake_base(
                 .iter()
                 .flat_map(|z| [bucket_arn(l, ids, z), objects(z, "/*")])
                 .collect(),
+            condition: None,
         });
         statements.push(Statement {
             sid: "ReadTheJobScripts".into(),
             actions: vec!["s3:GetObject"],
             resources: vec![objects("scripts", "/jobs/*")],
+            condition: None,
         });
         statements.push(Statement {
             sid: "UseTheTemporaryZone".into(),
@@ -568,6 +590,7 @@ fn lake_base(
                 "s3:DeleteObject",
             ],
             resources: vec![bucket_arn(l, ids, "temp"), objects("temp", "/glue/*")],
+            condition: None,
         });
     }
     let glue = |resource: Vec<Part>| Expr::arn("glue", true, resource);
@@ -600,6 +623,7 @@ fn lake_base(
             "glue:BatchUpdatePartition",
         ],
         resources: catalog,
+        condition: None,
     });
     statements.push(Statement {
         sid: "UseTheLakeKey".into(),
@@ -610,6 +634,7 @@ fn lake_base(
             "kms:DescribeKey",
         ],
         resources: vec![ids.key_arn("Key", "lake")],
+        condition: None,
     });
     let logs = |resource: Vec<Part>| Expr::arn("logs", true, resource);
     if !l.jobs.is_empty() {
@@ -627,6 +652,7 @@ fn lake_base(
                 "logs:AssociateKmsKey",
             ],
             resources: vec![logs(groups)],
+            condition: None,
         });
     }
     if l.crawler.is_some() {
@@ -641,6 +667,7 @@ fn lake_base(
             // Glue names the group from the role's name and the security configuration's;
             // the role's own policy cannot name the role, so the crawlers' prefix it is.
             resources: vec![logs(vec![Part::Lit(format!("log-group:{CRAWLER_LOGS}*"))])],
+            condition: None,
         });
     }
     if let Some(tier) = l.tier.as_deref() {
@@ -676,6 +703,7 @@ fn lake_base(
                     },
                 ],
             )],
+            condition: None,
         });
         statements.push(Statement {
             sid: "TagItsNetworkInterfaces".into(),
@@ -685,6 +713,22 @@ fn lake_base(
                 true,
                 vec![Part::Lit("network-interface/*".into())],
             )],
+            // Only the tag Glue marks its interfaces with, as AWSGlueServiceRole allows.
+            condition: Some(Doc::map([(
+                "ForAllValues:StringEquals",
+                Doc::map([(
+                    "aws:TagKeys",
+                    Doc::List(vec![Doc::str("aws-glue-service-resource")]),
+                )]),
+            )])),
+        });
+    }
+    if l.lake_formation {
+        statements.push(Statement {
+            sid: "GetLakeFormationDataAccess".into(),
+            actions: vec!["lakeformation:GetDataAccess"],
+            resources: vec![Expr::lit("*")],
+            condition: None,
         });
     }
     if !l.jobs.is_empty() {
@@ -692,6 +736,12 @@ fn lake_base(
             sid: "PublishJobMetrics".into(),
             actions: vec!["cloudwatch:PutMetricData"],
             resources: vec![Expr::lit("*")],
+            // Only the jobs' own namespace: the action takes no resource, but the namespace is
+            // a condition key.
+            condition: Some(Doc::map([(
+                "StringEquals",
+                Doc::map([("cloudwatch:namespace", Doc::str("Glue"))]),
+            )])),
         });
     }
     statements
@@ -757,11 +807,13 @@ fn lake_zone_access(
             sid: format!("{verb}{sid}"),
             actions,
             resources,
+            condition: None,
         },
         Statement {
             sid: format!("{verb}{sid}Key"),
             actions: key_actions,
             resources: vec![key],
+            condition: None,
         },
     ]
 }
@@ -782,6 +834,7 @@ fn reads_of(f: &crate::components::function::Plan) -> Vec<Statement> {
             sid: "ReadSecrets".into(),
             actions: vec!["secretsmanager:GetSecretValue"],
             resources: secrets,
+            condition: None,
         });
     }
     let parameters: Vec<Expr> = f
@@ -797,6 +850,7 @@ fn reads_of(f: &crate::components::function::Plan) -> Vec<Statement> {
             sid: "ReadParameters".into(),
             actions: vec!["ssm:GetParameter", "ssm:GetParameters"],
             resources: parameters,
+            condition: None,
         });
     }
     statements
@@ -823,11 +877,13 @@ fn flow_log_delivery() -> Vec<Statement> {
                 },
                 Part::Lit(":*".into()),
             ])],
+            condition: None,
         },
         Statement {
             sid: "FindTheFlowLogGroup".into(),
             actions: vec!["logs:DescribeLogGroups"],
             resources: vec![logs(vec![Part::Lit("log-group:*".into())])],
+            condition: None,
         },
     ]
 }
@@ -869,11 +925,13 @@ fn network_interfaces(
             sid: "NetworkInterfacesInItsTier".into(),
             actions: manage,
             resources,
+            condition: None,
         },
         Statement {
             sid: describe_sid.into(),
             actions: describe,
             resources: vec![Expr::lit("*")],
+            condition: None,
         },
     ]
 }
@@ -973,5 +1031,72 @@ mod pipeline_tests {
             2,
             "the function and its versions"
         );
+    }
+}
+
+#[cfg(test)]
+mod lake_tests {
+    use crate::expr::Doc;
+
+    /// The Glue role of the one lake of `text`'s blueprint.
+    fn glue_role(text: &str) -> crate::iam::Role {
+        let doc = crate::blueprint::load(crate::blueprint::Source {
+            origin: crate::blueprint::Origin::File("bp.yaml".into()),
+            text: text.to_string(),
+        })
+        .expect("loads");
+        let plan = crate::plan::plan(&doc, None).expect("plans");
+        plan.iam.role_of(0).expect("the lake's role").clone()
+    }
+
+    fn condition(role: &crate::iam::Role, sid: &str) -> Option<Doc> {
+        let s = role.statements.iter().find(|s| s.sid == sid);
+        s.unwrap_or_else(|| panic!("no statement {sid}: {:#?}", role.statements))
+            .condition
+            .clone()
+    }
+
+    #[test]
+    fn unscoped_job_metrics_and_interface_tags_are_narrowed_by_conditions() {
+        let role = glue_role(
+            "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\nnetwork:\n  cidr: 10.0.0.0/20\n  azs: 2\n  tiers:\n    jobs: { size: /24, internet: outbound }\n    public: { size: /26, internet: inbound }\n  endpoints: [s3]\ncomponents:\n  lake: { kind: data_lake, tier: jobs, jobs: { orders: {} } }\n",
+        );
+        assert_eq!(
+            condition(&role, "PublishJobMetrics"),
+            Some(Doc::map([(
+                "StringEquals",
+                Doc::map([("cloudwatch:namespace", Doc::str("Glue"))]),
+            )]))
+        );
+        let tags = condition(&role, "TagItsNetworkInterfaces").expect("a condition");
+        assert_eq!(
+            tags,
+            Doc::map([(
+                "ForAllValues:StringEquals",
+                Doc::map([(
+                    "aws:TagKeys",
+                    Doc::List(vec![Doc::str("aws-glue-service-resource")]),
+                )]),
+            )])
+        );
+        let policy = format!("{:?}", role.policy());
+        assert!(policy.contains("Condition"), "{policy}");
+        assert_eq!(condition(&role, "UseTheLakeKey"), None);
+    }
+
+    #[test]
+    fn lake_formation_data_access_is_granted_only_to_a_governed_lake() {
+        let blueprint = |extra: &str| {
+            format!(
+                "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\ncomponents:\n  lake: {{ kind: data_lake{extra} }}\n"
+            )
+        };
+        let has = |role: &crate::iam::Role| {
+            role.statements
+                .iter()
+                .any(|s| s.actions.contains(&"lakeformation:GetDataAccess"))
+        };
+        assert!(has(&glue_role(&blueprint(", lake_formation: true"))));
+        assert!(!has(&glue_role(&blueprint(""))));
     }
 }

@@ -181,6 +181,11 @@ pub const TYPES: &[Types] = &[
         "aws_glue_data_catalog_encryption_settings",
         &[],
     ),
+    t(
+        "AWS::LakeFormation::PrincipalPermissions",
+        "aws_lakeformation_permissions",
+        &[],
+    ),
     t("AWS::Athena::WorkGroup", "aws_athena_workgroup", &[]),
 ];
 

@@ -117,6 +117,13 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
             usize::from(l.catalog_encryption),
         );
         add(inv, "AWS::Glue::Database", l.databases.len());
+        if !l.lf_database_permissions.is_empty() {
+            add(
+                inv,
+                "AWS::LakeFormation::PrincipalPermissions",
+                2 * l.databases.len(),
+            );
+        }
         add(inv, "AWS::Glue::Crawler", usize::from(l.crawler.is_some()));
         add(inv, "AWS::Logs::LogGroup", usize::from(l.crawler.is_some()));
         add(inv, "AWS::Logs::LogGroup", l.log_groups.len());

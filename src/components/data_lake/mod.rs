@@ -356,7 +356,18 @@ pub struct Spec {
     /// account's, not the lake's; off when not given (rule DAT004).
     #[serde(default)]
     pub catalog_encryption: Option<bool>,
+    /// Grant the Glue role Lake Formation permissions on the lake's databases and their
+    /// tables, for accounts whose catalog Lake Formation governs; off when not given.
+    #[serde(default)]
+    pub lake_formation: Option<bool>,
 }
+
+/// What the Glue role may do in Lake Formation on each of the lake's databases: see it, and the
+/// crawler and jobs create and change tables in it.
+pub const LF_DATABASE_PERMISSIONS: [&str; 3] = ["CREATE_TABLE", "ALTER", "DESCRIBE"];
+/// What it may do on every table of those databases: read and write the data (jobs), change
+/// schemas and partitions (crawler, jobs). No DROP: the crawler only logs deleted objects.
+pub const LF_TABLE_PERMISSIONS: [&str; 5] = ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"];
 
 /// What a Glue job in a VPC calls besides S3 when its calls go through the VPC
 /// (`--disable-proxy-v2`): the catalog and bookmarks (Glue), the security configuration's key
@@ -696,6 +707,7 @@ impl Spec {
             retain: production,
             tier: self.tier.as_ref().map(ToString::to_string),
             catalog_encryption: self.catalog_encryption.unwrap_or(false),
+            lake_formation: self.lake_formation.unwrap_or(false),
         }
     }
 }
@@ -777,6 +789,8 @@ pub struct Plan {
     pub tier: Option<String>,
     /// The lake's key encrypts the account's Data Catalog.
     pub catalog_encryption: bool,
+    /// The Glue role holds Lake Formation grants on the lake's databases and tables.
+    pub lake_formation: bool,
 }
 
 impl Plan {

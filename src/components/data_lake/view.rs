@@ -144,6 +144,10 @@ pub struct View {
     pub retain_key: bool,
     /// The key encrypts the account's Data Catalog (metadata and connection passwords).
     pub catalog_encryption: bool,
+    /// The Lake Formation permissions of the Glue role on each database and on its tables;
+    /// empty without `lake_formation`.
+    pub lf_database_permissions: Vec<&'static str>,
+    pub lf_table_permissions: Vec<&'static str>,
     pub key_description: String,
     pub key_alias: Expr,
     pub key_policy: Doc,
@@ -765,6 +769,16 @@ pub fn view(
         retain: l.retain,
         retain_key: l.retain_key(),
         catalog_encryption: l.catalog_encryption,
+        lf_database_permissions: if l.lake_formation {
+            super::LF_DATABASE_PERMISSIONS.to_vec()
+        } else {
+            Vec::new()
+        },
+        lf_table_permissions: if l.lake_formation {
+            super::LF_TABLE_PERMISSIONS.to_vec()
+        } else {
+            Vec::new()
+        },
         key_description: format!(
             "Encrypts lake {} of {}: its buckets, {}job bookmarks, logs and query results",
             c.name,

@@ -104,6 +104,7 @@ mod tests {
                     sid: "S".into(),
                     actions,
                     resources: vec![Expr::lit(resource)],
+                    condition: None,
                 }],
             }],
             invokes: Vec::new(),
