@@ -511,11 +511,18 @@ impl Doc {
     }
 }
 
-/// A map key in YAML: bare when it is a plain word, quoted otherwise.
+/// Plain words YAML 1.1 (or 1.2) reads as a null or a boolean, not a string: IAM's `Null`
+/// condition operator among them.
+const YAML_NON_STRINGS: [&str; 11] = [
+    "null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf",
+];
+
+/// A map key in YAML: bare when it is a plain word YAML reads as that string, quoted otherwise.
 fn yaml_key(k: &str) -> String {
     if !k.is_empty()
         && k.starts_with(|c: char| c.is_ascii_alphabetic())
         && k.chars().all(|c| c.is_ascii_alphanumeric())
+        && !YAML_NON_STRINGS.iter().any(|w| w.eq_ignore_ascii_case(k))
     {
         k.to_string()
     } else {
@@ -535,6 +542,15 @@ fn hcl_key(k: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_keys_that_read_as_null_or_booleans_are_quoted() {
+        assert_eq!(yaml_key("StringEquals"), "StringEquals");
+        assert_eq!(yaml_key("Null"), "\"Null\"");
+        assert_eq!(yaml_key("ON"), "\"ON\"");
+        assert_eq!(yaml_key("y"), "\"y\"");
+        assert_eq!(yaml_key("Nullable"), "Nullable");
+    }
 
     fn table_arn() -> Expr {
         Expr::res("UsersTable", Some("Arn"), "aws_dynamodb_table.users.arn")

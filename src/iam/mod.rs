@@ -713,14 +713,19 @@ fn lake_base(
                 true,
                 vec![Part::Lit("network-interface/*".into())],
             )],
-            // Only the tag Glue marks its interfaces with, as AWSGlueServiceRole allows.
-            condition: Some(Doc::map([(
-                "ForAllValues:StringEquals",
-                Doc::map([(
-                    "aws:TagKeys",
-                    Doc::List(vec![Doc::str("aws-glue-service-resource")]),
-                )]),
-            )])),
+            // Only the tag Glue marks its interfaces with, as AWSGlueServiceRole allows; and
+            // only a call that names its tag keys (`ForAllValues` holds when there are none, and
+            // a DeleteTags without tags deletes them all).
+            condition: Some(Doc::map([
+                (
+                    "ForAllValues:StringEquals",
+                    Doc::map([(
+                        "aws:TagKeys",
+                        Doc::List(vec![Doc::str("aws-glue-service-resource")]),
+                    )]),
+                ),
+                ("Null", Doc::map([("aws:TagKeys", Doc::str("false"))])),
+            ])),
         });
     }
     if l.lake_formation {
@@ -1071,13 +1076,17 @@ mod lake_tests {
         let tags = condition(&role, "TagItsNetworkInterfaces").expect("a condition");
         assert_eq!(
             tags,
-            Doc::map([(
-                "ForAllValues:StringEquals",
-                Doc::map([(
-                    "aws:TagKeys",
-                    Doc::List(vec![Doc::str("aws-glue-service-resource")]),
-                )]),
-            )])
+            Doc::map([
+                (
+                    "ForAllValues:StringEquals",
+                    Doc::map([(
+                        "aws:TagKeys",
+                        Doc::List(vec![Doc::str("aws-glue-service-resource")]),
+                    )]),
+                ),
+                ("Null", Doc::map([("aws:TagKeys", Doc::str("false"))])),
+            ]),
+            "the one tag key, and a call that names its keys"
         );
         let policy = format!("{:?}", role.policy());
         assert!(policy.contains("Condition"), "{policy}");
