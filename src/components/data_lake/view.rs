@@ -817,3 +817,57 @@ pub fn view(
         network,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::ComponentPlan;
+
+    /// The view of the one lake of a blueprint with `lake` as its component's fields.
+    fn lake_view(network: &str, lake: &str) -> super::View {
+        let text = format!(
+            "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\n{network}components:\n  lake: {{ kind: data_lake, jobs: {{ orders: {{}} }}{lake} }}\n"
+        );
+        let doc = crate::blueprint::load(crate::blueprint::Source {
+            origin: crate::blueprint::Origin::File("bp.yaml".into()),
+            text,
+        })
+        .expect("loads");
+        let plan = crate::plan::plan(&doc, None).expect("plans");
+        let c = &plan.components[0];
+        let ComponentPlan::DataLake(l) = &c.plan else {
+            panic!("not a lake")
+        };
+        super::view(c, l, &plan, 0, &[])
+    }
+
+    fn arguments(v: &super::View) -> Vec<String> {
+        v.jobs[0].arguments.iter().map(|a| a.name.clone()).collect()
+    }
+
+    #[test]
+    fn jobs_in_a_tier_bypass_glues_proxy_and_get_a_connection_per_az() {
+        let network = "network:\n  cidr: 10.0.0.0/20\n  azs: 2\n  tiers:\n    jobs: { size: /24, internet: outbound }\n    public: { size: /26, internet: inbound }\n  endpoints: [s3]\n";
+        let inside = lake_view(network, ", tier: jobs");
+        assert!(arguments(&inside).contains(&"--disable-proxy-v2".to_string()));
+        let n = inside.network.as_ref().expect("the jobs' network");
+        assert_eq!(n.tier, "jobs");
+        assert_eq!(n.connections.len(), 2, "one per AZ of the tier");
+        let outside = lake_view("", "");
+        assert!(!arguments(&outside).contains(&"--disable-proxy-v2".to_string()));
+        assert!(outside.network.is_none());
+    }
+
+    #[test]
+    fn catalog_and_lake_formation_options_reach_the_view_only_when_asked() {
+        let plain = lake_view("", "");
+        assert!(!plain.catalog_encryption && !plain.retain_key);
+        assert!(plain.lf_database_permissions.is_empty() && plain.lf_table_permissions.is_empty());
+        let governed = lake_view("", ", catalog_encryption: true, lake_formation: true");
+        assert!(governed.catalog_encryption && governed.retain_key && !governed.retain);
+        assert_eq!(
+            governed.lf_database_permissions,
+            ["CREATE_TABLE", "ALTER", "DESCRIBE"]
+        );
+        assert!(!governed.lf_table_permissions.contains(&"DROP"));
+    }
+}
