@@ -1017,12 +1017,7 @@ mod pipeline_tests {
     #[test]
     fn a_function_in_two_steps_is_granted_once() {
         let text = "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\ncomponents:\n  load-fn: { kind: function, runtime: python }\n  etl:\n    kind: pipeline\n    log_retention_days: 365\n    steps: [{ name: a, function: load-fn }, { name: b, function: load-fn }]\n";
-        let doc = crate::blueprint::load(crate::blueprint::Source {
-            origin: crate::blueprint::Origin::File("bp.yaml".into()),
-            text: text.to_string(),
-        })
-        .expect("loads");
-        let plan = crate::plan::plan(&doc, None).expect("plans");
+        let plan = crate::plan::of_text(text);
         let role = plan.iam.role_of(1).expect("the pipeline's role");
         let invokes: Vec<_> = role
             .statements
@@ -1045,12 +1040,7 @@ mod lake_tests {
 
     /// The Glue role of the one lake of `text`'s blueprint.
     fn glue_role(text: &str) -> crate::iam::Role {
-        let doc = crate::blueprint::load(crate::blueprint::Source {
-            origin: crate::blueprint::Origin::File("bp.yaml".into()),
-            text: text.to_string(),
-        })
-        .expect("loads");
-        let plan = crate::plan::plan(&doc, None).expect("plans");
+        let plan = crate::plan::of_text(text);
         plan.iam.role_of(0).expect("the lake's role").clone()
     }
 

@@ -888,6 +888,17 @@ fn diagnostics(
     }
 }
 
+/// The plan of the blueprint `text`, with no lock file: for the unit tests of every stage.
+#[cfg(test)]
+pub(crate) fn of_text(text: &str) -> Plan {
+    let doc = crate::blueprint::load(crate::blueprint::Source {
+        origin: crate::blueprint::Origin::File("bp.yaml".into()),
+        text: text.to_string(),
+    })
+    .expect("the blueprint loads");
+    plan(&doc, None).expect("the blueprint plans")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

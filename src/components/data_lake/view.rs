@@ -827,12 +827,7 @@ mod tests {
         let text = format!(
             "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\n{network}components:\n  lake: {{ kind: data_lake, jobs: {{ orders: {{}} }}{lake} }}\n"
         );
-        let doc = crate::blueprint::load(crate::blueprint::Source {
-            origin: crate::blueprint::Origin::File("bp.yaml".into()),
-            text,
-        })
-        .expect("loads");
-        let plan = crate::plan::plan(&doc, None).expect("plans");
+        let plan = crate::plan::of_text(&text);
         let c = &plan.components[0];
         let ComponentPlan::DataLake(l) = &c.plan else {
             panic!("not a lake")

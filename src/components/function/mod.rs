@@ -643,12 +643,7 @@ mod tests {
     #[test]
     fn each_function_starts_from_the_handler_its_connections_call_for() {
         let text = "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\ncomponents:\n  users: { kind: table, partition: { name: id, type: string } }\n  jobs: { kind: queue }\n  crud-fn: { kind: function, runtime: python, uses: { users: read-write } }\n  send-fn: { kind: function, runtime: python, uses: { jobs: send } }\n  work-fn: { kind: function, runtime: python, consumes: jobs }\n  step-fn: { kind: function, runtime: python }\n  other-fn: { kind: function, runtime: python, uses: { users: read, jobs: send } }\n  api: { kind: api, auth: iam, routes: { GET /users: crud-fn, POST /jobs: send-fn } }\n  etl: { kind: pipeline, log_retention_days: 365, steps: [{ name: s, function: step-fn }] }\n";
-        let doc = crate::blueprint::load(crate::blueprint::Source {
-            origin: crate::blueprint::Origin::File("bp.yaml".into()),
-            text: text.to_string(),
-        })
-        .expect("loads");
-        let plan = crate::plan::plan(&doc, None).expect("plans");
+        let plan = crate::plan::of_text(text);
         let kind = |name: &str| {
             let i = plan.components.iter().position(|c| c.name == name).unwrap();
             scaffold_kind(&plan, i)

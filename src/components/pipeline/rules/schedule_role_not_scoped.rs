@@ -80,12 +80,7 @@ mod tests {
     use super::*;
 
     fn plan(blueprint: &str) -> crate::plan::Plan {
-        let doc = crate::blueprint::load(crate::blueprint::Source {
-            origin: crate::blueprint::Origin::File("bp.yaml".into()),
-            text: blueprint.to_string(),
-        })
-        .expect("loads");
-        crate::plan::plan(&doc, None).expect("plans")
+        crate::plan::of_text(blueprint)
     }
 
     const BLUEPRINT: &str = "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\ncomponents:\n  load-fn: { kind: function, runtime: python }\n  etl:\n    kind: pipeline\n    schedule: rate(1 day)\n    steps: [{ name: load, function: load-fn }]\n";
