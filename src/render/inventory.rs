@@ -117,7 +117,7 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
             usize::from(l.catalog_encryption),
         );
         add(inv, "AWS::Glue::Database", l.databases.len());
-        if !l.lf_database_permissions.is_empty() {
+        if l.lake_formation.is_some() {
             add(
                 inv,
                 "AWS::LakeFormation::PrincipalPermissions",

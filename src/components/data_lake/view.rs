@@ -144,10 +144,8 @@ pub struct View {
     pub retain_key: bool,
     /// The key encrypts the account's Data Catalog (metadata and connection passwords).
     pub catalog_encryption: bool,
-    /// The Lake Formation permissions of the Glue role on each database and on its tables;
-    /// empty without `lake_formation`.
-    pub lf_database_permissions: Vec<&'static str>,
-    pub lf_table_permissions: Vec<&'static str>,
+    /// The Glue role's Lake Formation permissions, with `lake_formation`.
+    pub lake_formation: Option<LakeFormationGrants>,
     pub key_description: String,
     pub key_alias: Expr,
     pub key_policy: Doc,
@@ -163,6 +161,14 @@ pub struct View {
     pub jobs: Vec<Job>,
     pub workgroup: Option<Workgroup>,
     pub network: Option<Network>,
+}
+
+/// What the Glue role is granted in Lake Formation on each of the lake's databases, and on
+/// every table of each.
+#[derive(Debug, Clone, Serialize)]
+pub struct LakeFormationGrants {
+    pub database: &'static [&'static str],
+    pub tables: &'static [&'static str],
 }
 
 /// The jobs' place in the network: their security group and one Glue network connection per AZ
@@ -769,16 +775,10 @@ pub fn view(
         retain: l.retain,
         retain_key: l.retain_key(),
         catalog_encryption: l.catalog_encryption,
-        lf_database_permissions: if l.lake_formation {
-            super::LF_DATABASE_PERMISSIONS.to_vec()
-        } else {
-            Vec::new()
-        },
-        lf_table_permissions: if l.lake_formation {
-            super::LF_TABLE_PERMISSIONS.to_vec()
-        } else {
-            Vec::new()
-        },
+        lake_formation: l.lake_formation.then_some(LakeFormationGrants {
+            database: &super::LF_DATABASE_PERMISSIONS,
+            tables: &super::LF_TABLE_PERMISSIONS,
+        }),
         key_description: format!(
             "Encrypts lake {} of {}: its buckets, {}job bookmarks, logs and query results",
             c.name,
@@ -856,13 +856,15 @@ mod tests {
     fn catalog_and_lake_formation_options_reach_the_view_only_when_asked() {
         let plain = lake_view("", "");
         assert!(!plain.catalog_encryption && !plain.retain_key);
-        assert!(plain.lf_database_permissions.is_empty() && plain.lf_table_permissions.is_empty());
+        assert!(plain.lake_formation.is_none());
         let governed = lake_view("", ", catalog_encryption: true, lake_formation: true");
         assert!(governed.catalog_encryption && governed.retain_key && !governed.retain);
+        let grants = governed.lake_formation.expect("Lake Formation grants");
+        assert_eq!(grants.database, ["CREATE_TABLE", "ALTER", "DESCRIBE"]);
         assert_eq!(
-            governed.lf_database_permissions,
-            ["CREATE_TABLE", "ALTER", "DESCRIBE"]
+            grants.tables,
+            ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"],
+            "no DROP"
         );
-        assert!(!governed.lf_table_permissions.contains(&"DROP"));
     }
 }
