@@ -14,8 +14,9 @@ declare_rule! {
     /// the tables' schemas, locations and partition values, and connection passwords, and
     /// without catalog encryption those are stored with no key of the account's. The setting
     /// is the account's, not the lake's, which is why it is asked for rather than assumed:
-    /// once on, everyone who reads the catalog needs `kms:Decrypt` on the lake's key. Where the
-    /// account's catalog is already encrypted by another stack, suppress this rule and say so.
+    /// once on, everyone who uses the catalog needs `kms:Decrypt`, `Encrypt` and
+    /// `GenerateDataKey` on the lake's key, and the last stack to set it wins. Where the
+    /// account's baseline (or another stack) encrypts the catalog, suppress this rule and say so.
     ///
     /// ## Example
     /// ```yaml
