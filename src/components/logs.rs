@@ -28,30 +28,17 @@ pub(crate) fn retention_skips(
     environment: crate::blueprint::types::Environment,
     accepted: &[crate::validate::Accepted],
 ) -> Vec<LogSkip> {
-    use crate::blueprint::types::Environment;
     if days >= 365 {
         return Vec::new();
     }
-    let accepted = accepted
-        .iter()
-        .find(|a| a.rule.id == "OBS001" && !a.by_environment);
-    let reason = match (accepted, environment) {
-        (Some(a), _) => format!(
-            "OBS001 accepted for {component}: {}",
-            crate::render::one_line(&a.reason)
-        ),
-        (None, Environment::Development) => {
-            format!("OBS001 is off in development: the blueprint keeps these logs {days} days")
-        }
-        (None, _) => format!(
-            "OBS001 is a warning in {}: the blueprint keeps these logs {days} days",
-            environment.as_str()
-        ),
-    };
-    vec![LogSkip {
-        id: "CKV_AWS_338",
-        reason,
-    }]
+    vec![crate::components::rule_skip(
+        "CKV_AWS_338",
+        "OBS001",
+        component,
+        environment,
+        accepted,
+        &format!("the blueprint keeps these logs {days} days"),
+    )]
 }
 
 /// The policy of a key that encrypts log groups: the account administers it, and CloudWatch Logs

@@ -462,6 +462,48 @@ pub struct Skip {
     pub reason: String,
 }
 
+/// The skip of checkov's `check` on a resource that renders a finding of rule `rule` (`what` it
+/// found, of `component`): with the team's reason where the blueprint suppressed the rule, or
+/// else with the rule's level in the environment (off, or a warning) — an error that was not
+/// suppressed stops the render before any output.
+pub(crate) fn rule_skip(
+    check: &'static str,
+    rule: &str,
+    component: &str,
+    environment: crate::blueprint::types::Environment,
+    accepted: &[crate::validate::Accepted],
+    what: &str,
+) -> Skip {
+    let suppressed = accepted
+        .iter()
+        .find(|a| a.rule.id == rule && !a.by_environment);
+    let reason = match suppressed {
+        Some(a) => format!(
+            "{rule} accepted for {component}: {}",
+            crate::render::one_line(&a.reason)
+        ),
+        None => {
+            let level = crate::validate::registry::RULES
+                .iter()
+                .find(|r| r.id == rule)
+                .and_then(|r| r.levels.for_environment(environment));
+            match level {
+                None => format!("{rule} is off in {}: {what}", environment.as_str()),
+                Some(severity) => format!(
+                    "{rule} is {} {severity} in {}: {what}",
+                    if severity == crate::diagnostics::Severity::Error {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    environment.as_str()
+                ),
+            }
+        }
+    };
+    Skip { id: check, reason }
+}
+
 impl Wanted {
     /// `alarms: <topic>`: the component's alarm notifies a topic.
     pub fn alarms(at: &str, topic: &str) -> Wanted {
@@ -474,6 +516,11 @@ impl Wanted {
             what: "alarms notify",
         }
     }
+}
+
+/// `true`: serde's default for a setting that is on unless the blueprint turns it off.
+pub(crate) fn yes() -> bool {
+    true
 }
 
 /// The key-policy statement every customer-managed key starts with: the account administers

@@ -11,8 +11,8 @@ use super::rules::{
 };
 use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
 use crate::components::data_lake::rules::{
-    catalog_not_encrypted, crawler_without_schedule, job_without_bookmarks,
-    lifecycle_expires_before_transition,
+    bucket_not_versioned, catalog_not_encrypted, crawler_without_schedule, job_without_bookmarks,
+    lifecycle_expires_before_transition, workgroup_not_enforced,
 };
 use crate::components::function::rules::async_events_dropped;
 use crate::components::pipeline::rules::{
@@ -30,6 +30,8 @@ pub static RULES: &[&Rule] = &[
     &crawler_without_schedule::CRAWLER_WITHOUT_SCHEDULE,
     &job_without_bookmarks::JOB_WITHOUT_BOOKMARKS,
     &catalog_not_encrypted::CATALOG_NOT_ENCRYPTED,
+    &bucket_not_versioned::BUCKET_NOT_VERSIONED,
+    &workgroup_not_enforced::WORKGROUP_NOT_ENFORCED,
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
     &policy_wildcards::POLICY_WILDCARDS,

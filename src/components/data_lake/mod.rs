@@ -102,6 +102,10 @@ pub struct ZoneSpec {
     /// Objects move between access tiers by themselves (S3 Intelligent-Tiering) from day 0.
     #[serde(default)]
     pub intelligent_tiering: Option<bool>,
+    /// S3 keeps every version of every object (on when not given). `false` suspends
+    /// versioning, for scratch data rewritten many times over (rule DAT005).
+    #[serde(default)]
+    pub versioning: Option<bool>,
 }
 
 /// A zone's lifecycle, resolved.
@@ -279,6 +283,7 @@ impl Default for Athena {
     fn default() -> Self {
         Athena {
             scan_limit_gb: default_scan_limit(),
+            enforce_configuration: true,
         }
     }
 }
@@ -289,6 +294,11 @@ pub struct Athena {
     /// Gigabytes one query may scan before Athena cancels it: 10 when not given.
     #[serde(default = "default_scan_limit")]
     pub scan_limit_gb: u32,
+    /// Queries run with the workgroup's settings (encrypted results in the lake's zone, the
+    /// scan limit) whatever the client asks; `false` lets clients choose their own result
+    /// location and encryption (rule DAT006). On when not given.
+    #[serde(default = "crate::components::yes")]
+    pub enforce_configuration: bool,
 }
 
 fn default_scan_limit() -> u32 {
@@ -554,13 +564,16 @@ impl Spec {
 
     /// A zone's lifecycle: its defaults, with what the blueprint gives for it.
     fn lifecycle_of(&self, zone: &str) -> Lifecycle {
-        let given = self
-            .zones
+        Lifecycle::default_for(zone).with(&self.spec_of(zone))
+    }
+
+    /// What the blueprint gives for a zone: nothing, for a standard zone it leaves out.
+    fn spec_of(&self, zone: &str) -> ZoneSpec {
+        self.zones
             .iter()
             .find(|(k, _)| k.as_str() == zone)
             .map(|(_, v)| *v)
-            .unwrap_or_default();
-        Lifecycle::default_for(zone).with(&given)
+            .unwrap_or_default()
     }
 
     /// An account and region has one Data Catalog, so one key: the lake at `at` is the first of
@@ -666,6 +679,7 @@ impl Spec {
             .into_iter()
             .map(|name| Zone {
                 lifecycle: self.lifecycle_of(&name),
+                versioned: self.spec_of(&name).versioning.unwrap_or(true),
                 name,
             })
             .collect();
@@ -751,6 +765,9 @@ fn glue_table_name(name: &str) -> bool {
 pub struct Zone {
     pub name: String,
     pub lifecycle: Lifecycle,
+    /// S3 keeps every version; when not, versioning is suspended (never "unversioned": a
+    /// bucket once versioned can only be suspended, so a change either way is one update).
+    pub versioned: bool,
 }
 
 /// A job, resolved.
@@ -844,6 +861,33 @@ mod tests {
         let plain: Spec = serde_yaml::from_str("{}").unwrap();
         assert!(!plain.plan(Environment::Development, "bp").retain_key());
         assert!(plain.plan(Environment::Production, "bp").retain_key());
+    }
+
+    #[test]
+    fn zones_are_versioned_and_the_workgroup_enforced_unless_turned_off() {
+        let spec: Spec = serde_yaml::from_str("zones: { curated: {} }").unwrap();
+        let plan = spec.plan(Environment::Development, "bp");
+        assert!(plan.zones.iter().all(|z| z.versioned));
+        assert_eq!(plan.zones.len(), 6);
+        assert!(plan.athena.is_some_and(|a| a.enforce_configuration));
+        let spec: Spec = serde_yaml::from_str(
+            "{ zones: { temp: { versioning: false } }, athena: { enforce_configuration: false } }",
+        )
+        .unwrap();
+        let plan = spec.plan(Environment::Development, "bp");
+        let unversioned: Vec<&str> = plan
+            .zones
+            .iter()
+            .filter(|z| !z.versioned)
+            .map(|z| z.name.as_str())
+            .collect();
+        assert_eq!(unversioned, ["temp"]);
+        assert!(plan.athena.is_some_and(|a| !a.enforce_configuration));
+        assert_eq!(
+            plan.athena.unwrap().scan_limit_gb,
+            10,
+            "the other defaults stay"
+        );
     }
 
     #[test]

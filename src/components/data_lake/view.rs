@@ -22,6 +22,8 @@ pub struct Bucket {
     pub kms: bool,
     /// Server access logs go to the access-log bucket under `<zone>/`.
     pub logged: bool,
+    /// Versioning is on; suspended when the zone turns it off (rule DAT005).
+    pub versioned: bool,
     pub lifecycle: LifecycleView,
     /// The functions S3 invokes for the zone's new objects, and their names for the comment.
     pub notifications: Vec<Notification>,
@@ -123,7 +125,11 @@ pub struct Workgroup {
     pub output_location: Expr,
     /// Deleting the workgroup deletes its saved queries too (outside production).
     pub delete_queries: bool,
+    /// Its settings override the client's; when not, clients may choose (rule DAT006).
+    pub enforce: bool,
     pub comment: String,
+    /// checkov's skips, in both targets.
+    pub skips: Vec<Skip>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -410,6 +416,7 @@ pub fn view(
         name: bucket_name(l, ids, "access-logs"),
         kms: false,
         logged: false,
+        versioned: true,
         notifications: Vec::new(),
         notified: String::new(),
         lifecycle: LifecycleView {
@@ -442,6 +449,19 @@ pub fn view(
                 reason: "no component of the blueprint reacts to this zone's object events; the crawler and jobs read it on their schedule".into(),
             }];
             tf_skips.extend(bucket_skips());
+            let mut skips = Vec::new();
+            if !z.versioned {
+                let skip = crate::components::rule_skip(
+                    "CKV_AWS_21",
+                    "DAT005",
+                    &c.name,
+                    plan.environment,
+                    accepted,
+                    &format!("zone {} keeps no old versions", z.name),
+                );
+                skips.push(skip.clone());
+                tf_skips.push(skip);
+            }
             let notifications: Vec<Notification> = plan
                 .connections
                 .iter()
@@ -477,9 +497,14 @@ pub fn view(
                     .collect::<Vec<_>>()
                     .join(", "),
                 comment: format!(
-                    "Zone {} of lake {}: encrypted with the lake's key, versioned, TLS only; {}.",
+                    "Zone {} of lake {}: encrypted with the lake's key, {}, TLS only; {}.",
                     z.name,
                     c.name,
+                    if z.versioned {
+                        "versioned"
+                    } else {
+                        "versioning suspended"
+                    },
                     describe(&lc)
                 ),
                 zone: z.name.clone(),
@@ -488,10 +513,11 @@ pub fn view(
                 name: bucket_name(l, ids, &z.name),
                 kms: true,
                 logged: true,
+                versioned: z.versioned,
                 notifications,
                 lifecycle: lc,
                 policy: policy(vec![tls_only(&bucket_arn(l, ids, &z.name))]),
-                skips: Vec::new(),
+                skips,
                 tf_skips,
             }
         })
@@ -725,10 +751,29 @@ pub fn view(
         scan_limit_bytes: u64::from(a.scan_limit_gb) * 1_000_000_000,
         output_location: s3_url(l, ids, "athena-results", ""),
         delete_queries: !l.retain,
+        enforce: a.enforce_configuration,
         comment: format!(
-            "Athena workgroup of lake {}: its settings override the client's, results encrypted with the lake's key, a query stops after scanning {} GB.",
-            c.name, a.scan_limit_gb
+            "Athena workgroup of lake {}: {}, results encrypted with the lake's key, a query stops after scanning {} GB.",
+            c.name,
+            if a.enforce_configuration {
+                "its settings override the client's"
+            } else {
+                "clients may choose their own result location and encryption"
+            },
+            a.scan_limit_gb
         ),
+        skips: if a.enforce_configuration {
+            Vec::new()
+        } else {
+            vec![crate::components::rule_skip(
+                "CKV_AWS_82",
+                "DAT006",
+                &c.name,
+                plan.environment,
+                accepted,
+                "clients may override the workgroup's result settings",
+            )]
+        },
     });
     let role = plan.iam.role_of(index);
     let mut key_statements = vec![crate::components::key_administration()];

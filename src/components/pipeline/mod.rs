@@ -575,17 +575,13 @@ impl LogLevel {
     }
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// `logging:` — every event with its input and output, unless told otherwise (rule OBS002).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Logging {
     #[serde(default)]
     pub level: LogLevel,
-    #[serde(default = "yes")]
+    #[serde(default = "crate::components::yes")]
     pub include_execution_data: bool,
 }
 
