@@ -1182,3 +1182,302 @@ fn every_state_machine_definition_is_valid_amazon_states_language() {
         "the catalog and fixtures hold state machines in every target"
     );
 }
+
+/// Whether a CloudFormation resource skips checkov's `check` (with a reason, as every skip has).
+fn cfn_skips(resource: &serde_json::Value, check: &str) -> bool {
+    resource["Metadata"]["checkov"]["skip"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|s| s["id"] == check && s["comment"].as_str().is_some_and(|c| !c.is_empty()))
+}
+
+/// The statement of `policy` that refuses every S3 action over plain HTTP, on the bucket and
+/// its objects.
+fn denies_plain_http(policy: &serde_json::Value) -> bool {
+    policy["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|s| {
+            s["Effect"] == "Deny"
+                && s["Principal"] == "*"
+                && s["Action"] == "s3:*"
+                && s["Condition"]["Bool"]["aws:SecureTransport"] == "false"
+                && s["Resource"].as_array().is_some_and(|r| {
+                    r.len() == 2 && r[1].as_str().is_some_and(|o| o.contains("/*"))
+                })
+        })
+}
+
+/// The guarantees no blueprint can turn off, read back from every rendered CloudFormation
+/// template: every bucket blocks public access in all four ways, is encrypted (with a KMS key,
+/// or with S3-managed keys where it receives S3's access logs, the only encryption log delivery
+/// writes), disables ACLs, refuses plain HTTP in its policy and is versioned unless the zone
+/// turned it off (and then carries checkov's skip with the reason); every Glue job and crawler
+/// runs under a security configuration that encrypts what it writes; every Athena workgroup
+/// encrypts its results and enforces that unless the blueprint said otherwise.
+#[test]
+fn every_bucket_job_and_workgroup_is_locked_down_in_cloudformation() {
+    let mut buckets = 0;
+    for case in catalog_plans() {
+        let name = &case.name;
+        for f in case.render(Target::CloudFormation) {
+            let doc: serde_yaml::Value = serde_yaml::from_str(&f.body).unwrap();
+            let resources = yaml_json(&doc["Resources"]);
+            let Some(resources) = resources.as_object() else {
+                continue;
+            };
+            let log_targets: BTreeSet<String> = resources
+                .values()
+                .filter_map(|r| {
+                    r["Properties"]["LoggingConfiguration"]["DestinationBucketName"].as_str()
+                })
+                .map(|t| t.trim_start_matches("!Ref ").to_string())
+                .collect();
+            for (id, r) in resources {
+                let p = &r["Properties"];
+                let at = format!("{name} {id}");
+                match r["Type"].as_str().unwrap_or_default() {
+                    "AWS::S3::Bucket" => {
+                        buckets += 1;
+                        let block = &p["PublicAccessBlockConfiguration"];
+                        for flag in [
+                            "BlockPublicAcls",
+                            "BlockPublicPolicy",
+                            "IgnorePublicAcls",
+                            "RestrictPublicBuckets",
+                        ] {
+                            assert_eq!(block[flag], true, "{at}: {flag}");
+                        }
+                        let sse = &p["BucketEncryption"]["ServerSideEncryptionConfiguration"][0];
+                        let default = &sse["ServerSideEncryptionByDefault"];
+                        if log_targets.contains(id) {
+                            assert_eq!(default["SSEAlgorithm"], "AES256", "{at}");
+                        } else {
+                            assert_eq!(default["SSEAlgorithm"], "aws:kms", "{at}");
+                            assert!(default["KMSMasterKeyID"].is_string(), "{at}: its key");
+                            assert_eq!(sse["BucketKeyEnabled"], true, "{at}: a bucket key");
+                        }
+                        assert_eq!(
+                            p["OwnershipControls"]["Rules"][0]["ObjectOwnership"],
+                            "BucketOwnerEnforced",
+                            "{at}"
+                        );
+                        let status = &p["VersioningConfiguration"]["Status"];
+                        assert!(
+                            status == "Enabled"
+                                || (status == "Suspended" && cfn_skips(r, "CKV_AWS_21")),
+                            "{at}: versioning {status}"
+                        );
+                        let policies: Vec<&serde_json::Value> = resources
+                            .values()
+                            .filter(|q| {
+                                q["Type"] == "AWS::S3::BucketPolicy"
+                                    && q["Properties"]["Bucket"] == format!("!Ref {id}").as_str()
+                            })
+                            .collect();
+                        assert!(
+                            policies.len() == 1
+                                && denies_plain_http(&policies[0]["Properties"]["PolicyDocument"]),
+                            "{at}: one policy, refusing plain HTTP"
+                        );
+                    }
+                    "AWS::Glue::Job" => {
+                        assert!(p["SecurityConfiguration"].is_string(), "{at}");
+                    }
+                    "AWS::Glue::Crawler" => {
+                        assert!(p["CrawlerSecurityConfiguration"].is_string(), "{at}");
+                    }
+                    "AWS::Glue::SecurityConfiguration" => {
+                        let e = &p["EncryptionConfiguration"];
+                        assert_eq!(e["S3Encryptions"][0]["S3EncryptionMode"], "SSE-KMS", "{at}");
+                        assert_eq!(
+                            e["CloudWatchEncryption"]["CloudWatchEncryptionMode"], "SSE-KMS",
+                            "{at}"
+                        );
+                        assert_eq!(
+                            e["JobBookmarksEncryption"]["JobBookmarksEncryptionMode"], "CSE-KMS",
+                            "{at}"
+                        );
+                    }
+                    "AWS::Athena::WorkGroup" => {
+                        let w = &p["WorkGroupConfiguration"];
+                        assert!(
+                            w["EnforceWorkGroupConfiguration"] == true
+                                || cfn_skips(r, "CKV_AWS_82"),
+                            "{at}: enforced, or skipped with the reason"
+                        );
+                        assert_eq!(
+                            w["ResultConfiguration"]["EncryptionConfiguration"]["EncryptionOption"],
+                            "SSE_KMS",
+                            "{at}"
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(buckets >= 20, "the catalog and fixtures hold lakes");
+}
+
+/// A Terraform block's attribute, as JSON.
+fn tf_attr(body: &hcl::Body, key: &str) -> serde_json::Value {
+    body.attributes()
+        .find(|a| a.key.as_str() == key)
+        .map_or(serde_json::Value::Null, |a| hcl_json(&a.expr))
+}
+
+/// A Terraform block's first nested block named `name`.
+fn tf_block<'a>(body: &'a hcl::Body, name: &str) -> Option<&'a hcl::Body> {
+    body.blocks()
+        .find(|b| b.identifier.as_str() == name)
+        .map(|b| &b.body)
+}
+
+/// Whether the text of resource `ty.name` in `text` skips checkov's `check` with a reason.
+fn tf_skips(text: &str, ty: &str, name: &str, check: &str) -> bool {
+    let start = format!("resource \"{ty}\" \"{name}\" {{\n");
+    text.split_once(&start)
+        .and_then(|(_, rest)| rest.split_once("\n}\n"))
+        .is_some_and(|(block, _)| {
+            block.lines().any(|l| {
+                l.trim_start()
+                    .starts_with(&format!("# checkov:skip={check}:"))
+                    && l.len() > check.len() + 20
+            })
+        })
+}
+
+/// The same guarantees as in CloudFormation, read back from every rendered Terraform file: each
+/// bucket's public-access block, encryption, ownership controls, versioning and TLS-only policy
+/// (each a resource of its own there), the Glue jobs' and crawlers' security configuration and
+/// the Athena workgroups' enforced, encrypted results.
+#[test]
+fn every_bucket_job_and_workgroup_is_locked_down_in_terraform() {
+    let mut buckets = 0;
+    for case in catalog_plans() {
+        let name = &case.name;
+        for f in case.render(Target::Terraform) {
+            let body = hcl::parse(&f.body).unwrap();
+            let resources: Vec<(&str, &str, &hcl::Body)> = body
+                .blocks()
+                .filter(|b| b.identifier.as_str() == "resource")
+                .map(|b| (b.labels[0].as_str(), b.labels[1].as_str(), &b.body))
+                .collect();
+            // The one resource of type `ty` that configures bucket `key`.
+            let of = |ty: &str, key: &str| -> &hcl::Body {
+                let found: Vec<&hcl::Body> = resources
+                    .iter()
+                    .filter(|(t, _, b)| {
+                        *t == ty
+                            && tf_attr(b, "bucket") == format!("aws_s3_bucket.{key}.id").as_str()
+                    })
+                    .map(|(_, _, b)| *b)
+                    .collect();
+                assert_eq!(found.len(), 1, "{name}: bucket {key} has one {ty}");
+                found[0]
+            };
+            let log_targets: BTreeSet<String> = resources
+                .iter()
+                .filter(|(t, _, _)| *t == "aws_s3_bucket_logging")
+                .filter_map(|(_, _, b)| tf_attr(b, "target_bucket").as_str().map(str::to_string))
+                .collect();
+            for (ty, key, b) in &resources {
+                let at = format!("{name} {ty}.{key}");
+                match *ty {
+                    "aws_s3_bucket" => {
+                        buckets += 1;
+                        let block = of("aws_s3_bucket_public_access_block", key);
+                        for flag in [
+                            "block_public_acls",
+                            "block_public_policy",
+                            "ignore_public_acls",
+                            "restrict_public_buckets",
+                        ] {
+                            assert_eq!(tf_attr(block, flag), true, "{at}: {flag}");
+                        }
+                        let rule = tf_block(
+                            of("aws_s3_bucket_server_side_encryption_configuration", key),
+                            "rule",
+                        )
+                        .unwrap();
+                        let default =
+                            tf_block(rule, "apply_server_side_encryption_by_default").unwrap();
+                        if log_targets.contains(&format!("aws_s3_bucket.{key}.id")) {
+                            assert_eq!(tf_attr(default, "sse_algorithm"), "AES256", "{at}");
+                        } else {
+                            assert_eq!(tf_attr(default, "sse_algorithm"), "aws:kms", "{at}");
+                            assert!(tf_attr(default, "kms_master_key_id").is_string(), "{at}");
+                            assert_eq!(tf_attr(rule, "bucket_key_enabled"), true, "{at}");
+                        }
+                        let ownership =
+                            tf_block(of("aws_s3_bucket_ownership_controls", key), "rule").unwrap();
+                        assert_eq!(
+                            tf_attr(ownership, "object_ownership"),
+                            "BucketOwnerEnforced",
+                            "{at}"
+                        );
+                        let versioning = tf_block(
+                            of("aws_s3_bucket_versioning", key),
+                            "versioning_configuration",
+                        )
+                        .unwrap();
+                        let status = tf_attr(versioning, "status");
+                        assert!(
+                            status == "Enabled"
+                                || (status == "Suspended"
+                                    && tf_skips(&f.body, ty, key, "CKV_AWS_21")),
+                            "{at}: versioning {status}"
+                        );
+                        assert!(
+                            denies_plain_http(&tf_attr(of("aws_s3_bucket_policy", key), "policy")),
+                            "{at}: its policy refuses plain HTTP"
+                        );
+                    }
+                    "aws_glue_job" | "aws_glue_crawler" => {
+                        assert!(tf_attr(b, "security_configuration").is_string(), "{at}");
+                    }
+                    "aws_glue_security_configuration" => {
+                        let e = tf_block(b, "encryption_configuration").unwrap();
+                        for (block, mode, want) in [
+                            ("s3_encryption", "s3_encryption_mode", "SSE-KMS"),
+                            (
+                                "cloudwatch_encryption",
+                                "cloudwatch_encryption_mode",
+                                "SSE-KMS",
+                            ),
+                            (
+                                "job_bookmarks_encryption",
+                                "job_bookmarks_encryption_mode",
+                                "CSE-KMS",
+                            ),
+                        ] {
+                            assert_eq!(tf_attr(tf_block(e, block).unwrap(), mode), want, "{at}");
+                        }
+                    }
+                    "aws_athena_workgroup" => {
+                        let w = tf_block(b, "configuration").unwrap();
+                        assert!(
+                            tf_attr(w, "enforce_workgroup_configuration") == true
+                                || tf_skips(&f.body, ty, key, "CKV_AWS_82"),
+                            "{at}: enforced, or skipped with the reason"
+                        );
+                        let result = tf_block(w, "result_configuration").unwrap();
+                        assert_eq!(
+                            tf_attr(
+                                tf_block(result, "encryption_configuration").unwrap(),
+                                "encryption_option"
+                            ),
+                            "SSE_KMS",
+                            "{at}"
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(buckets >= 20, "the catalog and fixtures hold lakes");
+}
