@@ -11,8 +11,8 @@ use super::rules::{
 };
 use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
 use crate::components::data_lake::rules::{
-    bucket_not_versioned, catalog_not_encrypted, crawler_without_schedule, job_without_bookmarks,
-    lifecycle_expires_before_transition, workgroup_not_enforced,
+    bucket_not_versioned, catalog_not_encrypted, crawler_without_schedule, glue_role_beyond_lake,
+    job_without_bookmarks, lifecycle_expires_before_transition, workgroup_not_enforced,
 };
 use crate::components::function::rules::async_events_dropped;
 use crate::components::pipeline::rules::{
@@ -32,6 +32,7 @@ pub static RULES: &[&Rule] = &[
     &catalog_not_encrypted::CATALOG_NOT_ENCRYPTED,
     &bucket_not_versioned::BUCKET_NOT_VERSIONED,
     &workgroup_not_enforced::WORKGROUP_NOT_ENFORCED,
+    &glue_role_beyond_lake::GLUE_ROLE_BEYOND_LAKE,
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
     &policy_wildcards::POLICY_WILDCARDS,
