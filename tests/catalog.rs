@@ -505,6 +505,9 @@ const GLOBAL_PRINCIPALS: &[&str] = &[
     "glue.amazonaws.com",
     "logging.s3.amazonaws.com",
     "s3.amazonaws.com",
+    // Lake Formation's China guide ("Requirements for roles used to register locations") has
+    // the data-access role trust this name too.
+    "lakeformation.amazonaws.com",
 ];
 
 /// Every `amazonaws.com` in `text` is part of a global principal or of a VPC endpoint service

@@ -130,6 +130,9 @@ pub enum Purpose {
     Execution,
     /// The role EventBridge Scheduler assumes to start a pipeline.
     Schedule,
+    /// The role Lake Formation assumes to reach a governed lake's registered locations, on
+    /// behalf of the principals it has granted access to their tables.
+    DataAccess,
 }
 
 /// The role of one component (a function's or state machine's execution role, a schedule's
@@ -237,6 +240,13 @@ impl Grants {
             .find(|r| r.owner == owner && r.purpose == Purpose::Schedule)
     }
 
+    /// The role Lake Formation assumes for a governed lake's locations.
+    pub fn data_access_role_of(&self, owner: usize) -> Option<&Role> {
+        self.roles
+            .iter()
+            .find(|r| r.owner == owner && r.purpose == Purpose::DataAccess)
+    }
+
     pub fn invokes_of(&self, function: usize) -> impl Iterator<Item = &Invoke> {
         self.invokes.iter().filter(move |i| i.function == function)
     }
@@ -327,6 +337,15 @@ pub fn derive(
                         condition: None,
                     },
                 ],
+            });
+        }
+        if let ComponentPlan::DataLake(l) = &c.plan
+            && l.lake_formation
+        {
+            grants.roles.push(Role {
+                owner: i,
+                purpose: Purpose::DataAccess,
+                statements: lake_data_access(c, l),
             });
         }
         grants.roles.push(Role {
@@ -752,6 +771,38 @@ fn lake_base(
     statements
 }
 
+/// What Lake Formation needs to hand out credentials for a governed lake's registered zones
+/// (those with a database): read and write their objects, with the lake's key. It scopes the
+/// credentials it vends down to what each principal is granted on the tables.
+fn lake_data_access(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<Statement> {
+    use crate::components::data_lake::view::bucket_arn;
+    let ids = &c.ids;
+    let zones = l.databases();
+    vec![
+        Statement {
+            sid: "ListTheRegisteredZones".into(),
+            actions: vec!["s3:ListBucket"],
+            resources: zones.iter().map(|z| bucket_arn(l, ids, &z.name)).collect(),
+            condition: None,
+        },
+        Statement {
+            sid: "ReadAndWriteTheRegisteredZones".into(),
+            actions: vec!["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            resources: zones
+                .iter()
+                .map(|z| bucket_arn(l, ids, &z.name).suffixed("/*"))
+                .collect(),
+            condition: None,
+        },
+        Statement {
+            sid: "UseTheLakeKey".into(),
+            actions: vec!["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+            resources: vec![ids.key_arn("Key", "lake")],
+            condition: None,
+        },
+    ]
+}
+
 /// What a function may do with a zone of a lake: read the objects that invoke it (under its
 /// prefix), read or write the zone's objects as its `uses` says, and the lake's key for them.
 fn lake_zone_access(
@@ -1097,5 +1148,44 @@ mod lake_tests {
         };
         assert!(has(&glue_role(&blueprint(", lake_formation: true"))));
         assert!(!has(&glue_role(&blueprint(""))));
+    }
+
+    #[test]
+    fn a_governed_lake_has_a_data_access_role_on_its_registered_zones_only() {
+        let text = |extra: &str| {
+            format!(
+                "name: p\ndescription: d\nenvironment: development\nregion: us-east-1\ncomponents:\n  lake: {{ kind: data_lake, zones: {{ archive: {{}} }}, jobs: {{ keep: {{ source: processed, target: archive }} }}{extra} }}\n"
+            )
+        };
+        let plan = crate::plan::of_text(&text(", lake_formation: true"));
+        let role = plan.iam.data_access_role_of(0).expect("a data-access role");
+        let sids: Vec<&str> = role.statements.iter().map(|s| s.sid.as_str()).collect();
+        assert_eq!(
+            sids,
+            [
+                "ListTheRegisteredZones",
+                "ReadAndWriteTheRegisteredZones",
+                "UseTheLakeKey"
+            ]
+        );
+        let buckets: Vec<String> = role.statements[0]
+            .resources
+            .iter()
+            .map(|r| r.tf().unwrap())
+            .collect();
+        assert_eq!(buckets.len(), 3, "raw, processed and archive: {buckets:?}");
+        assert!(buckets.iter().all(|b| {
+            ["-raw\"", "-processed\"", "-archive\""]
+                .iter()
+                .any(|z| b.ends_with(z))
+        }));
+        assert_eq!(
+            role.statements[1].resources.len(),
+            3,
+            "the same zones' objects"
+        );
+        assert!(plan.iam.role_of(0).is_some(), "the Glue role too");
+        let plain = crate::plan::of_text(&text(""));
+        assert!(plain.iam.data_access_role_of(0).is_none());
     }
 }

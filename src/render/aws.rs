@@ -186,6 +186,11 @@ pub const TYPES: &[Types] = &[
         "aws_lakeformation_permissions",
         &[],
     ),
+    t(
+        "AWS::LakeFormation::Resource",
+        "aws_lakeformation_resource",
+        &[],
+    ),
     t("AWS::Athena::WorkGroup", "aws_athena_workgroup", &[]),
 ];
 

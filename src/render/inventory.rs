@@ -123,6 +123,13 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
                 "AWS::LakeFormation::PrincipalPermissions",
                 2 * l.databases.len(),
             );
+            add(inv, "AWS::IAM::Role", 1);
+            add(inv, "AWS::LakeFormation::Resource", l.databases.len());
+            add(
+                inv,
+                "AWS::LakeFormation::PrincipalPermissions",
+                l.databases.len(),
+            );
         }
         add(inv, "AWS::Glue::Crawler", usize::from(l.crawler.is_some()));
         add(inv, "AWS::Logs::LogGroup", usize::from(l.crawler.is_some()));

@@ -175,6 +175,20 @@ pub struct View {
 pub struct LakeFormationGrants {
     pub database: &'static [&'static str],
     pub tables: &'static [&'static str],
+    /// The role Lake Formation assumes to reach the registered zones.
+    pub role: Role,
+    /// The zones registered with Lake Formation: those with a database.
+    pub locations: Vec<Location>,
+}
+
+/// A zone's bucket registered with Lake Formation, which the Glue role may create tables in
+/// (`DATA_LOCATION_ACCESS`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    pub zone: String,
+    /// Logical-ID stem and Terraform name: the zone bucket's.
+    pub id: String,
+    pub key: String,
 }
 
 /// The jobs' place in the network: their security group and one Glue network connection per AZ
@@ -288,6 +302,26 @@ fn tls_only(arn: &Expr) -> Doc {
                 "Bool",
                 Doc::map([("aws:SecureTransport", Doc::str("false"))]),
             )]),
+        ),
+    ])
+}
+
+/// Lake Formation may assume the data-access role, as its guide writes the trust: with no
+/// source condition, which Lake Formation's credential vending does not document setting; only
+/// a principal allowed to pass the role can register a location with it.
+fn lake_formation_trust() -> Doc {
+    Doc::map([
+        ("Version", Doc::str("2012-10-17")),
+        (
+            "Statement",
+            Doc::List(vec![Doc::map([
+                ("Effect", Doc::str("Allow")),
+                (
+                    "Principal",
+                    Doc::map([("Service", Doc::str("lakeformation.amazonaws.com"))]),
+                ),
+                ("Action", Doc::str("sts:AssumeRole")),
+            ])]),
         ),
     ])
 }
@@ -820,9 +854,34 @@ pub fn view(
         retain: l.retain,
         retain_key: l.retain_key(),
         catalog_encryption: l.catalog_encryption,
-        lake_formation: l.lake_formation.then_some(LakeFormationGrants {
-            database: &super::LF_DATABASE_PERMISSIONS,
-            tables: &super::LF_TABLE_PERMISSIONS,
+        lake_formation: l.lake_formation.then(|| {
+            let role = plan.iam.data_access_role_of(index);
+            LakeFormationGrants {
+                database: &super::LF_DATABASE_PERMISSIONS,
+                tables: &super::LF_TABLE_PERMISSIONS,
+                role: Role {
+                    description: format!(
+                        "Role Lake Formation assumes to reach the registered zones of lake {} of {}",
+                        c.name, plan.name
+                    ),
+                    name_prefix: format!(
+                        "{}-",
+                        fit(&format!("{}-{}-lf", plan.name, c.name), 37)
+                    ),
+                    trust_policy: lake_formation_trust(),
+                    policy: role.map_or_else(|| Doc::map::<&str>([]), crate::iam::Role::policy),
+                    unscoped: role.map(crate::iam::Role::unscoped).unwrap_or_default(),
+                },
+                locations: l
+                    .databases()
+                    .iter()
+                    .map(|z| Location {
+                        zone: z.name.clone(),
+                        id: ids.id(&zone_id(&z.name)),
+                        key: format!("{}_{}", ids.snake, zone_key(&z.name)),
+                    })
+                    .collect(),
+            }
         }),
         key_description: format!(
             "Encrypts lake {} of {}: its buckets, {}job bookmarks, logs and query results",
@@ -911,5 +970,14 @@ mod tests {
             ["SELECT", "INSERT", "DELETE", "ALTER", "DESCRIBE"],
             "no DROP"
         );
+        let zones: Vec<&str> = grants.locations.iter().map(|l| l.zone.as_str()).collect();
+        assert_eq!(zones, ["raw", "processed"], "the zones with a database");
+        assert_eq!(
+            grants.locations[0].id, "LakeRaw",
+            "the zone bucket's logical ID"
+        );
+        assert_eq!(grants.locations[1].key, "lake_processed");
+        let trust = format!("{:?}", grants.role.trust_policy);
+        assert!(trust.contains("lakeformation.amazonaws.com"), "{trust}");
     }
 }

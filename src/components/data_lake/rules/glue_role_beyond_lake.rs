@@ -252,7 +252,12 @@ mod tests {
     fn edited(edit: impl Fn(&mut Vec<Statement>, &Plan)) -> Vec<Finding> {
         let mut p = plan();
         let before = p.clone();
-        let role = p.iam.roles.iter_mut().find(|r| r.owner == 0).unwrap();
+        let role = p
+            .iam
+            .roles
+            .iter_mut()
+            .find(|r| r.owner == 0 && r.purpose == crate::iam::Purpose::Execution)
+            .unwrap();
         edit(&mut role.statements, &before);
         problems(&p)
     }
