@@ -547,7 +547,7 @@ fn lake_base(
     l: &crate::components::data_lake::Plan,
     network: Option<&NetworkPlan>,
 ) -> Vec<Statement> {
-    use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, database_name, log_prefix};
+    use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, catalog_arns, log_prefix};
     let ids = &c.ids;
     let objects = |zone: &str, path: &str| bucket_arn(l, ids, zone).suffixed(path);
     // Each zone once, in the order first named; a zone a job writes is granted as written.
@@ -612,18 +612,7 @@ fn lake_base(
             condition: None,
         });
     }
-    let glue = |resource: Vec<Part>| Expr::arn("glue", true, resource);
-    let mut catalog = vec![glue(vec![Part::Lit("catalog".into())])];
-    for z in l.databases() {
-        let name = database_name(l, ids, &z.name).0;
-        let mut db = vec![Part::Lit("database/".into())];
-        db.extend(name.iter().cloned());
-        let mut tables = vec![Part::Lit("table/".into())];
-        tables.extend(name);
-        tables.push(Part::Lit("/*".into()));
-        catalog.push(glue(db));
-        catalog.push(glue(tables));
-    }
+    let catalog = catalog_arns(l, ids);
     statements.push(Statement {
         sid: "KeepItsDatabases".into(),
         actions: vec![

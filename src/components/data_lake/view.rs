@@ -252,6 +252,24 @@ pub fn database_name(l: &LakePlan, ids: &Ids, zone: &str) -> Expr {
     ])
 }
 
+/// The Data Catalog's ARNs a lake's Glue role acts on: the catalog, and each of the lake's
+/// databases and every table in it, by name.
+pub fn catalog_arns(l: &LakePlan, ids: &Ids) -> Vec<Expr> {
+    let glue = |resource: Vec<Part>| Expr::arn("glue", true, resource);
+    let mut catalog = vec![glue(vec![Part::Lit("catalog".into())])];
+    for z in l.databases() {
+        let name = database_name(l, ids, &z.name).0;
+        let mut db = vec![Part::Lit("database/".into())];
+        db.extend(name.iter().cloned());
+        let mut tables = vec![Part::Lit("table/".into())];
+        tables.extend(name);
+        tables.push(Part::Lit("/*".into()));
+        catalog.push(glue(db));
+        catalog.push(glue(tables));
+    }
+    catalog
+}
+
 /// A Glue job of the lake: `<stack>-<lake>-<job>`.
 pub fn job_name(ids: &Ids, job: &str) -> Expr {
     Expr(vec![

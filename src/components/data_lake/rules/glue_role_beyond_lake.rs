@@ -1,5 +1,5 @@
 use crate::components::data_lake::Plan as LakePlan;
-use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, database_name, log_prefix};
+use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, catalog_arns, log_prefix};
 use crate::diagnostics::Severity::Error;
 use crate::expr::{Expr, Part};
 use crate::plan::{ComponentPlan, Plan, Planned};
@@ -151,18 +151,6 @@ struct Documented<'a> {
 impl<'a> Documented<'a> {
     fn of(c: &Planned, l: &'a LakePlan) -> Documented<'a> {
         let ids = &c.ids;
-        let glue = |resource: Vec<Part>| Expr::arn("glue", true, resource);
-        let mut catalog = vec![glue(vec![Part::Lit("catalog".into())])];
-        for z in l.databases() {
-            let name = database_name(l, ids, &z.name).0;
-            let mut db = vec![Part::Lit("database/".into())];
-            db.extend(name.iter().cloned());
-            let mut tables = vec![Part::Lit("table/".into())];
-            tables.extend(name);
-            tables.push(Part::Lit("/*".into()));
-            catalog.push(glue(db));
-            catalog.push(glue(tables));
-        }
         let mut job_logs = vec![Part::Lit("log-group:".into())];
         job_logs.extend(log_prefix(ids, Part::Deployment));
         let mut writable: Vec<String> = l.jobs.iter().map(|j| j.target.clone()).collect();
@@ -175,7 +163,7 @@ impl<'a> Documented<'a> {
                 .map(|z| (z.name.clone(), bucket_arn(l, ids, &z.name)))
                 .collect(),
             writable,
-            catalog,
+            catalog: catalog_arns(l, ids),
             key: ids.key_arn("Key", "lake"),
             job_logs: Expr::arn("logs", true, job_logs),
             crawler_logs: Expr::arn(
