@@ -785,7 +785,8 @@ fn lake_data_access(c: &Planned, l: &crate::components::data_lake::Plan) -> Vec<
         },
         Statement {
             sid: "UseTheLakeKey".into(),
-            actions: vec!["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+            // What S3 calls for SSE-KMS objects: a data key to write, Decrypt to read.
+            actions: vec!["kms:Decrypt", "kms:GenerateDataKey"],
             resources: vec![ids.key_arn("Key", "lake")],
             condition: None,
         },

@@ -396,11 +396,19 @@ fn describe(l: &LifecycleView) -> String {
     parts.join(", ")
 }
 
-/// The Terraform checks that do not apply to any bucket of the lake, with the reason.
-fn bucket_skips() -> Vec<Skip> {
+/// The Terraform checks that do not apply to any bucket of the lake, with the reason: a bucket
+/// whose zone suspended versioning holds data the blueprint accepts to lose.
+fn bucket_skips(versioned: bool) -> Vec<Skip> {
+    let kept = if versioned {
+        "the bucket is versioned, and retained in production"
+    } else {
+        "the zone suspended versioning (DAT005): its data is scratch the blueprint accepts to lose"
+    };
     vec![Skip {
         id: "CKV_AWS_144",
-        reason: "cross-region replication is a disaster-recovery choice the blueprint does not make; the bucket is versioned, and retained in production".into(),
+        reason: format!(
+            "cross-region replication is a disaster-recovery choice the blueprint does not make; {kept}"
+        ),
     }]
 }
 
@@ -460,7 +468,7 @@ pub fn view(
             reason: "nothing reacts to new access logs; they are read when investigating".into(),
         },
     ];
-    log_tf_skips.extend(bucket_skips());
+    log_tf_skips.extend(bucket_skips(true));
     let access_logs = Bucket {
         zone: "access-logs".into(),
         id: ids.id("AccessLogs"),
@@ -500,7 +508,7 @@ pub fn view(
                 id: "CKV2_AWS_62",
                 reason: "no component of the blueprint reacts to this zone's object events; the crawler and jobs read it on their schedule".into(),
             }];
-            tf_skips.extend(bucket_skips());
+            tf_skips.extend(bucket_skips(z.versioned));
             let mut skips = Vec::new();
             if !z.versioned {
                 let skip = crate::components::rule_skip(
@@ -823,7 +831,7 @@ pub fn view(
                 &c.name,
                 plan.environment,
                 accepted,
-                "clients may override the workgroup's result settings",
+                "clients may send query results to another location, with other encryption or none, instead of the lake's athena-results zone with its key",
             )]
         },
     });
