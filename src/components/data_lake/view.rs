@@ -150,9 +150,12 @@ pub struct View {
     pub retain_key: bool,
     /// The key encrypts the account's Data Catalog (metadata and connection passwords).
     pub catalog_encryption: bool,
-    /// The Glue role's Lake Formation permissions, with `lake_formation`.
-    pub lake_formation: Option<LakeFormationGrants>,
+    /// With `lake_formation`: the Glue role's grants, the data-access role and the zones
+    /// registered with it.
+    pub lake_formation: Option<LakeFormation>,
     pub key_description: String,
+    /// Whose IAM policies name the key, for its comment.
+    pub key_users: &'static str,
     pub key_alias: Expr,
     pub key_policy: Doc,
     pub access_logs: Bucket,
@@ -169,10 +172,10 @@ pub struct View {
     pub network: Option<Network>,
 }
 
-/// What the Glue role is granted in Lake Formation on each of the lake's databases, and on
-/// every table of each.
+/// A lake governed by Lake Formation: what the Glue role is granted on each of the lake's
+/// databases and on every table of each, and the zones registered with the data-access role.
 #[derive(Debug, Clone, Serialize)]
-pub struct LakeFormationGrants {
+pub struct LakeFormation {
     pub database: &'static [&'static str],
     pub tables: &'static [&'static str],
     /// The role Lake Formation assumes to reach the registered zones.
@@ -493,7 +496,7 @@ pub fn view(
         skips: vec![no_self_logging],
         tf_skips: log_tf_skips,
     };
-    let buckets = l
+    let buckets: Vec<Bucket> = l
         .zones
         .iter()
         .map(|z| {
@@ -882,7 +885,7 @@ pub fn view(
         catalog_encryption: l.catalog_encryption,
         lake_formation: l.lake_formation.then(|| {
             let role = plan.iam.data_access_role_of(index);
-            LakeFormationGrants {
+            LakeFormation {
                 database: &super::LF_DATABASE_PERMISSIONS,
                 tables: &super::LF_TABLE_PERMISSIONS,
                 role: Role {
@@ -898,17 +901,22 @@ pub fn view(
                     policy: role.map_or_else(|| Doc::map::<&str>([]), crate::iam::Role::policy),
                     unscoped: role.map(crate::iam::Role::unscoped).unwrap_or_default(),
                 },
-                locations: l
-                    .databases()
+                locations: buckets
                     .iter()
-                    .map(|z| Location {
-                        zone: z.name.clone(),
-                        id: ids.id(&zone_id(&z.name)),
-                        key: format!("{}_{}", ids.snake, zone_key(&z.name)),
+                    .filter(|b| l.has_database(&b.zone))
+                    .map(|b| Location {
+                        zone: b.zone.clone(),
+                        id: b.id.clone(),
+                        key: b.key.clone(),
                     })
                     .collect(),
             }
         }),
+        key_users: if l.lake_formation {
+            "Glue role's, the functions' and Lake Formation's data-access role's"
+        } else {
+            "Glue role's and the functions'"
+        },
         key_description: format!(
             "Encrypts lake {} of {}: its buckets, {}job bookmarks, logs and query results",
             c.name,
