@@ -1,5 +1,4 @@
 use crate::diagnostics::Severity::{Error, Warning};
-use crate::plan::ComponentPlan;
 use crate::validate::Context;
 use crate::validate::rule::{Component, Finding, declare_rule};
 
@@ -46,10 +45,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    for c in &ctx.plan.components {
-        let ComponentPlan::DataLake(l) = &c.plan else {
-            continue;
-        };
+    for (_, c, l) in super::lakes(ctx.plan) {
         for z in l.zones.iter().filter(|z| !z.versioned) {
             findings.push(Finding {
                 field: format!("components.{}.zones.{}.versioning", c.name, z.name),

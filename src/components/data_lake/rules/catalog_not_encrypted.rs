@@ -1,5 +1,4 @@
 use crate::diagnostics::Severity::Warning;
-use crate::plan::ComponentPlan;
 use crate::validate::Context;
 use crate::validate::rule::{Component, Finding, declare_rule};
 
@@ -45,17 +44,9 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let lakes: Vec<_> = ctx
-        .plan
-        .components
-        .iter()
-        .filter_map(|c| match &c.plan {
-            ComponentPlan::DataLake(l) => Some((c, l)),
-            _ => None,
-        })
-        .collect();
-    if let Some((first, _)) = lakes.first()
-        && !lakes.iter().any(|(_, l)| l.catalog_encryption)
+    let lakes: Vec<_> = super::lakes(ctx.plan).collect();
+    if let Some((_, first, _)) = lakes.first()
+        && !lakes.iter().any(|(_, _, l)| l.catalog_encryption)
     {
         findings.push(Finding {
             field: format!("components.{}", first.name),

@@ -1,5 +1,4 @@
 use crate::diagnostics::Severity::{Error, Warning};
-use crate::plan::ComponentPlan;
 use crate::validate::Context;
 use crate::validate::rule::{Component, Finding, declare_rule};
 
@@ -39,11 +38,8 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    for c in &ctx.plan.components {
-        if let ComponentPlan::DataLake(l) = &c.plan
-            && let Some(crawler) = &l.crawler
-            && crawler.schedule.is_none()
-        {
+    for (_, c, l) in super::lakes(ctx.plan) {
+        if l.crawler.as_ref().is_some_and(|cr| cr.schedule.is_none()) {
             findings.push(Finding {
                 field: format!("components.{}.crawler", c.name),
                 message: format!("the crawler of `{}` has no schedule", c.name),

@@ -2,7 +2,7 @@ use crate::components::data_lake::Plan as LakePlan;
 use crate::components::data_lake::view::{CRAWLER_LOGS, bucket_arn, catalog_arns, log_prefix};
 use crate::diagnostics::Severity::Error;
 use crate::expr::{Expr, Part};
-use crate::plan::{ComponentPlan, Plan, Planned};
+use crate::plan::{Plan, Planned};
 use crate::validate::Context;
 use crate::validate::rule::{Component, Finding, declare_rule};
 
@@ -102,10 +102,7 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
 
 fn problems(plan: &Plan) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for (index, c) in plan.components.iter().enumerate() {
-        let ComponentPlan::DataLake(l) = &c.plan else {
-            continue;
-        };
+    for (index, c, l) in super::lakes(plan) {
         let Some(role) = plan.iam.role_of(index) else {
             continue;
         };
@@ -251,10 +248,8 @@ mod tests {
     }
 
     fn lake(p: &Plan) -> (&Planned, &LakePlan) {
-        match &p.components[0].plan {
-            ComponentPlan::DataLake(l) => (&p.components[0], l),
-            _ => unreachable!(),
-        }
+        let (_, c, l) = super::super::lakes(p).next().expect("the blueprint's lake");
+        (c, l)
     }
 
     fn statement(actions: Vec<&'static str>, resources: Vec<Expr>) -> Statement {

@@ -1,5 +1,4 @@
 use crate::diagnostics::Severity::Warning;
-use crate::plan::ComponentPlan;
 use crate::validate::Context;
 use crate::validate::rule::{Component, Finding, declare_rule};
 
@@ -44,10 +43,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    for c in &ctx.plan.components {
-        let ComponentPlan::DataLake(l) = &c.plan else {
-            continue;
-        };
+    for (_, c, l) in super::lakes(ctx.plan) {
         for j in l.jobs.iter().filter(|j| !j.bookmarks) {
             findings.push(Finding {
                 field: format!("components.{}.jobs.{}.bookmarks", c.name, j.name),

@@ -1,5 +1,4 @@
 use crate::diagnostics::Severity::Error;
-use crate::plan::ComponentPlan;
 use crate::validate::Context;
 use crate::validate::rule::{Component, Finding, declare_rule};
 
@@ -46,10 +45,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    for c in &ctx.plan.components {
-        let ComponentPlan::DataLake(l) = &c.plan else {
-            continue;
-        };
+    for (_, c, l) in super::lakes(ctx.plan) {
         for z in &l.zones {
             let Some(expire) = z.lifecycle.expire_after_days else {
                 continue;

@@ -1,5 +1,4 @@
 use crate::diagnostics::Severity::{Error, Warning};
-use crate::plan::ComponentPlan;
 use crate::validate::Context;
 use crate::validate::rule::{Component, Finding, declare_rule};
 
@@ -48,10 +47,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    for c in &ctx.plan.components {
-        let ComponentPlan::DataLake(l) = &c.plan else {
-            continue;
-        };
+    for (_, c, l) in super::lakes(ctx.plan) {
         if l.athena.is_some_and(|a| !a.enforce_configuration) {
             findings.push(Finding {
                 field: format!("components.{}.athena.enforce_configuration", c.name),
