@@ -331,20 +331,7 @@ fn tls_only(arn: &Expr) -> Doc {
 /// source condition, which Lake Formation's credential vending does not document setting; only
 /// a principal allowed to pass the role can register a location with it.
 fn lake_formation_trust() -> Doc {
-    Doc::map([
-        ("Version", Doc::str("2012-10-17")),
-        (
-            "Statement",
-            Doc::List(vec![Doc::map([
-                ("Effect", Doc::str("Allow")),
-                (
-                    "Principal",
-                    Doc::map([("Service", Doc::str("lakeformation.amazonaws.com"))]),
-                ),
-                ("Action", Doc::str("sts:AssumeRole")),
-            ])]),
-        ),
-    ])
+    crate::components::pipeline::view::assume_role("lakeformation.amazonaws.com", None)
 }
 
 fn policy(statements: Vec<Doc>) -> Doc {

@@ -6,7 +6,7 @@ pub use crate::components::Alarm;
 
 use super::{EnvValue, Plan as FunctionPlan};
 use crate::components::{Access, Kind};
-use crate::expr::{Doc, Expr, Part};
+use crate::expr::{Doc, Expr};
 use crate::plan::{ComponentPlan, Plan, Planned};
 
 #[derive(Debug, Clone, Serialize)]
@@ -477,27 +477,7 @@ pub fn view(
             "{}-",
             crate::naming::fit(&format!("{}-{}", plan.name, c.name), 37)
         ),
-        trust_policy: Doc::map([
-            ("Version", Doc::str("2012-10-17")),
-            (
-                "Statement",
-                Doc::List(vec![Doc::map([
-                    ("Effect", Doc::str("Allow")),
-                    (
-                        "Principal",
-                        Doc::map([("Service", Doc::str("lambda.amazonaws.com"))]),
-                    ),
-                    ("Action", Doc::str("sts:AssumeRole")),
-                    (
-                        "Condition",
-                        Doc::map([(
-                            "StringEquals",
-                            Doc::map([("aws:SourceAccount", Doc::Expr(Expr(vec![Part::Account])))]),
-                        )]),
-                    ),
-                ])]),
-            ),
-        ]),
+        trust_policy: crate::components::pipeline::view::trust("lambda.amazonaws.com", None),
         policy,
         unscoped,
         reserved_concurrency: f.reserved_concurrency,

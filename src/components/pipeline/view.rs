@@ -91,17 +91,22 @@ pub(crate) fn trust(service: &str, source_arn: Option<Expr>) -> Doc {
     if let Some(arn) = source_arn {
         condition.push(("ArnLike", Doc::map([("aws:SourceArn", Doc::Expr(arn))])));
     }
+    assume_role(service, Some(Doc::map(condition)))
+}
+
+/// A trust policy: `service` may assume the role, where `condition` holds.
+pub(crate) fn assume_role(service: &str, condition: Option<Doc>) -> Doc {
+    let mut statement = vec![
+        ("Effect", Doc::str("Allow")),
+        ("Principal", Doc::map([("Service", Doc::str(service))])),
+        ("Action", Doc::str("sts:AssumeRole")),
+    ];
+    if let Some(condition) = condition {
+        statement.push(("Condition", condition));
+    }
     Doc::map([
         ("Version", Doc::str("2012-10-17")),
-        (
-            "Statement",
-            Doc::List(vec![Doc::map([
-                ("Effect", Doc::str("Allow")),
-                ("Principal", Doc::map([("Service", Doc::str(service))])),
-                ("Action", Doc::str("sts:AssumeRole")),
-                ("Condition", Doc::map(condition)),
-            ])]),
-        ),
+        ("Statement", Doc::List(vec![Doc::map(statement)])),
     ])
 }
 
