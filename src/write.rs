@@ -74,7 +74,8 @@ impl WriteError {
     }
 }
 
-fn digest(body: &[u8]) -> String {
+/// The hex SHA-256 of `body`.
+pub fn digest(body: &[u8]) -> String {
     Sha256::digest(body)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -632,7 +633,17 @@ pub fn apply(decisions: Decisions, mode: Mode, options: Options) -> Result<Repor
 }
 
 /// What [`write_file`] would do with `path`, without doing it.
+/// Anything but a regular file at `path` (a directory, a FIFO, a device, a symbolic link) is
+/// refused rather than read or replaced.
 pub fn preview_file(path: &Path, contents: &str) -> Result<Status, WriteError> {
+    if let Ok(meta) = fs::symlink_metadata(path)
+        && !meta.file_type().is_file()
+    {
+        return Err(WriteError::new("replace", path)(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file, and cloudwright replaces only regular files",
+        )));
+    }
     Ok(match read_if_exists(path)? {
         Some(existing) if existing == contents.as_bytes() => Status::Unchanged,
         Some(_) => Status::Updated,

@@ -23,6 +23,7 @@ pub enum FailOn {
 )]
 pub struct Args {
     /// A blueprint file, or the name of a catalog blueprint (see `cloudwright list`).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     blueprint: String,
     /// How to print findings: one line each, with source snippets, JSON, or SARIF 2.1.0.
     #[arg(long, value_enum, default_value = "concise")]

@@ -5,12 +5,13 @@ mod list;
 mod plan;
 mod render;
 mod rules;
+mod shell;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::blueprint::{self, Document, Origin};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -43,6 +44,35 @@ enum Command {
     Render(render::Args),
     Rules(rules::RulesArgs),
     Explain(rules::ExplainArgs),
+    Completions(shell::CompletionsArgs),
+    Man(shell::ManArgs),
+}
+
+/// The command line as clap sees it, with the `--version` text that names the embedded catalog.
+fn command() -> clap::Command {
+    Cli::command().long_version(long_version())
+}
+
+/// What `cloudwright --version` prints after the name: the version, and which catalog this
+/// binary embeds (its blueprints and a digest of their text), so a CI log says exactly what
+/// generated the code.
+fn long_version() -> String {
+    let names: Vec<&str> = blueprint::catalog().map(|(name, _)| name).collect();
+    let mut texts = Vec::new();
+    for (name, text) in blueprint::catalog() {
+        texts.extend_from_slice(name.as_bytes());
+        texts.push(0);
+        texts.extend_from_slice(text.as_bytes());
+        texts.push(0);
+    }
+    let digest = crate::write::digest(&texts);
+    format!(
+        "{}\ncatalog: {} blueprints ({}), sha256 {}",
+        env!("CARGO_PKG_VERSION"),
+        names.len(),
+        names.join(", "),
+        &digest[..12]
+    )
 }
 
 /// Why a command failed, and so its exit code.
@@ -75,7 +105,10 @@ impl From<Box<Diagnostic>> for Failure {
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let printed = e.print().and_then(|()| std::io::stdout().flush());
@@ -94,6 +127,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Rules(args) => rules::rules(&args),
         Command::Explain(args) => rules::explain(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,7 @@ use super::{Failure, RECLAIM_HELP, load_plan_and_validate, print, save_lock};
 )]
 pub struct Args {
     /// A blueprint file, or the name of a catalog blueprint (see `cloudwright list`).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     blueprint: String,
     /// Fail instead of creating or changing the lock file (for CI).
     #[arg(long)]

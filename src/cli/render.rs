@@ -43,6 +43,7 @@ Exit codes:
 #[command(group = clap::ArgGroup::new("preview").args(["check", "dry_run"]))]
 pub struct Args {
     /// A blueprint file, or the name of a catalog blueprint (see `cloudwright list`).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     blueprint: String,
     /// The output format.
     #[arg(long, short)]
@@ -52,7 +53,8 @@ pub struct Args {
         long,
         short,
         required_unless_present = "stdout",
-        conflicts_with = "stdout"
+        conflicts_with = "stdout",
+        value_hint = clap::ValueHint::DirPath
     )]
     out_dir: Option<PathBuf>,
     /// Print the template instead of writing it (single-file targets only; function handlers,
