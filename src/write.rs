@@ -671,6 +671,19 @@ pub fn write_file(path: &Path, contents: &str) -> Result<Status, WriteError> {
     Ok(status)
 }
 
+/// Creates `path` holding `contents`, only if nothing is there: staged beside it like every
+/// write, then linked into place only while the name is still free, so a file created meanwhile
+/// is not overwritten either (an `AlreadyExists` error).
+pub fn create_new(path: &Path, contents: &str) -> Result<(), WriteError> {
+    let fail = WriteError::new("create", path);
+    let tmp = stage(path, contents).map_err(WriteError::new("create", path))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(WriteError::new("create", path))?;
+    tmp.persist_noclobber(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 mod check;
 mod list;
+mod new;
 mod plan;
 mod render;
 mod rules;
@@ -39,6 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     List(list::Args),
+    New(new::Args),
     Plan(plan::Args),
     Check(check::Args),
     Render(render::Args),
@@ -122,6 +124,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::List(args) => list::run(&args),
+        Command::New(args) => new::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Render(args) => render::run(&args),
         Command::Check(args) => check::run(&args),
