@@ -14,6 +14,7 @@ pub mod input;
 pub mod naming;
 pub mod plan;
 pub mod render;
+pub mod schema;
 pub mod text;
 pub mod validate;
 pub mod write;

@@ -9,19 +9,23 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::types::{
     Azs, Cidr, Description, Email, Environment, GatewayEndpoint, HELP_SEPARATOR, InterfaceService,
-    Internet, MIN_PREFIX, Name, Nat, Percent, Prefix, Reason, Region, RetentionDays, SnsTopicArn,
-    Spend, TagKey, TagValue, TierName, Traffic, Usd, VALUE_SEPARATOR, VpcCidr, usable_addresses,
+    Internet, MAX_BLUEPRINT_TAGS, MAX_BUDGET_ALERTS, MAX_BUDGET_EMAILS, MAX_BUDGET_SNS_TOPICS,
+    MIN_PREFIX, Name, Nat, Percent, Prefix, Reason, Region, RetentionDays, SnsTopicArn, Spend,
+    TagKey, TagValue, TierName, Traffic, Usd, VALUE_SEPARATOR, VpcCidr, usable_addresses,
 };
 
 /// A whole blueprint (format v1).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Blueprint {
     pub name: Name,
     pub description: Description,
     pub environment: Environment,
     pub region: Region,
+    /// Tags for every resource (cloudwright adds `Name` and its own two): keys of the tag
+    /// alphabet, no two differing only in case.
     #[serde(default)]
+    #[schemars(extend("maxProperties" = MAX_BLUEPRINT_TAGS, "propertyNames" = TagKey::json_schema(&mut schemars::SchemaGenerator::default())))]
     pub tags: IndexMap<TagKey, TagValue>,
     #[serde(default)]
     pub network: Option<Network>,
@@ -30,6 +34,7 @@ pub struct Blueprint {
     pub budget: Option<Budget>,
     /// Named components (tables, functions, APIs, topics) in the user's order.
     #[serde(default)]
+    #[schemars(extend("propertyNames" = crate::components::ComponentName::json_schema(&mut schemars::SchemaGenerator::default())))]
     pub components: IndexMap<crate::components::ComponentName, crate::components::Component>,
     /// Findings the team has accepted, each with its reason.
     #[serde(default)]
@@ -37,7 +42,7 @@ pub struct Blueprint {
 }
 
 /// An accepted finding: which rule, why, and optionally for which component only.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Suppression {
     /// A rule ID (`NET004`); checked against the registry by the validator.
@@ -49,33 +54,43 @@ pub struct Suppression {
 }
 
 /// The VPC and how its address space is divided.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
+    /// The VPC's address range.
     pub cidr: VpcCidr,
+    /// The Availability Zones the tiers spread over.
     pub azs: Azs,
     /// Named tiers in the user's order; each has one subnet per AZ.
     #[serde(deserialize_with = "tiers")]
+    #[schemars(with = "IndexMap<TierName, TierSpec>")]
     pub tiers: IndexMap<TierName, Tier>,
+    /// How egress tiers reach the internet.
     #[serde(default)]
     pub nat: Nat,
     /// Ranges the planner never allocates (peered VPCs, on-premises networks).
     #[serde(default)]
     pub reserved: Vec<Cidr>,
+    /// Gateway endpoints (S3, DynamoDB), each listed once, routed from every tier.
     #[serde(default)]
+    #[schemars(extend("uniqueItems" = true))]
     pub endpoints: Vec<GatewayEndpoint>,
     /// Interface endpoints (PrivateLink), with their network interfaces in one tier.
     #[serde(default)]
     pub interface_endpoints: Option<InterfaceEndpoints>,
+    /// VPC flow logs (on by default).
     #[serde(default)]
     pub flow_logs: FlowLogs,
 }
 
 /// Interface endpoints: which services, and the tier whose subnets (one per AZ) hold them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InterfaceEndpoints {
+    /// The tier whose subnets hold the endpoints' network interfaces.
     pub tier: TierName,
+    /// The AWS services, each listed once.
+    #[schemars(extend("uniqueItems" = true))]
     pub services: Vec<InterfaceService>,
 }
 
@@ -108,15 +123,25 @@ impl SubnetSize {
     }
 }
 
-/// A tier as written: exactly one of `size` and `hosts`.
-#[derive(Deserialize)]
+/// A tier: its subnet size (exactly one of `size` and `hosts`) and its routing. Each tier has one
+/// subnet per AZ.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = [{ "required": ["size"] }, { "required": ["hosts"] }]))]
 struct TierSpec {
+    /// The subnet size as a prefix length (`/24`).
     size: Option<Prefix>,
+    /// The usable addresses the tier needs in each AZ: the smallest subnet that holds them.
+    #[schemars(range(min = 1))]
     hosts: Option<u64>,
+    /// How the tier reaches the internet.
     internet: Internet,
+    /// Whether instances launched in the tier's subnets get a public IPv4 address (only in a
+    /// tier with `internet: inbound`).
     #[serde(default)]
     public_ips: bool,
+    /// The tier's former name: it keeps that tier's subnets (same CIDRs, same logical IDs), so
+    /// renaming a tier replaces no subnet.
     #[serde(default)]
     renamed_from: Option<TierName>,
 }
@@ -192,13 +217,16 @@ impl TryFrom<TierSpec> for Tier {
 }
 
 /// VPC flow logs to an encrypted CloudWatch Logs group.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowLogs {
+    /// Whether the VPC's traffic is logged.
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
+    /// How long the log group keeps the records.
     #[serde(default)]
     pub retention_days: RetentionDays,
+    /// Which traffic is recorded.
     #[serde(default)]
     pub traffic: Traffic,
 }
@@ -217,9 +245,17 @@ impl Default for FlowLogs {
     }
 }
 
-/// A monthly cost budget, with alerts by email and SNS.
-#[derive(Debug, Clone, Deserialize)]
+/// A monthly cost budget, with alerts by email and SNS: one limit (`monthly_usd`, or
+/// `monthly_cny` in AWS China), and at least one email or topic to tell.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend(
+    "oneOf" = [{ "required": ["monthly_usd"] }, { "required": ["monthly_cny"] }],
+    "anyOf" = [
+        { "required": ["emails"], "properties": { "emails": { "minItems": 1 } } },
+        { "required": ["sns_topics"], "properties": { "sns_topics": { "minItems": 1 } } },
+    ],
+))]
 pub struct Budget {
     /// The monthly cost limit in US dollars, the currency of the aws and aws-us-gov partitions.
     #[serde(default)]
@@ -228,12 +264,15 @@ pub struct Budget {
     #[serde(default)]
     pub monthly_cny: Option<Usd>,
     /// When to alert, in the user's order.
+    #[schemars(length(min = 1, max = MAX_BUDGET_ALERTS), extend("uniqueItems" = true))]
     pub alerts: Vec<BudgetAlert>,
     /// Who every alert emails.
     #[serde(default)]
+    #[schemars(length(max = MAX_BUDGET_EMAILS), extend("uniqueItems" = true))]
     pub emails: Vec<Email>,
     /// Which SNS topics every alert publishes to.
     #[serde(default)]
+    #[schemars(length(max = MAX_BUDGET_SNS_TOPICS))]
     pub sns_topics: Vec<SnsTopicArn>,
     /// What the budget counts: this blueprint's resources (the default) or the whole account.
     #[serde(default)]
@@ -241,7 +280,7 @@ pub struct Budget {
 }
 
 /// What a budget counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum BudgetScope {
     /// The spend of resources tagged `cloudwright:blueprint: <name>`, which cloudwright puts on
@@ -253,7 +292,7 @@ pub enum BudgetScope {
 }
 
 /// One alert: a threshold in per cent of the limit, of actual or forecasted spend.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetAlert {
     pub percent: Percent,

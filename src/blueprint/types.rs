@@ -132,8 +132,8 @@ fn kebab_case(value: &str, max: usize) -> String {
 
 #[macro_export]
 macro_rules! string_newtype {
-    ($(#[$doc:meta])* $name:ident, $check:expr) => {
-        $(#[$doc])*
+    ($(#[doc = $doc:literal])* $name:ident, $check:expr $(, schema: $schema:tt)?) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
         pub struct $name(String);
@@ -158,6 +158,30 @@ macro_rules! string_newtype {
                 Ok($name(value))
             }
         }
+
+        /// A string, described by the type's documentation, with the constraints a JSON Schema
+        /// can state (never stricter than the check above, which has the last word).
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut schema = schemars::json_schema!({ "type": "string" });
+                $(
+                    if let serde_json::Value::Object(extra) = serde_json::json!($schema) {
+                        for (key, value) in extra {
+                            schema.insert(key, value);
+                        }
+                    }
+                )?
+                schema.insert(
+                    "description".into(),
+                    concat!($($doc, "\n"),*).into(),
+                );
+                schema
+            }
+        }
     };
 }
 
@@ -165,13 +189,15 @@ string_newtype!(
     /// A blueprint name: kebab-case, 1–64 characters. It prefixes every AWS name cloudwright
     /// derives; where that would pass a service's limit, [`crate::naming::fit`] shortens it.
     Name,
-    |v| check_kebab("name", v, 64)
+    |v| check_kebab("name", v, 64),
+    schema: { "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "maxLength": 64 }
 );
 
 string_newtype!(
     /// A tier name: kebab-case, 1–20 characters (`public`, `app`, `database`).
     TierName,
-    |v| check_kebab("tier name", v, 20)
+    |v| check_kebab("tier name", v, 20),
+    schema: { "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "maxLength": 20 }
 );
 
 pub(crate) fn check_text<E: de::Error>(what: &str, value: &str, max: usize) -> Result<(), E> {
@@ -317,13 +343,19 @@ string_newtype!(
             ));
         }
         Ok(())
+    },
+    schema: {
+        "minLength": 1,
+        "maxLength": 128,
+        "not": { "anyOf": [{ "const": "Name" }, { "pattern": "^[aA][wW][sS]:" }] },
     }
 );
 
 string_newtype!(
     /// A tag value: at most 256 characters of the tag alphabet ([`is_tag_char`]).
     TagValue,
-    |v| check_tag_text("the tag value", v, 256)
+    |v| check_tag_text("the tag value", v, 256),
+    schema: { "maxLength": 256 }
 );
 
 /// How many tags of its own a blueprint may give: AWS allows 50 on a resource, and cloudwright
@@ -331,7 +363,9 @@ string_newtype!(
 pub const MAX_BLUEPRINT_TAGS: usize = 48;
 
 /// The environment a blueprint deploys to; rules grow stricter towards production.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     Production,
@@ -384,6 +418,21 @@ impl<'de> Deserialize<'de> for Region {
     }
 }
 
+impl schemars::JsonSchema for Region {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Region".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = region::REGIONS.iter().map(|r| r.name).collect();
+        schemars::json_schema!({
+            "description": "The AWS region to deploy in: its code, such as `us-east-1`, `eu-north-1` or `cn-north-1`.",
+            "type": "string",
+            "enum": names,
+        })
+    }
+}
+
 fn parse_net<E: de::Error>(value: &str) -> Result<Ipv4Net, E> {
     let net: Ipv4Net = value.parse().map_err(|_| {
         invalid_value(
@@ -412,6 +461,12 @@ impl<'de> Deserialize<'de> for Cidr {
         parse_net(&value).map(Cidr)
     }
 }
+
+crate::schema_as!(Cidr, {
+    "description": "An IPv4 CIDR block with no host bits set, such as `10.0.240.0/20`.",
+    "type": "string",
+    "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$",
+});
 
 /// A VPC CIDR block: no host bits, prefix /16 to /28 as AWS requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -455,6 +510,13 @@ impl<'de> Deserialize<'de> for VpcCidr {
     }
 }
 
+crate::schema_as!(VpcCidr, {
+    "description": "The VPC's IPv4 CIDR block: no host bits set, a prefix from /16 to /28 (AWS's limits), outside the ranges AWS refuses (loopback, link-local, multicast, 0.0.0.0/8, 240.0.0.0/4). For example `10.0.0.0/16`.",
+    "type": "string",
+    "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/(1[6-9]|2[0-8])$",
+    "not": { "pattern": "^(0|127|169\\.254|22[4-9]|2[3-5][0-9])\\." },
+});
+
 /// Ranges a VPC may not use (Amazon VPC: "VPC CIDR blocks", reserved and special-purpose
 /// addresses), with what each is.
 const REFUSED_VPC_RANGES: &[(&str, &str)] = &[
@@ -488,6 +550,12 @@ impl<'de> Deserialize<'de> for Prefix {
         }
     }
 }
+
+crate::schema_as!(Prefix, {
+    "description": "A subnet size as a prefix length, from `/16` to `/28`, such as `/24`.",
+    "type": "string",
+    "pattern": "^/(1[6-9]|2[0-8])$",
+});
 
 impl Prefix {
     /// The smallest subnet with at least `hosts` usable addresses, or `None` beyond a /16.
@@ -590,8 +658,18 @@ impl<'de> Deserialize<'de> for Azs {
     }
 }
 
+crate::schema_as!(Azs, {
+    "description": "The Availability Zones: a count (the region's first N zones), or a list of zone names (`us-east-1a`) or of AZ IDs (`use1-az1`, the same physical zone in every account), not both.",
+    "oneOf": [
+        { "type": "integer", "minimum": 1, "maximum": MAX_AZS },
+        { "type": "array", "minItems": 1, "items": { "type": "string", "pattern": "^[a-z0-9-]+$" } },
+    ],
+});
+
 /// How a tier reaches the internet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Internet {
     /// Routed to the internet gateway; reachable from the internet (load balancers, NAT gateways).
@@ -603,7 +681,9 @@ pub enum Internet {
 }
 
 /// How many NAT gateways egress tiers use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Nat {
     /// One NAT gateway in every AZ: an AZ outage never cuts another AZ's egress.
@@ -617,7 +697,17 @@ pub enum Nat {
 
 /// A gateway VPC endpoint (free; keeps S3 and DynamoDB traffic off the NAT gateways).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize, Serialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Deserialize,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum GatewayEndpoint {
@@ -640,7 +730,7 @@ impl GatewayEndpoint {
 macro_rules! services {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $service:literal,)* }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, Serialize, schemars::JsonSchema)]
         pub enum $name {
             $(#[serde(rename = $service)] $variant,)*
         }
@@ -682,7 +772,9 @@ services! {
 }
 
 /// Which traffic flow logs record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Traffic {
     #[default]
@@ -742,6 +834,13 @@ impl<'de> Deserialize<'de> for RetentionDays {
         ))
     }
 }
+
+crate::schema_as!(RetentionDays, {
+    "description": "How many days CloudWatch Logs keeps the logs: one of the periods it accepts.",
+    "type": "integer",
+    "enum": RETENTION_DAYS,
+    "default": 365,
+});
 
 /// The largest monthly budget accepted, in USD. Far beyond any real account, and low enough that
 /// every amount up to it is exact to the cent in the `f64` YAML numbers arrive as.
@@ -876,6 +975,13 @@ impl<'de> Deserialize<'de> for Usd {
     }
 }
 
+crate::schema_as!(Usd, {
+    "description": "An amount of money, more than zero, to the cent (`2000`, `1500.50`): US dollars, or yuan in AWS China (`monthly_cny`).",
+    "type": "number",
+    "exclusiveMinimum": 0,
+    "maximum": MAX_USD,
+});
+
 /// The highest alert threshold accepted, in per cent of the budget.
 pub const MAX_PERCENT: u16 = 1000;
 
@@ -950,9 +1056,26 @@ impl<'de> Deserialize<'de> for Percent {
     }
 }
 
+crate::schema_as!(Percent, {
+    "description": "An alert threshold: a whole per cent of the limit.",
+    "type": "integer",
+    "minimum": 1,
+    "maximum": MAX_PERCENT,
+});
+
 /// What a budget alert watches: the spend so far, or the spend AWS forecasts for the month.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize, Serialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Deserialize,
+    Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Spend {
@@ -1062,7 +1185,8 @@ string_newtype!(
     /// A plausible email address: one `@` with text on both sides, a dotted domain, no spaces or
     /// control characters, at most 254 characters.
     Email,
-    check_email
+    check_email,
+    schema: { "pattern": "^[^@\\s]+@[^@\\s]+$", "maxLength": MAX_EMAIL }
 );
 
 /// The longest SNS topic name.
@@ -1139,7 +1263,8 @@ string_newtype!(
     /// The ARN of an SNS topic: `arn:<partition>:sns:<region>:<12-digit account>:<name>`, its
     /// region real and its partition that region's.
     SnsTopicArn,
-    check_sns_topic_arn
+    check_sns_topic_arn,
+    schema: { "pattern": "^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:.+$" }
 );
 
 impl SnsTopicArn {

@@ -6,6 +6,7 @@ mod new;
 mod plan;
 mod render;
 mod rules;
+mod schema;
 mod shell;
 
 use std::io::Write as _;
@@ -46,6 +47,7 @@ enum Command {
     Render(render::Args),
     Rules(rules::RulesArgs),
     Explain(rules::ExplainArgs),
+    Schema(schema::Args),
     Completions(shell::CompletionsArgs),
     Man(shell::ManArgs),
 }
@@ -130,6 +132,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Rules(args) => rules::rules(&args),
         Command::Explain(args) => rules::explain(&args),
+        Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
     };

@@ -20,7 +20,19 @@ use serde::{Deserialize, Serialize};
 use crate::blueprint::types::{HELP_SEPARATOR, check_kebab, invalid_value};
 
 /// Every kind of component.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Table,
@@ -126,6 +138,14 @@ impl<'de> Deserialize<'de> for ComponentName {
         Ok(ComponentName(value))
     }
 }
+
+crate::schema_as!(ComponentName, {
+    "description": "A component's name: kebab-case, unique across the blueprint, not one of the names cloudwright keeps for itself.",
+    "type": "string",
+    "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+    "maxLength": MAX_COMPONENT_NAME,
+    "not": { "enum": RESERVED_NAMES },
+});
 
 /// One component, of one kind.
 #[derive(Debug, Clone)]
@@ -241,8 +261,57 @@ impl<'de> Deserialize<'de> for Component {
     }
 }
 
+/// One branch per kind: the kind's own fields, after `kind:`.
+impl schemars::JsonSchema for Component {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Component".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let branches: Vec<serde_json::Value> = Kind::ALL
+            .iter()
+            .map(|kind| {
+                let mut spec = match kind {
+                    Kind::Table => table::Spec::json_schema(generator),
+                    Kind::Function => function::Spec::json_schema(generator),
+                    Kind::Api => api::Spec::json_schema(generator),
+                    Kind::Topic => topic::Spec::json_schema(generator),
+                    Kind::Queue => queue::Spec::json_schema(generator),
+                    Kind::Pipeline => pipeline::Spec::json_schema(generator),
+                    Kind::DataLake => data_lake::Spec::json_schema(generator),
+                }
+                .to_value();
+                spec["properties"]["kind"] = serde_json::json!({ "const": kind.name() });
+                match spec["required"].as_array_mut() {
+                    Some(required) => required.insert(0, "kind".into()),
+                    None => spec["required"] = serde_json::json!(["kind"]),
+                }
+                spec
+            })
+            .collect();
+        schemars::json_schema!({
+            "description": "A component: `kind:` first, then that kind's fields.",
+            "type": "object",
+            "required": ["kind"],
+            "oneOf": branches,
+        })
+    }
+}
+
 /// How a component uses another: the access a connection grants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Access {
     Read,
@@ -419,6 +488,19 @@ pub fn check_tier<'a>(
 pub trait Example {
     /// `{ max_receive_count: 5 }`.
     const EXAMPLE: &'static str;
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Toggle<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Toggle_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "`true` (on, with the defaults; also when not given), `false` (off), or the settings.",
+            "anyOf": [{ "type": "boolean" }, generator.subschema_for::<T>()],
+        })
+    }
 }
 
 impl<T: Default> Default for Toggle<T> {

@@ -15,7 +15,9 @@ use super::{Access, Kind, Wanted};
 use crate::blueprint::types::{Environment, invalid_value};
 
 /// REST (API Gateway v1) or HTTP (v2).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ApiType {
     #[default]
@@ -24,7 +26,7 @@ pub enum ApiType {
 }
 
 /// Who may call the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Auth {
     /// Anyone: for public content only.
@@ -36,7 +38,9 @@ pub enum Auth {
 }
 
 /// Multi-factor authentication of the user pool.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Mfa {
     Off,
@@ -161,6 +165,12 @@ impl<'de> Deserialize<'de> for RouteKey {
     }
 }
 
+crate::schema_as!(RouteKey, {
+    "description": "A route: an HTTP method and a path, such as `GET /users` or `DELETE /users/{userId}` (CORS preflight OPTIONS is added for you).",
+    "type": "string",
+    "pattern": "^(GET|POST|PUT|PATCH|DELETE|HEAD) /",
+});
+
 /// A route's target: a function, optionally with a JSON schema its request body must match.
 #[derive(Debug, Clone)]
 pub struct Route {
@@ -169,11 +179,14 @@ pub struct Route {
     pub body: Option<serde_yaml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RouteSpec {
+    /// The function the route calls (a `function` component).
     function: String,
+    /// A JSON Schema (draft 4, as API Gateway models take it) the request body must match.
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     body: Option<serde_yaml::Mapping>,
 }
 
@@ -203,11 +216,18 @@ impl<'de> Deserialize<'de> for Route {
     }
 }
 
+crate::schema_as!(Route, |generator| schemars::json_schema!({
+    "description": "The function a route calls: its name, or `{ function: <name>, body: <JSON Schema> }` to validate request bodies.",
+    "anyOf": [{ "type": "string" }, RouteSpec::json_schema(generator)],
+}));
+
 /// Requests per second the stage accepts, and the burst above it.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Throttling {
+    /// Requests per second, on average.
     pub rate: u32,
+    /// Requests the stage accepts at once above the rate.
     pub burst: u32,
 }
 
@@ -221,9 +241,10 @@ impl Default for Throttling {
 }
 
 /// Which browser origins may call the API.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cors {
+    /// The origins browsers may call the API from.
     pub origins: Vec<Origin>,
 }
 
@@ -253,7 +274,7 @@ crate::string_newtype!(
 );
 
 /// `kind: api`, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     #[serde(default, rename = "type")]
@@ -261,6 +282,7 @@ pub struct Spec {
     pub auth: Auth,
     #[serde(default)]
     pub mfa: Mfa,
+    /// The routes: `METHOD /path` to the function that answers it.
     pub routes: IndexMap<RouteKey, Route>,
     #[serde(default)]
     pub cors: Option<Cors>,

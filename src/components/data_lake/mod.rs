@@ -85,8 +85,13 @@ impl<'de> Deserialize<'de> for After {
     }
 }
 
+crate::schema_as!(After, {
+    "description": "A number of days (1 or more), or `never`.",
+    "anyOf": [{ "type": "integer", "minimum": 1 }, { "const": "never" }],
+});
+
 /// A zone's lifecycle, as written: every field optional, the zone's defaults fill the rest.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneSpec {
     /// Days after which objects move to S3 Standard-IA.
@@ -172,7 +177,7 @@ impl Lifecycle {
 }
 
 /// Glue's worker types for Spark ETL jobs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 pub enum WorkerType {
     #[serde(rename = "G.1X")]
     #[default]
@@ -198,9 +203,17 @@ impl WorkerType {
 
 /// The most workers a job may ask for (Glue's default service quota per job).
 pub const WORKERS: std::ops::RangeInclusive<u32> = 2..=299;
+/// A Glue run's timeout in minutes: up to a week.
+const TIMEOUT_MINUTES: std::ops::RangeInclusive<u32> = 1..=10_080;
+/// A Glue job's concurrent runs.
+const MAX_CONCURRENT_RUNS: std::ops::RangeInclusive<u32> = 1..=1_000;
+/// A Glue job's retries.
+const MAX_RETRIES: std::ops::RangeInclusive<u32> = 0..=10;
+/// Athena's per-query scan limit in gigabytes: up to a pebibyte.
+const SCAN_LIMIT_GB: std::ops::RangeInclusive<u32> = 1..=1_048_576;
 
 /// A Glue ETL job, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobSpec {
     #[serde(default)]
@@ -222,15 +235,19 @@ pub struct JobSpec {
     pub worker_type: WorkerType,
     /// The most workers a run scales out to (auto scaling starts smaller): 10 when not given.
     #[serde(default)]
+    #[schemars(range(min = *WORKERS.start(), max = *WORKERS.end()))]
     pub workers: Option<u32>,
     /// Minutes a run may take before Glue stops it: 60 when not given.
     #[serde(default)]
+    #[schemars(range(min = *TIMEOUT_MINUTES.start(), max = *TIMEOUT_MINUTES.end()))]
     pub timeout_minutes: Option<u32>,
     /// Runs of the job at the same time: 1 when not given.
     #[serde(default)]
+    #[schemars(range(min = *MAX_CONCURRENT_RUNS.start(), max = *MAX_CONCURRENT_RUNS.end()))]
     pub max_concurrent_runs: Option<u32>,
     /// Times Glue retries a failed run: 0 when not given (a pipeline retries instead).
     #[serde(default)]
+    #[schemars(range(min = *MAX_RETRIES.start(), max = *MAX_RETRIES.end()))]
     pub max_retries: Option<u32>,
     /// Job bookmarks: each run reads only what is new since the last (on when not given).
     #[serde(default)]
@@ -244,7 +261,7 @@ impl Example for Crawler {
     const EXAMPLE: &'static str = "{ schedule: cron(0 6 * * ? *) }";
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Crawler {
     /// When it runs: a Glue cron expression in UTC, `cron(0 6 * * ? *)`; on demand only when
@@ -288,11 +305,12 @@ impl Default for Athena {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Athena {
     /// Gigabytes one query may scan before Athena cancels it: 10 when not given.
     #[serde(default = "default_scan_limit")]
+    #[schemars(range(min = *SCAN_LIMIT_GB.start(), max = *SCAN_LIMIT_GB.end()))]
     pub scan_limit_gb: u32,
     /// Queries run with the workgroup's settings (encrypted results in the lake's zone, the
     /// scan limit) whatever the client asks; `false` lets clients choose their own result
@@ -330,8 +348,15 @@ impl<'de> Deserialize<'de> for PartName {
     }
 }
 
+crate::schema_as!(PartName, {
+    "description": "A zone's or job's name: kebab-case.",
+    "type": "string",
+    "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+    "maxLength": MAX_ZONE_NAME,
+});
+
 /// `kind: data_lake`, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     #[serde(default)]
@@ -342,10 +367,12 @@ pub struct Spec {
     /// Days an object's old versions are kept after it is overwritten or deleted: 90 when not
     /// given.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub noncurrent_version_days: Option<u32>,
     /// Days the access-log bucket keeps S3's server access logs: a year in production, 90 days
     /// elsewhere, when not given.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub access_log_days: Option<u32>,
     #[serde(default)]
     pub crawler: CrawlerSpec,
@@ -455,19 +482,19 @@ impl Spec {
                 (
                     "timeout_minutes",
                     job.timeout_minutes,
-                    1..=10_080,
+                    TIMEOUT_MINUTES,
                     "a Glue run's timeout in minutes (10080 is a week)".into(),
                 ),
                 (
                     "max_concurrent_runs",
                     job.max_concurrent_runs,
-                    1..=1_000,
+                    MAX_CONCURRENT_RUNS,
                     "a Glue job's concurrent runs".into(),
                 ),
                 (
                     "max_retries",
                     job.max_retries,
-                    0..=10,
+                    MAX_RETRIES,
                     "a Glue job's retries".into(),
                 ),
             ];
@@ -545,7 +572,7 @@ impl Spec {
             (
                 "athena.scan_limit_gb",
                 self.athena.0.map(|a| a.scan_limit_gb),
-                1..=1_048_576,
+                SCAN_LIMIT_GB,
                 "Athena's per-query limit in gigabytes (1048576 is a pebibyte)",
             ),
         ];

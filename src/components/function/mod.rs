@@ -94,7 +94,7 @@ pub enum EnvValue {
     Parameter(String),
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Reference {
     #[serde(default)]
@@ -158,8 +158,24 @@ impl<'de> Deserialize<'de> for EnvValue {
     }
 }
 
+crate::schema_as!(EnvValue, |generator| schemars::json_schema!({
+    "description": "An environment variable's value: plain text (or a number or boolean, passed as text), or `{ secret: <name or ARN> }` / `{ parameter: <name> }`, read by the function at run time so the value never enters the template or the state.",
+    "anyOf": [
+        { "type": "string", "maxLength": 4096 },
+        { "type": "number" },
+        { "type": "boolean" },
+        crate::schema::extended(
+            Reference::json_schema(generator),
+            "oneOf",
+            serde_json::json!([{ "required": ["secret"] }, { "required": ["parameter"] }]),
+        ),
+    ],
+}));
+
 /// The processor architecture.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Architecture {
     /// Graviton: cheaper per millisecond, the default.
@@ -178,7 +194,7 @@ impl Architecture {
 }
 
 /// What a function may do to a component it uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Use {
     Read,
@@ -207,7 +223,7 @@ pub const MEMORY: std::ops::RangeInclusive<u32> = 128..=10_240;
 pub const TIMEOUT: std::ops::RangeInclusive<u32> = 1..=900;
 
 /// `kind: function`, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     pub runtime: Runtime,
@@ -221,6 +237,7 @@ pub struct Spec {
     pub timeout: Option<u32>,
     #[serde(default)]
     pub architecture: Architecture,
+    /// Environment variables: plain values, or secrets and parameters read at run time.
     #[serde(default)]
     pub environment: IndexMap<EnvName, EnvValue>,
     /// The components the function reads, writes or publishes to.
@@ -229,6 +246,7 @@ pub struct Spec {
     /// Days its log group keeps logs: a year in production, a month elsewhere, when not given.
     #[serde(default)]
     pub log_retention_days: Option<RetentionDays>,
+    /// Concurrent executions reserved for the function (and its ceiling); unreserved when not given.
     #[serde(default)]
     pub reserved_concurrency: Option<u32>,
     /// A topic that receives the events of failed asynchronous invocations.
@@ -250,13 +268,15 @@ pub struct Spec {
 
 /// `objects:` — S3 invokes the function for each new object of a lake zone under a prefix and
 /// with a suffix.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectsSpec {
     /// The zone, as `<lake>.<zone>`.
     pub from: String,
+    /// Only objects whose key starts with this.
     #[serde(default)]
     pub prefix: Option<String>,
+    /// Only objects whose key ends with this (`.csv`).
     #[serde(default)]
     pub suffix: Option<String>,
 }
@@ -584,9 +604,10 @@ pub struct Consumes {
     pub max_concurrency: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ConsumesSpec {
+    /// The queue to drain (a `queue` component).
     queue: String,
     #[serde(default)]
     batch_size: Option<u32>,
@@ -627,6 +648,11 @@ impl<'de> Deserialize<'de> for Consumes {
         deserializer.deserialize_any(V)
     }
 }
+
+crate::schema_as!(Consumes, |generator| schemars::json_schema!({
+    "description": "The queue the function drains: its name, or `{ queue: <name>, batch_size, batching_window, max_concurrency }`.",
+    "anyOf": [{ "type": "string" }, ConsumesSpec::json_schema(generator)],
+}));
 
 /// An event source mapping's settings, resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,7 +25,8 @@ crate::string_newtype!(
     /// A step's name: kebab-case, 1–48 characters, unique in the pipeline. It names the
     /// state, and `$.results.<name with underscores>` holds the step's result.
     StepName,
-    |v| check_kebab("step name", v, MAX_STEP_NAME)
+    |v| check_kebab("step name", v, MAX_STEP_NAME),
+    schema: { "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "maxLength": MAX_STEP_NAME }
 );
 
 impl StepName {
@@ -139,7 +140,7 @@ impl fmt::Display for GlueJob {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct GlueSpec {
     external: JobName,
@@ -176,6 +177,14 @@ impl<'de> Deserialize<'de> for GlueJob {
         deserializer.deserialize_any(V)
     }
 }
+
+crate::schema_as!(GlueJob, |generator| schemars::json_schema!({
+    "description": "The Glue job a step runs: a job of a data lake of the blueprint, `<lake>.<job>`, or `{ external: <Glue job name> }` for one outside it.",
+    "anyOf": [
+        { "type": "string", "pattern": "^[^.]+\\.[^.]+" },
+        GlueSpec::json_schema(generator),
+    ],
+}));
 
 /// A value a choice compares with.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,17 +227,29 @@ impl<'de> Deserialize<'de> for Value {
     }
 }
 
+crate::schema_as!(Value, {
+    "description": "A value a choice compares with: text, a number or true/false.",
+    "anyOf": [
+        { "type": "string", "maxLength": 256 },
+        { "type": "number" },
+        { "type": "boolean" },
+    ],
+});
+
 /// One rule of a choice: a test of the state, and the step it goes to when the test holds.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct When {
     pub variable: StatePath,
     #[serde(default)]
     pub equals: Option<Value>,
+    /// The rule holds when the value is greater than this number.
     #[serde(default)]
     pub greater_than: Option<f64>,
+    /// The rule holds when the value is less than this number.
     #[serde(default)]
     pub less_than: Option<f64>,
+    /// The rule holds when the path is present (`true`) or absent (`false`).
     #[serde(default)]
     pub is_present: Option<bool>,
     pub next: StepName,
@@ -263,36 +284,41 @@ impl When {
 }
 
 /// `choice:` — rules tried in order; `otherwise` (or the next step) when none holds.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
+    /// The rules, tried in order: the first that holds picks the next step.
     pub when: Vec<When>,
     #[serde(default)]
     pub otherwise: Option<StepName>,
 }
 
 /// `map:` — the nested steps run once per item of a list in the state.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MapSpec {
     pub items: StatePath,
     /// At most this many items at once; 0 (the default) lets Step Functions decide.
     #[serde(default)]
     pub max_concurrency: u32,
+    /// The steps run for each item, in order.
     pub steps: Vec<Step>,
 }
 
 /// A step's retries.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetrySpec {
+    /// The errors that are retried (`States.ALL` when not given).
     #[serde(default)]
     pub errors: Option<Vec<ErrorName>>,
     /// Seconds before the first retry.
     #[serde(default)]
     pub interval: Option<u32>,
+    /// What each wait is multiplied by before the next retry.
     #[serde(default)]
     pub backoff_rate: Option<f64>,
+    /// Retries before the step fails.
     #[serde(default)]
     pub max_attempts: Option<u32>,
 }
@@ -326,6 +352,11 @@ impl<'de> Deserialize<'de> for RetryField {
         deserializer.deserialize_any(V)
     }
 }
+
+crate::schema_as!(RetryField, |generator| schemars::json_schema!({
+    "description": "How the step retries: `{ errors, interval, backoff_rate, max_attempts }`, or `false` for no retries; the default retries when not given.",
+    "anyOf": [{ "const": false }, generator.subschema_for::<RetrySpec>()],
+}));
 
 /// What a step does.
 #[derive(Debug, Clone)]
@@ -373,28 +404,33 @@ pub struct Step {
     pub timeout: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct StepSpec {
     name: StepName,
     #[serde(default)]
     glue: Option<GlueJob>,
+    /// Invoke a function (a `function` component) with the state.
     #[serde(default)]
     function: Option<String>,
+    /// Wait this many seconds.
     #[serde(default)]
     wait: Option<u32>,
     #[serde(default)]
     choice: Option<Choice>,
+    /// Run branches of steps at once: a list of branches, each a list of steps.
     #[serde(default)]
     parallel: Option<Vec<Vec<Step>>>,
     #[serde(default)]
     map: Option<MapSpec>,
     #[serde(default)]
     retry: RetryField,
+    /// `false` lets a failure end the execution without the failure notification.
     #[serde(default)]
     catch: Option<bool>,
     #[serde(default)]
     next: Option<StepName>,
+    /// Seconds a Glue or function step may run before it fails with `States.Timeout`.
     #[serde(default)]
     timeout: Option<u32>,
 }
@@ -451,6 +487,19 @@ impl<'de> Deserialize<'de> for Step {
     }
 }
 
+crate::schema_as!(Step, |generator| crate::schema::extended(
+    StepSpec::json_schema(generator),
+    "oneOf",
+    serde_json::json!([
+        { "required": ["glue"] },
+        { "required": ["function"] },
+        { "required": ["wait"] },
+        { "required": ["choice"] },
+        { "required": ["parallel"] },
+        { "required": ["map"] },
+    ]),
+));
+
 /// When the pipeline runs on its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
@@ -460,7 +509,7 @@ pub struct Schedule {
     pub timezone: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ScheduleSpec {
     expression: String,
@@ -553,8 +602,19 @@ impl<'de> Deserialize<'de> for Schedule {
     }
 }
 
+crate::schema_as!(Schedule, |generator| schemars::json_schema!({
+    "description": "When the pipeline runs on its own: an EventBridge Scheduler expression, `cron(0 6 * * ? *)` or `rate(1 day)`, or `{ expression, timezone }` with an IANA time zone (UTC when not given).",
+    "anyOf": [
+        {
+            "type": "string",
+            "pattern": "^(cron\\( *[A-Za-z0-9*/?,#-]+( +[A-Za-z0-9*/?,#-]+){5} *\\)|rate\\((0*1 (minute|hour|day)|0*([2-9]|[1-9][0-9]+) (minutes|hours|days))\\))$",
+        },
+        ScheduleSpec::json_schema(generator),
+    ],
+}));
+
 /// How much of each execution the log group gets.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LogLevel {
     #[default]
@@ -576,11 +636,12 @@ impl LogLevel {
 }
 
 /// `logging:` — every event with its input and output, unless told otherwise (rule OBS002).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logging {
     #[serde(default)]
     pub level: LogLevel,
+    /// Whether log records include the states' input and output.
     #[serde(default = "crate::components::yes")]
     pub include_execution_data: bool,
 }
@@ -595,11 +656,12 @@ impl Default for Logging {
 }
 
 /// `kind: pipeline`, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     #[serde(default)]
     pub description: Option<crate::blueprint::types::Description>,
+    /// The steps, in order: each runs after the one before, unless a choice or `next` says otherwise.
     pub steps: Vec<Step>,
     /// The topic told of every execution's success and of every failure.
     #[serde(default)]

@@ -15,8 +15,9 @@ use crate::plan::Planned;
 use crate::plan::graph::Connection;
 
 /// Which key encrypts the queue's messages at rest.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(rename = "QueueEncryption")]
 pub enum Encryption {
     /// SQS-managed keys (SSE-SQS): no key to manage or pay for (the default).
     #[default]
@@ -36,7 +37,7 @@ pub const RETENTION_DAYS: std::ops::RangeInclusive<u32> = 1..=14;
 pub const MAX_RECEIVE: std::ops::RangeInclusive<u32> = 1..=1_000;
 
 /// The dead-letter queue's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadLetter {
     /// Receives before a message moves to the dead-letter queue: 5 when not given.
@@ -64,7 +65,7 @@ impl Example for DeadLetter {
 }
 
 /// `kind: queue`, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// A FIFO queue: ordered, exactly-once processing per message group.

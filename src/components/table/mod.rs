@@ -41,7 +41,7 @@ fn check_name<E: de::Error>(what: &str, value: &str, min: usize, max: usize) -> 
 }
 
 /// A key attribute's type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyType {
     String,
@@ -61,7 +61,7 @@ impl KeyType {
 }
 
 /// A key: the attribute and its type.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Key {
     pub name: AttributeName,
@@ -70,7 +70,7 @@ pub struct Key {
 }
 
 /// What an index copies from the table.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Projection {
     #[default]
@@ -88,7 +88,7 @@ impl Projection {
 }
 
 /// A global secondary index.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Index {
     pub partition: Key,
@@ -99,12 +99,16 @@ pub struct Index {
 }
 
 /// Provisioned capacity, scaled between its floor and ceiling by target tracking at 70%.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provisioned {
+    /// Read capacity units at the floor.
     pub read: u32,
+    /// Write capacity units at the floor.
     pub write: u32,
+    /// Read capacity units autoscaling may go up to.
     pub max_read: u32,
+    /// Write capacity units autoscaling may go up to.
     pub max_write: u32,
 }
 
@@ -143,8 +147,14 @@ impl<'de> Deserialize<'de> for Capacity {
     }
 }
 
+crate::schema_as!(Capacity, |generator| schemars::json_schema!({
+    "description": "How the table is billed: `on-demand` (the default), or provisioned capacity scaled by target tracking at 70% between its floor and ceiling.",
+    "anyOf": [{ "const": "on-demand" }, generator.subschema_for::<Provisioned>()],
+    "default": "on-demand",
+}));
+
 /// What a stream record holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stream {
     KeysOnly,
@@ -165,8 +175,9 @@ impl Stream {
 }
 
 /// Which key encrypts the table at rest.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(rename = "TableEncryption")]
 pub enum Encryption {
     /// A customer-managed KMS key of the table's own, rotated yearly, whose policy the
     /// blueprint's connections scope (the default).
@@ -177,12 +188,13 @@ pub enum Encryption {
 }
 
 /// `kind: table`, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     pub partition: Key,
     #[serde(default)]
     pub sort: Option<Key>,
+    /// Global secondary indexes, by name.
     #[serde(default)]
     pub indexes: IndexMap<IndexName, Index>,
     #[serde(default)]

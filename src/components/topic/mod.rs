@@ -21,13 +21,15 @@ pub enum Subscription {
     Queue(String),
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SubscriptionSpec {
     #[serde(default)]
     email: Option<Email>,
+    /// A function of the blueprint, invoked with each message.
     #[serde(default)]
     function: Option<String>,
+    /// A queue of the blueprint, sent each message as it was published (raw delivery).
     #[serde(default)]
     queue: Option<String>,
 }
@@ -57,6 +59,16 @@ impl<'de> Deserialize<'de> for Subscription {
     }
 }
 
+crate::schema_as!(Subscription, |generator| crate::schema::extended(
+    SubscriptionSpec::json_schema(generator),
+    "oneOf",
+    serde_json::json!([
+        { "required": ["email"] },
+        { "required": ["function"] },
+        { "required": ["queue"] },
+    ]),
+));
+
 impl fmt::Display for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -68,9 +80,10 @@ impl fmt::Display for Subscription {
 }
 
 /// `kind: topic`, as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
+    /// Who receives the topic's messages.
     #[serde(default)]
     pub subscriptions: Vec<Subscription>,
 }
