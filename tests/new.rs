@@ -24,6 +24,17 @@ fn catalog_text(name: &str) -> &'static str {
         .1
 }
 
+/// The line every blueprint `new` writes first: the YAML language server's schema modeline.
+const MODELINE: &str = "# yaml-language-server: $schema=cloudwright.schema.json\n";
+
+/// The schema `cloudwright schema` prints, as committed.
+fn schema() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints/cloudwright.schema.json"),
+    )
+    .unwrap()
+}
+
 #[test]
 fn defaults_without_a_terminal_copy_the_catalog_blueprint() {
     for (name, text) in cloudwright::blueprint::catalog() {
@@ -32,11 +43,17 @@ fn defaults_without_a_terminal_copy_the_catalog_blueprint() {
         assert_eq!(r.code, 0, "{name}: {}", r.transcript());
         let own = text.lines().find_map(|l| l.strip_prefix("name: ")).unwrap();
         let file = format!("{own}.yaml");
-        assert_eq!(files(dir.path()), std::slice::from_ref(&file), "{name}");
+        let mut expected = vec![file.clone(), "cloudwright.schema.json".to_string()];
+        expected.sort();
+        assert_eq!(files(dir.path()), expected, "{name}");
         assert_eq!(
             std::fs::read_to_string(dir.path().join(&file)).unwrap(),
-            text,
-            "{name}: with no values given, the file is the catalog blueprint"
+            format!("{MODELINE}{text}"),
+            "{name}: with no values given, the file is the catalog blueprint after the modeline"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("cloudwright.schema.json")).unwrap(),
+            schema()
         );
         let check = run(dir.path(), &["check", &file]);
         assert_eq!(check.code, 0, "{name}: {}", check.transcript());
@@ -64,7 +81,7 @@ fn given_values_replace_the_catalogs_and_the_result_renders() {
     assert_eq!(r.code, 0, "{}", r.transcript());
     settings().bind(|| insta::assert_snapshot!("cli.new", r.transcript()));
     let written = std::fs::read_to_string(dir.path().join("infra/orders.yaml")).unwrap();
-    let expected = catalog_text("serverless-api")
+    let expected = format!("{MODELINE}{}", catalog_text("serverless-api"))
         .replace("name: users-api\n", "name: orders-api\n")
         .replace("region: us-east-1\n", "region: eu-north-1\n")
         .replace("environment: production\n", "environment: staging\n");
@@ -158,6 +175,7 @@ fn new_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ha-vpc.yaml"), "mine\n").unwrap();
     let r = run(dir.path(), &["new", "ha-vpc"]);
+    assert!(r.stdout.is_empty(), "{}", r.transcript());
     assert_eq!(r.code, 2, "{}", r.transcript());
     assert_eq!(
         r.stderr,
@@ -196,12 +214,12 @@ fn bad_values_are_refused_and_nothing_is_written() {
         (
             &["new", "ha-vpc", "--region", "eu-wset-1", "-o", "core.yaml"],
             1,
-            "core.yaml was not written: as written, it would not pass `cloudwright check`\ncore.yaml:5:9: error: region: `eu-wset-1` is not an AWS region\n  help: did you mean `eu-west-1`?\n1 problem found\n",
+            "core.yaml was not written: as written, it would not pass `cloudwright check`\ncore.yaml:6:9: error: region: `eu-wset-1` is not an AWS region\n  help: did you mean `eu-west-1`?\n1 problem found\n",
         ),
         (
             &["new", "ha-vpc", "--environment", "prod", "-o", "core.yaml"],
             1,
-            "core.yaml was not written: as written, it would not pass `cloudwright check`\ncore.yaml:4:14: error: environment: unknown variant `prod`, expected one of `production`, `staging`, `development`\n  help: did you mean `production`?\n1 problem found\n",
+            "core.yaml was not written: as written, it would not pass `cloudwright check`\ncore.yaml:5:14: error: environment: unknown variant `prod`, expected one of `production`, `staging`, `development`\n  help: did you mean `production`?\n1 problem found\n",
         ),
     ];
     for (args, code, stderr) in cases {
@@ -280,6 +298,50 @@ fn no_input_takes_the_defaults_even_on_a_terminal() {
     assert!(!screen.contains("]: "), "nothing asked: {screen}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("daily-etl.yaml")).unwrap(),
-        catalog_text("sfn-pipeline")
+        format!("{MODELINE}{}", catalog_text("sfn-pipeline"))
+    );
+}
+
+#[test]
+fn the_blueprint_passes_the_schema_its_modeline_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &["new", "data-platform", "-o", "infra/platform.yaml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let text = std::fs::read_to_string(dir.path().join("infra/platform.yaml")).unwrap();
+    let named = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# yaml-language-server: $schema="))
+        .expect("the first line is the modeline");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("infra").join(named)).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let value: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn another_versions_schema_beside_it_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cloudwright.schema.json"), "{}\n").unwrap();
+    let r = run(dir.path(), &["new", "ha-vpc"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stdout.contains("note: ./cloudwright.schema.json is another version's schema; `cloudwright schema -o ./cloudwright.schema.json` brings it up to date\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("cloudwright.schema.json")).unwrap(),
+        "{}\n"
     );
 }

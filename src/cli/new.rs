@@ -99,19 +99,63 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         }
         None => PathBuf::from(format!("{}.yaml", values[0])),
     };
-    let composed = compose(text, &values).map_err(Failure::Tool)?;
+    let composed = format!(
+        "# yaml-language-server: $schema={}\n{}",
+        crate::schema::ID,
+        compose(text, &values).map_err(Failure::Tool)?
+    );
     refuse_existing(&output)?;
     check_as_written(&output, &composed)?;
     write_new(&output, &composed)?;
-    let code_dir = crate::input::dir_of(&output).join("terraform");
+    let schema = schema_beside(&output);
+    let stem = output
+        .file_stem()
+        .map_or_else(|| values[0].clone(), |s| s.to_string_lossy().into_owned());
+    let code_dir = crate::input::dir_of(&output).join(stem).join("terraform");
     print(&format!(
-        "created {path} from catalog blueprint {catalog} (name {}, region {}, environment {})\nnext:\n  cloudwright check {path}\n  cloudwright render {path} --target terraform --out-dir {}\n",
+        "created {path} from catalog blueprint {catalog} (name {}, region {}, environment {})\n{schema}next:\n  cloudwright check {path}\n  cloudwright render {path} --target terraform --out-dir {}\n",
         values[0],
         values[1],
         values[2],
         code_dir.display(),
         path = output.display(),
     ))
+}
+
+/// Writes the schema that the blueprint's first line (the YAML language server's modeline) names
+/// beside the new blueprint when it is missing, and says
+/// what became of it: created, already there, or another version's (left alone: it may be
+/// shared by other blueprints, and `cloudwright schema -o` refreshes it).
+fn schema_beside(blueprint: &Path) -> String {
+    let path = crate::input::dir_of(blueprint).join(crate::schema::ID);
+    let schema = crate::schema::blueprint();
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
+        return format!(
+            "note: {} is not a regular file, so the schema was not written there\n",
+            path.display()
+        );
+    }
+    match std::fs::read(&path) {
+        Ok(existing) if existing == schema.as_bytes() => String::new(),
+        Ok(_) => format!(
+            "note: {} is another version's schema; `cloudwright schema -o {}` brings it up to date\n",
+            path.display(),
+            path.display()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            match crate::write::create_new(&path, &schema) {
+                Ok(()) => format!(
+                    "created {} (the schema its first line names, for editors)\n",
+                    path.display()
+                ),
+                Err(e) => format!("note: {e}; the blueprint was written without it\n"),
+            }
+        }
+        Err(e) => format!(
+            "note: cannot read {}: {e}; the blueprint was written without it\n",
+            path.display()
+        ),
+    }
 }
 
 /// A value given for `key`: only lowercase letters, digits and hyphens (every name, region and
