@@ -908,3 +908,166 @@ proptest! {
         }
     }
 }
+
+/// Fragments that mean something to Markdown (CommonMark, GitHub's tables, math and
+/// strikethrough) or to an HTML comment.
+fn markdown_fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("*"),
+        Just("_"),
+        Just("**x**"),
+        Just("`"),
+        Just("```"),
+        Just("~~~"),
+        Just("[x](http://y)"),
+        Just("![i](j)"),
+        Just("<b>"),
+        Just("<http://x>"),
+        Just("&amp;"),
+        Just("&#35;"),
+        Just("|"),
+        Just("# "),
+        Just("- "),
+        Just("+ "),
+        Just("1. "),
+        Just("2) "),
+        Just("> "),
+        Just("~~x~~"),
+        Just("$x$"),
+        Just("$$"),
+        Just("\\"),
+        Just("<!--"),
+        Just("-->"),
+        Just("==="),
+        Just("---"),
+        Just("    "),
+        Just("[^1]"),
+        Just("\n"),
+        Just("\r\n"),
+        Just("\t"),
+        Just("\u{2028}"),
+        Just("\u{85}"),
+        Just("\u{202E}"),
+        Just("\u{7}"),
+    ]
+    .prop_map(String::from)
+}
+
+/// Any string, rich in what means something to Markdown.
+fn markdown_hostile() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => markdown_fragment(),
+        1 => any::<String>(),
+        1 => hostile_fragment(),
+    ];
+    prop::collection::vec(piece, 0..10).prop_map(|pieces| pieces.concat())
+}
+
+/// What a reader sees of `value` written by [`escape::markdown_text`]: line breaks and tabs as
+/// spaces, other controls and bidirectional characters by name, without the blanks CommonMark
+/// strips at both ends of a paragraph or a cell.
+fn markdown_shown(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' | '\t') {
+            out.push(' ');
+        } else if text::breaks_lines(c) || text::reorders_text(c) {
+            out.push_str(&format!("U+{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_matches(|c: char| c == ' ').to_string()
+}
+
+/// The text and code of `markdown` as pulldown-cmark reads it (with GitHub's tables,
+/// strikethrough, footnotes and math), and every event that is neither, nor the paragraph or
+/// table around it.
+fn markdown_read(markdown: &str) -> (String, String, Vec<String>) {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_MATH
+        | Options::ENABLE_GFM;
+    let (mut text, mut code, mut other) = (String::new(), String::new(), Vec::new());
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Text(t) => text.push_str(&t),
+            Event::Code(c) => code.push_str(&c),
+            Event::Start(
+                Tag::Paragraph | Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell,
+            )
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Table
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::TableCell,
+            ) => {}
+            e => other.push(format!("{e:?}")),
+        }
+    }
+    (text, code, other)
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn markdown_text_reads_back_as_written_at_the_start_of_a_line(s in markdown_hostile()) {
+        let written = escape::markdown_text(&s);
+        let (text, code, other) = markdown_read(&format!("{written}\n"));
+        prop_assert!(other.is_empty(), "{:?} as {:?}: {:?}", s, written, other);
+        prop_assert!(code.is_empty(), "{:?} as {:?}", s, written);
+        prop_assert_eq!(text, markdown_shown(&s), "{:?} as {:?}", s, written);
+    }
+
+    #[test]
+    fn markdown_text_stays_in_its_table_cell(s in markdown_hostile()) {
+        let written = escape::markdown_text(&s);
+        let table = format!("| a | b |\n|---|---|\n| {written} | end |\n");
+        let (text, _, other) = markdown_read(&table);
+        prop_assert!(other.is_empty(), "{:?} as {:?}: {:?}", s, written, other);
+        prop_assert_eq!(text, format!("ab{}end", markdown_shown(&s)), "{:?} as {:?}", s, written);
+    }
+
+    #[test]
+    fn code_cells_show_the_value_and_stay_in_their_cell(s in markdown_hostile()) {
+        let written = escape::code_cell(&s);
+        let table = format!("| a | b |\n|---|---|\n| {written} | end |\n");
+        let (text, code, other) = markdown_read(&table);
+        prop_assert!(other.is_empty(), "{:?} as {:?}: {:?}", s, written, other);
+        prop_assert_eq!(text, "abend", "{:?} as {:?}", s, written);
+        // CommonMark shows a code span's line as it is, but for one space stripped at each
+        // end when both are there; code_span adds them only where it must.
+        prop_assert_eq!(code, escape::code_text(&s), "{:?} as {:?}", s, written);
+    }
+
+    #[test]
+    fn code_text_cannot_end_its_fenced_block(s in markdown_hostile()) {
+        let written = escape::code_text(&s);
+        let fence = escape::fence(&[&written]);
+        let block = format!("{fence}sh\n   {written}\n{fence}\nafter\n");
+        let parser = pulldown_cmark::Parser::new(&block);
+        let events: Vec<_> = parser.collect();
+        let inside: String = events
+            .iter()
+            .skip_while(|e| !matches!(e, pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(_))))
+            .take_while(|e| !matches!(e, pulldown_cmark::Event::End(pulldown_cmark::TagEnd::CodeBlock)))
+            .filter_map(|e| match e {
+                pulldown_cmark::Event::Text(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+        prop_assert_eq!(inside, format!("   {written}\n"), "{:?}", s);
+        prop_assert!(!written.contains('\n'));
+    }
+
+    #[test]
+    fn html_comment_text_cannot_end_the_comment(s in markdown_hostile()) {
+        let written = escape::html_comment_text(&s);
+        prop_assert!(!written.contains("--"), "{:?} as {:?}", s, written);
+        prop_assert!(escape::is_comment(&written), "{:?} as {:?}", s, written);
+    }
+}

@@ -4,7 +4,7 @@
 #   2. the Rust tests: unit, snapshot (insta), property (proptest) and CLI tests;
 #   3. the third-party validators over every catalog blueprint rendered for every target:
 #      cfn-lint (CloudFormation and SAM, each template in its own region), checkov (all three),
-#      terraform init/validate/fmt;
+#      Mermaid (every README's diagram), terraform init/validate/fmt;
 #   4. the deploy tests (tests/deploy.py): every rendered blueprint is deployed into moto's emulated
 #      AWS on 127.0.0.1 — CloudFormation/SAM stacks created twice, Terraform apply, a second plan
 #      with no changes, destroy. What moto cannot emulate is listed in tests/emulator_gaps.yaml.
@@ -138,6 +138,16 @@ for fixture in tests/fixtures/rules/suppression-problems.yaml tests/fixtures/rul
     bad "SARIF $name"
   fi
 done
+
+step "every README's architecture diagram read back by Mermaid (tests/mermaid/check.mjs)"
+# Mermaid and jsdom from the npm registry, at the versions tests/mermaid/package-lock.json pins.
+if [ ! -d tests/mermaid/node_modules ] || [ tests/mermaid/package-lock.json -nt tests/mermaid/node_modules ]; then
+  (cd tests/mermaid && npm ci --no-audit --no-fund --silent) || bad "Mermaid: npm ci in tests/mermaid failed"
+fi
+mermaid_results=target/mermaid.tsv
+: > "$mermaid_results"
+node tests/mermaid/check.mjs "$mermaid_results" "$out"/*/*/README.md || bad "Mermaid: tests/mermaid/check.mjs stopped with an error"
+tally "$mermaid_results"
 
 step "terraform"
 plugin_dir=""

@@ -101,7 +101,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .map(|f| write::with_header(f, name, &source_file))
         .collect();
     let Some(dir) = &args.out_dir else {
-        let generated: Vec<&write::OutputFile> = files.iter().filter(|f| !f.scaffold).collect();
+        // The template alone: not the scaffolds, nor the README that describes the folder.
+        let generated: Vec<&write::OutputFile> = files
+            .iter()
+            .filter(|f| !f.scaffold && f.path != render::readme::FILE)
+            .collect();
         match generated.as_slice() {
             [only] => print(&only.contents)?,
             _ => {

@@ -10,6 +10,7 @@ use crate::expr::{Doc, Expr};
 
 const HCL: AutoEscape = AutoEscape::Custom("hcl");
 const YAML: AutoEscape = AutoEscape::Custom("yaml");
+const MARKDOWN: AutoEscape = AutoEscape::Custom("markdown");
 
 /// The escaping a template gets, from its file name; `None` for a name we do not render.
 fn escaping_for(name: &str) -> Option<AutoEscape> {
@@ -19,6 +20,8 @@ fn escaping_for(name: &str) -> Option<AutoEscape> {
         Some(YAML)
     } else if name.ends_with(".tf.j2") {
         Some(HCL)
+    } else if name.ends_with(".md.j2") {
+        Some(MARKDOWN)
     } else {
         None
     }
@@ -32,6 +35,7 @@ fn formatter(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> Resu
         _ if value.is_safe() => return minijinja::escape_formatter(out, state, value),
         a if a == HCL => escape::hcl_string,
         a if a == YAML => escape::yaml_string,
+        a if a == MARKDOWN => escape::markdown_text,
         _ => return minijinja::escape_formatter(out, state, value),
     };
     let text = scalar(value, quote)?;
@@ -115,6 +119,26 @@ pub fn environment() -> Result<Environment<'static>, Error> {
     env.add_filter("comment", |v: &str| {
         checked(v, escape::is_comment, "one-line comment")
     });
+    // Markdown (README.md): values in code blocks and spans as written but on one line, and
+    // Mermaid labels and IDs, which Markdown's own escaping would garble.
+    env.add_filter("code", |v: &str| {
+        Value::from_safe_string(escape::code_text(v))
+    });
+    env.add_filter("code_span", |v: &str| {
+        Value::from_safe_string(escape::code_span(v))
+    });
+    env.add_filter("code_cell", |v: &str| {
+        Value::from_safe_string(escape::code_cell(v))
+    });
+    env.add_filter("fence", |lines: Vec<String>| {
+        Value::from_safe_string(escape::fence(&lines))
+    });
+    env.add_filter("mermaid", |v: &str| {
+        Value::from_safe_string(escape::mermaid_label(v))
+    });
+    env.add_filter("mermaid_id", |v: &str| {
+        checked(v, escape::is_mermaid_id, "Mermaid ID")
+    });
     // References and documents (crate::expr): the only way a template writes `!Ref`, `!Sub` or
     // an HCL reference; every literal inside is escaped for its format, every ID validated.
     env.add_filter("cfn", |e: ViaDeserialize<Expr>| safe(e.0.cfn()));
@@ -130,7 +154,7 @@ pub fn environment() -> Result<Environment<'static>, Error> {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
                 format!(
-                    "template {name} must end in .yaml.j2, .toml.j2 or .tf.j2 so that its escaping is known"
+                    "template {name} must end in .yaml.j2, .toml.j2, .tf.j2 or .md.j2 so that its escaping is known"
                 ),
             ));
         }

@@ -128,9 +128,202 @@ pub fn comment_text(value: &str) -> String {
     out
 }
 
+/// `value` as it may stand in an HTML comment (`<!-- … -->`, the header of a Markdown file): as
+/// in [`comment_text`], and no `--`, which could end the comment.
+pub fn html_comment_text(value: &str) -> String {
+    comment_text(value).replace("--", "-\\u{002D}")
+}
+
+/// Whether `c` is a line break in some reader: `\n`, `\r`, NEL and the Unicode line and
+/// paragraph separators (the other control characters are no line breaks, only invisible).
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// `value` as Markdown text that renders as exactly `value` in a paragraph, a heading or a table
+/// cell, wherever on its line it stands. Backslash-escaped (CommonMark allows it for every ASCII
+/// punctuation character): what has a meaning anywhere (`` \ ` * _ [ ] < > & | ~ $ ``: escapes,
+/// code, emphasis, links, HTML, entities, table pipes, strikethrough, GitHub's math), the first
+/// character when it is punctuation (a heading's `#`, a list's `-`, a quote's `>`), and the `.`
+/// or `)` after leading digits (an ordered list). Every line break (and what YAML 1.1 or Unicode
+/// take for one) is a space, so a value never starts a line of its own, and leading blanks are
+/// dropped (they show as nothing, and four start a code block); every other control or
+/// bidirectional character is its `U+XXXX` name. Other punctuation stays as it is, so the text
+/// reads as plainly in a diff as on the page.
+pub fn markdown_text(value: &str) -> String {
+    // Leading blanks show as nothing, and four would make an indented code block.
+    let value = value.trim_start_matches(|c: char| c == ' ' || c == '\t' || is_line_break(c));
+    let mut out = String::with_capacity(value.len() + value.len() / 8);
+    let mut leading_digits = true;
+    for (i, c) in value.chars().enumerate() {
+        let meaningful = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '$'
+        ) || (i == 0 && c.is_ascii_punctuation())
+            || (leading_digits && i > 0 && matches!(c, '.' | ')'));
+        leading_digits = leading_digits && c.is_ascii_digit();
+        if meaningful {
+            out.push('\\');
+            out.push(c);
+        } else if is_line_break(c) || c == '\t' {
+            out.push(' ');
+        } else if text::breaks_lines(c) || text::reorders_text(c) {
+            out.push_str(&format!("U+{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `value` as one line of a fenced code block or a code span: shown as written, but a line break
+/// (or what YAML 1.1 or Unicode take for one) is a space and every other control or
+/// bidirectional character its `U+XXXX` name, so the value can neither end the block nor hide
+/// what it says.
+pub fn code_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if is_line_break(c) || c == '\t' {
+            out.push(' ');
+        } else if text::breaks_lines(c) || text::reorders_text(c) {
+            out.push_str(&format!("U+{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `value` as a Markdown code span: [`code_text`] between backtick fences one longer than its
+/// longest run of backticks, padded with one space at each end where CommonMark would otherwise
+/// take one away or read a backtick as part of the fence, so every value shows as written. An
+/// empty value is written as nothing.
+pub fn code_span(value: &str) -> String {
+    let text = code_text(value);
+    if text.is_empty() {
+        return text;
+    }
+    let fence = "`".repeat(longest_run(&text, '`') + 1);
+    let all_spaces = text.chars().all(|c| c == ' ');
+    let pad = if text.starts_with('`')
+        || text.ends_with('`')
+        || (text.starts_with(' ') && text.ends_with(' ') && !all_spaces)
+    {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// The longest run of `c` in `text`.
+fn longest_run(text: &str, c: char) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for x in text.chars() {
+        run = if x == c { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// The fence of a fenced code block holding `lines` (each written with [`code_text`]): three
+/// backticks, or one more than the longest run of backticks in them, so no line can close it.
+pub fn fence<S: AsRef<str>>(lines: &[S]) -> String {
+    let longest = lines
+        .iter()
+        .map(|l| longest_run(l.as_ref(), '`'))
+        .max()
+        .unwrap_or(0);
+    "`".repeat((longest + 1).max(3))
+}
+
+/// `value` as a code span in a table cell: [`code_span`] with every `|` escaped, since GitHub's
+/// tables split cells at a bare pipe even inside a code span (and drop the backslash there).
+pub fn code_cell(value: &str) -> String {
+    code_span(value).replace('|', "\\|")
+}
+
+/// `value` as the text of a Mermaid label in double quotes (`id["…"]`, `-->|…|`): letters,
+/// digits, spaces and `. , : / ( ) _ + @ -` as they are, every other character as Mermaid's
+/// numeric entity (`#34;`), so no value can end the label, start HTML or change the diagram.
+pub fn mermaid_label(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() || " .,:/()_+@-".contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("#{};", c as u32));
+        }
+    }
+    out
+}
+
+/// Whether `value` may stand as a Mermaid node or subgraph ID: ASCII letters, digits and `_`,
+/// starting with a letter, and not a word Mermaid's flowchart grammar reserves.
+pub fn is_mermaid_id(value: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "end",
+        "graph",
+        "flowchart",
+        "subgraph",
+        "style",
+        "class",
+        "click",
+        "default",
+    ];
+    value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !RESERVED.contains(&value.to_ascii_lowercase().as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_text_takes_away_every_meaning() {
+        assert_eq!(
+            markdown_text("*a* [b](c) <d> & |e| `f` $x$ ~y~"),
+            "\\*a\\* \\[b\\](c) \\<d\\> \\& \\|e\\| \\`f\\` \\$x\\$ \\~y\\~"
+        );
+        assert_eq!(markdown_text("# not a heading"), "\\# not a heading");
+        assert_eq!(
+            markdown_text("- not a list, a - b"),
+            "\\- not a list, a - b"
+        );
+        assert_eq!(markdown_text("12. not a list"), "12\\. not a list");
+        assert_eq!(
+            markdown_text("API Gateway, Lambda."),
+            "API Gateway, Lambda."
+        );
+        assert_eq!(markdown_text("two\nlines\u{2028}x"), "two lines x");
+        assert_eq!(
+            markdown_text("bell\u{7} rtl\u{202E}"),
+            "bellU+0007 rtlU+202E"
+        );
+        assert_eq!(markdown_text("émoji 😀"), "émoji 😀");
+    }
+
+    #[test]
+    fn code_spans_hold_any_backticks() {
+        assert_eq!(code_span("users-fn"), "`users-fn`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x`"), "`` `x` ``");
+        assert_eq!(code_span("a\nb"), "`a b`");
+    }
+
+    #[test]
+    fn mermaid_labels_cannot_end_or_become_html() {
+        assert_eq!(mermaid_label("table users"), "table users");
+        assert_eq!(
+            mermaid_label("a\"]; b-->c<i>"),
+            "a#34;#93;#59; b--#62;c#60;i#62;"
+        );
+        assert!(is_mermaid_id("n_users_fn"));
+        assert!(!is_mermaid_id("end"));
+        assert!(!is_mermaid_id("a-b"));
+        assert!(!is_mermaid_id("1a"));
+    }
 
     #[test]
     fn hcl_strings_cannot_interpolate_or_break_out() {

@@ -4,6 +4,7 @@ pub mod aws;
 mod components;
 mod context;
 pub mod inventory;
+pub mod readme;
 
 pub use context::one_line;
 pub mod env;
@@ -230,5 +231,17 @@ pub fn render(
             })
         })
         .chain(scaffolds(plan, target).map(Ok))
-        .collect()
+        .collect::<Result<Vec<_>, RenderError>>()
+        .and_then(|mut files| {
+            let view = readme::readme(plan, accepted, target, &files);
+            let body = env
+                .get_template("readme.md.j2")?
+                .render(context! { r => minijinja::Value::from_serialize(&view) })?;
+            files.push(RenderedFile {
+                path: readme::FILE.into(),
+                body,
+                scaffold: false,
+            });
+            Ok(files)
+        })
 }
