@@ -7,6 +7,7 @@
 pub mod blueprint;
 pub mod cli;
 pub mod components;
+pub mod cost;
 pub mod diagnostics;
 pub mod expr;
 pub mod iam;

@@ -226,8 +226,50 @@ fn every_readme_lists_what_its_folder_holds_in_well_formed_tables() {
 
             let accepted = table(&tables, "rule").map_or(0, |t| t.len() - 1);
             assert_eq!(accepted, case.accepted.len(), "{at}: suppressions");
+
+            // The cost: the fixed rows add up to the total the sentence gives, in a region with
+            // prices; elsewhere it says so and gives no dollars.
+            let estimate = cloudwright::cost::estimate(&case.plan);
+            match estimate.fixed_total {
+                Some(total) => {
+                    let sum: u64 = table(&tables, "fixed every month")
+                        .map_or(0, |t| t[1..].iter().map(|r| cents(&r[3])).sum());
+                    assert_eq!(sum * 10_000, total, "{at}: the fixed rows add up");
+                    assert!(
+                        readme.contains(&format!(
+                            "**{} a month**",
+                            cloudwright::cost::dollars(total).replace('$', "\\$")
+                        )),
+                        "{at}: the total"
+                    );
+                }
+                None => {
+                    assert!(
+                        readme.contains(&format!(
+                            "cloudwright has no prices for {}",
+                            case.plan.region.name
+                        )),
+                        "{at}"
+                    );
+                    let cost = &readme[readme.find("## Cost estimate").unwrap()
+                        ..readme.find("## Suppressions").unwrap()];
+                    assert!(
+                        !cost.contains('$'),
+                        "{at}: no dollars without prices: {cost}"
+                    );
+                }
+            }
         }
     }
+}
+
+/// `$1,234.56` (as a table cell shows it) in cents.
+fn cents(amount: &str) -> u64 {
+    amount
+        .trim_start_matches('$')
+        .replace([',', '.'], "")
+        .parse()
+        .unwrap_or_else(|_| panic!("`{amount}` is an amount"))
 }
 
 /// The Mermaid block of a README.

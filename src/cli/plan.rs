@@ -2,7 +2,9 @@
 
 use super::{Failure, RECLAIM_HELP, load_plan_and_validate, print, save_lock};
 
-/// Print the address plan: every subnet, the reserved ranges, the free space and the headroom.
+/// Print the address plan: every subnet, the reserved ranges, the free space and the headroom;
+/// then the cost estimate: what costs money every month just by existing, and the unit prices of
+/// what grows with use.
 ///
 /// For a blueprint file, the plan is recorded in a lock file next to it (`NAME.lock.yaml`); later
 /// plans keep every recorded subnet where it is. The guardrails run first, as for `render`: while
@@ -26,6 +28,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let _lock = crate::write::lock_run(&[std::path::Path::new(&args.blueprint)])
         .map_err(|e| Failure::Tool(e.to_string()))?;
     let (planned, _) = load_plan_and_validate(&args.blueprint, args.locked, args.reclaim)?;
-    print(&planned.plan.report())?;
+    let cost = crate::cost::estimate(&planned.plan).report();
+    print(&format!("{}\n{cost}", planned.plan.report()))?;
     save_lock(&planned)
 }

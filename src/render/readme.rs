@@ -33,6 +33,27 @@ pub struct Readme {
     pub deploy: Vec<DeployStep>,
     pub outputs: Vec<OutputRow>,
     pub diagram: Diagram,
+    pub cost: CostView,
+}
+
+/// The cost estimate (crate::cost), its amounts written as dollars.
+#[derive(Debug, Serialize)]
+pub struct CostView {
+    pub source: &'static str,
+    pub priced: bool,
+    pub priced_regions: String,
+    pub total: Option<String>,
+    pub fixed: Vec<CostRow>,
+    pub usage: Vec<CostRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CostRow {
+    pub what: String,
+    pub quantity: String,
+    pub unit: &'static str,
+    pub price: Option<String>,
+    pub monthly: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -174,6 +195,43 @@ pub fn readme(
         deploy: deploy(plan, target, files),
         outputs: files.iter().flat_map(|f| outputs(target, f)).collect(),
         diagram: diagram(plan),
+        cost: cost(plan),
+    }
+}
+
+fn cost(plan: &Plan) -> CostView {
+    let e = crate::cost::estimate(plan);
+    CostView {
+        source: crate::cost::SOURCE,
+        priced: e.priced,
+        priced_regions: crate::cost::PRICED
+            .iter()
+            .map(|(r, _)| *r)
+            .collect::<Vec<_>>()
+            .join(", "),
+        total: e.fixed_total.map(crate::cost::dollars),
+        fixed: e
+            .fixed
+            .iter()
+            .map(|f| CostRow {
+                what: f.what.clone(),
+                quantity: f.quantity.to_string(),
+                unit: f.unit,
+                price: f.unit_price.map(crate::cost::dollars),
+                monthly: f.monthly.map(crate::cost::dollars),
+            })
+            .collect(),
+        usage: e
+            .usage
+            .iter()
+            .map(|u| CostRow {
+                what: u.what.to_string(),
+                quantity: String::new(),
+                unit: u.unit,
+                price: u.price.map(crate::cost::dollars),
+                monthly: None,
+            })
+            .collect(),
     }
 }
 

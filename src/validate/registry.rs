@@ -3,11 +3,12 @@
 
 use super::rule::Rule;
 use super::rules::{
-    availability_zones_exist, elastic_ips_over_default_quota, flow_log_retention_too_short,
-    flow_logs_disabled, hard_coded_credentials, load_balancer_tier_too_small,
-    log_retention_too_short, names_within_limits, nat_single_point_of_failure, no_budget,
-    policy_wildcards, public_ips_on_launch, reserved_range_overlapped, single_az_in_production,
-    subnets_do_not_fit, subnets_outside_vpc_or_overlapping, vpc_prefix_out_of_range,
+    availability_zones_exist, elastic_ips_over_default_quota, fixed_cost_over_budget,
+    flow_log_retention_too_short, flow_logs_disabled, hard_coded_credentials,
+    load_balancer_tier_too_small, log_retention_too_short, names_within_limits,
+    nat_single_point_of_failure, no_budget, policy_wildcards, public_ips_on_launch,
+    reserved_range_overlapped, single_az_in_production, subnets_do_not_fit,
+    subnets_outside_vpc_or_overlapping, vpc_prefix_out_of_range,
 };
 use crate::components::api::rules::{api_without_auth, user_pool_not_in_region};
 use crate::components::data_lake::rules::{
@@ -26,6 +27,7 @@ use crate::components::table::rules::{table_without_deletion_protection, table_w
 /// All rules, sorted by ID. IDs are never reused.
 pub static RULES: &[&Rule] = &[
     &no_budget::NO_BUDGET,
+    &fixed_cost_over_budget::FIXED_COST_OVER_BUDGET,
     &lifecycle_expires_before_transition::LIFECYCLE_EXPIRES_BEFORE_TRANSITION,
     &crawler_without_schedule::CRAWLER_WITHOUT_SCHEDULE,
     &job_without_bookmarks::JOB_WITHOUT_BOOKMARKS,

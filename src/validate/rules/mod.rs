@@ -4,6 +4,7 @@
 
 pub mod availability_zones_exist;
 pub mod elastic_ips_over_default_quota;
+pub mod fixed_cost_over_budget;
 pub mod flow_log_retention_too_short;
 pub mod flow_logs_disabled;
 pub mod hard_coded_credentials;
