@@ -8,6 +8,12 @@ pub fn breaks_lines(c: char) -> bool {
     c.is_control() || c == '\u{2028}' || c == '\u{2029}'
 }
 
+/// Whether `c` is a noncharacter that YAML 1.1 readers (PyYAML, so cfn-lint) refuse anywhere in
+/// a stream, comments included: U+FFFE and U+FFFF.
+pub fn yaml_refuses(c: char) -> bool {
+    matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
 /// Whether `c` can make text read other than it is: the bidirectional embeddings, overrides and
 /// isolates ("Trojan Source"), which reorder a line on screen.
 pub fn reorders_text(c: char) -> bool {

@@ -1292,3 +1292,112 @@ fn a_handler_folder_that_is_a_link_out_of_the_output_is_refused() {
             .is_none()
     );
 }
+
+/// Makes a directory immutable (`chattr +i`: root may not write into it either, as it may into
+/// a directory without write bits) until dropped, even when the test fails.
+struct Immutable<'a>(&'a Path);
+
+impl<'a> Immutable<'a> {
+    fn new(dir: &'a Path) -> Self {
+        let status = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .expect("chattr (e2fsprogs, part of the machine image) runs");
+        assert!(status.success(), "chattr +i {}", dir.display());
+        Immutable(dir)
+    }
+}
+
+impl Drop for Immutable<'_> {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(self.0)
+            .status();
+    }
+}
+
+/// No file cloudwright stages (`.cloudwright-…`) in `dir`.
+fn no_temporaries(dir: &Path) {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".cloudwright-")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn an_output_directory_that_cannot_be_written_is_reported_and_left_as_it_was() {
+    let dir = project();
+    let p = dir.path();
+    assert_eq!(run(p, &TERRAFORM).code, 0);
+    edit(&p.join("demo.yaml"), "azs: 2", "azs: 3");
+    let before = tree(&p.join("infra"));
+    let lock_before = std::fs::read(p.join("demo.lock.yaml")).unwrap();
+    let infra = p.join("infra");
+    let r = {
+        let _frozen = Immutable::new(&infra);
+        run(p, &TERRAFORM)
+    };
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.starts_with("error: cannot write infra/")
+            && r.stderr.contains("Operation not permitted"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        tree(&p.join("infra")),
+        before,
+        "no file of the old tree changed"
+    );
+    assert_eq!(
+        std::fs::read(p.join("demo.lock.yaml")).unwrap(),
+        lock_before,
+        "nor the lock file"
+    );
+    no_temporaries(&p.join("infra"));
+}
+
+#[test]
+fn a_full_disk_is_reported_and_leaves_the_old_tree() {
+    let dir = project();
+    let p = dir.path();
+    assert_eq!(run(p, &TERRAFORM).code, 0);
+    edit(&p.join("demo.yaml"), "azs: 2", "azs: 3");
+    let before = tree(&p.join("infra"));
+    let lock_before = std::fs::read(p.join("demo.lock.yaml")).unwrap();
+    // Writes past 2 KiB fail with EFBIG, as they would with ENOSPC on a full disk: the signal that
+    // would otherwise stop the process (a kill, tested above) is ignored.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 4; exec {} render demo.yaml --target terraform --out-dir infra",
+            env!("CARGO_BIN_EXE_cloudwright")
+        ))
+        .current_dir(p)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write infra/") && stderr.contains("File too large"),
+        "{stderr}"
+    );
+    assert_eq!(
+        tree(&p.join("infra")),
+        before,
+        "no file of the old tree changed"
+    );
+    assert_eq!(
+        std::fs::read(p.join("demo.lock.yaml")).unwrap(),
+        lock_before,
+        "nor the lock file"
+    );
+    no_temporaries(&p.join("infra"));
+}

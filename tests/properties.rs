@@ -422,13 +422,18 @@ fn text(max: usize) -> impl Strategy<Value = String> {
 }
 
 /// Text the blueprint accepts in free-text fields: [`text`] without what the loader refuses there
-/// (U+2028 and U+2029, which YAML 1.1 takes for line breaks, the bidirectional controls, and
-/// `${`); `blueprint_text_is_refused_when_it_breaks_lines` checks the refusal.
+/// (U+2028 and U+2029, which YAML 1.1 takes for line breaks, the bidirectional controls, the
+/// noncharacters U+FFFE and U+FFFF, which YAML 1.1 refuses, and `${`); `blueprint_text_is_refused_when_it_breaks_lines` checks the refusal.
 fn free_text(max: usize) -> impl Strategy<Value = String> {
     text(max).prop_map(|s| {
         let kept: String = s
             .chars()
-            .filter(|c| c.is_control() || !(text::breaks_lines(*c) || text::reorders_text(*c)))
+            .filter(|c| {
+                c.is_control()
+                    || !(text::breaks_lines(*c)
+                        || text::reorders_text(*c)
+                        || text::yaml_refuses(*c))
+            })
             .collect();
         // `${` is refused too (CloudFormation would read a substitution); `$` and `{` apart stay.
         let mut kept = kept;
@@ -737,7 +742,7 @@ proptest! {
     fn blueprint_text_is_refused_when_it_breaks_lines(
         before in free_text(100),
         after in free_text(100),
-        breaker in prop::sample::select(vec!['\u{2028}', '\u{2029}', '\u{202E}', '\u{2066}']),
+        breaker in prop::sample::select(vec!['\u{2028}', '\u{2029}', '\u{202E}', '\u{2066}', '\u{FFFE}', '\u{FFFF}']),
     ) {
         let description = format!("{before}{breaker}{after}");
         let refused = blueprint::load(Source {
@@ -1070,4 +1075,33 @@ proptest! {
         prop_assert!(!written.contains("--"), "{:?} as {:?}", s, written);
         prop_assert!(escape::is_comment(&written), "{:?} as {:?}", s, written);
     }
+}
+
+/// Writes the hostile strings of this file's strategies, each as [`escape::yaml_string`] writes
+/// it and, before it, as a comment with [`escape::comment_text`], for `tests/yaml11_strings.py`
+/// to read back with PyYAML (a YAML 1.1 reader, like cfn-lint's): `tests/run.sh` runs it with
+/// `CLOUDWRIGHT_PYYAML_CASES` naming the file, after the validator virtualenv exists.
+#[test]
+#[ignore = "writes the cases tests/run.sh hands to PyYAML"]
+fn pyyaml_cases_are_written() {
+    use proptest::strategy::ValueTree;
+    use std::fmt::Write as _;
+    let path =
+        std::env::var("CLOUDWRIGHT_PYYAML_CASES").expect("CLOUDWRIGHT_PYYAML_CASES names the file");
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = prop_oneof![any_text_or_hostile(), markdown_hostile(), free_text(300)];
+    let mut doc =
+        String::from("# Hostile strings as cloudwright writes them, for PyYAML to read back.\n");
+    for _ in 0..3000 {
+        let s = strategy.new_tree(&mut runner).unwrap().current();
+        let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
+        writeln!(doc, "# {}", escape::comment_text(&s)).unwrap();
+        writeln!(
+            doc,
+            "- value: {}\n  utf8: \"{hex}\"",
+            escape::yaml_string(&s)
+        )
+        .unwrap();
+    }
+    std::fs::write(path, doc).unwrap();
 }

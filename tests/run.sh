@@ -99,6 +99,16 @@ else
   bad "PyYAML reads a template differently"
 fi
 
+step "hostile strings read back by PyYAML (tests/yaml11_strings.py)"
+# tests/properties.rs writes its hostile strings as cloudwright writes them, quoted and in comments.
+if CLOUDWRIGHT_PYYAML_CASES=target/pyyaml-cases.yaml cargo test --quiet --test properties -- --ignored --exact pyyaml_cases_are_written >/dev/null \
+  && report=$(.venv/bin/python tests/yaml11_strings.py target/pyyaml-cases.yaml); then
+  ok "$report"
+else
+  printf '%s\n' "${report:-}"
+  bad "PyYAML reads a hostile string differently from how it was written"
+fi
+
 step "function scaffolds: syntax, then every route against DynamoDB in moto (tests/handlers.py)"
 # The Node.js handlers run with the AWS SDK the Lambda runtime ships, installed here from the npm
 # registry at the versions tests/handlers/package-lock.json pins.

@@ -233,6 +233,16 @@ pub(crate) fn check_text<E: de::Error>(what: &str, value: &str, max: usize) -> R
             "remove it; write a plain line break (\\n) where a new line is meant",
         ));
     }
+    if let Some(c) = value.chars().find(|c| text::yaml_refuses(*c)) {
+        return Err(invalid_value(
+            value,
+            format!(
+                "{what} contains U+{:04X}, a noncharacter that YAML 1.1 readers such as cfn-lint refuse anywhere in a file",
+                c as u32
+            ),
+            "remove it",
+        ));
+    }
     if let Some(c) = value.chars().find(|c| text::reorders_text(*c)) {
         return Err(invalid_value(
             value,

@@ -107,11 +107,11 @@ pub fn is_decimal(value: &str) -> bool {
 }
 
 /// Whether `value` may stand in a `#` comment: one line of printable text, in YAML 1.1 and 1.2,
-/// HCL and TOML alike.
+/// HCL and TOML alike (no U+FFFE or U+FFFF, which PyYAML refuses even in a comment).
 pub fn is_comment(value: &str) -> bool {
     !value
         .chars()
-        .any(|c| text::breaks_lines(c) || text::reorders_text(c))
+        .any(|c| text::breaks_lines(c) || text::reorders_text(c) || text::yaml_refuses(c))
 }
 
 /// `value` as it may stand in a one-line comment: every character that [`is_comment`] refuses
@@ -119,7 +119,7 @@ pub fn is_comment(value: &str) -> bool {
 pub fn comment_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
-        if text::breaks_lines(c) || text::reorders_text(c) || c == '\\' {
+        if text::breaks_lines(c) || text::reorders_text(c) || text::yaml_refuses(c) || c == '\\' {
             out.push_str(&format!("\\u{{{:04X}}}", c as u32));
         } else {
             out.push(c);
