@@ -204,6 +204,22 @@ fn provenance(bytes: &[u8]) -> Provenance {
     }
 }
 
+/// Whether the regular file at `path` starts with cloudwright's header (read no further than
+/// that): a generated file, not an input.
+pub fn is_generated(path: &Path) -> bool {
+    let longest = Style::ALL
+        .iter()
+        .map(|s| s.start().len())
+        .max()
+        .unwrap_or(0);
+    let mut start = Vec::with_capacity(longest);
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+        && fs::File::open(path)
+            .and_then(|f| f.take(longest as u64).read_to_end(&mut start))
+            .is_ok()
+        && Style::detect(&start).is_some()
+}
+
 /// Why an existing file is not overwritten without [`Options::force`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {

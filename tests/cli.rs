@@ -1401,3 +1401,93 @@ fn a_full_disk_is_reported_and_leaves_the_old_tree() {
     );
     no_temporaries(&p.join("infra"));
 }
+
+#[test]
+fn check_takes_several_blueprints_and_directories_and_exits_with_the_worst() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::create_dir(p.join("infra")).unwrap();
+    std::fs::copy(p.join("demo.yaml"), p.join("infra/a.yaml")).unwrap();
+    std::fs::write(
+        p.join("infra/b.yaml"),
+        std::fs::read_to_string(p.join("demo.yaml"))
+            .unwrap()
+            .replace("environment: development", "environment: production"),
+    )
+    .unwrap();
+    // What a directory of blueprints also holds: a lock file and generated code.
+    assert_eq!(
+        run(
+            p,
+            &[
+                "render",
+                "infra/a.yaml",
+                "--target",
+                "cloudformation",
+                "--out-dir",
+                "infra"
+            ]
+        )
+        .code,
+        0
+    );
+    let r = run(p, &["check", "infra"]);
+    assert_eq!(r.code, 1, "b.yaml has an error: {}", r.transcript());
+    assert_eq!(
+        r.stdout,
+        "infra/a.yaml: 0 errors, 0 warnings, 0 suppressed\n\
+         infra/b.yaml:11:3: error[HA002]: network.nat: egress tiers `app` leave through one NAT gateway in AZ a: its outage cuts egress for every AZ\n  \
+         help: use `nat: per-az`, or `internet: none` for tiers that need no egress\n\
+         infra/b.yaml: 1 error, 0 warnings, 0 suppressed\n"
+    );
+
+    let json = run(
+        p,
+        &[
+            "check",
+            "infra/b.yaml",
+            "ha-vpc",
+            "infra/a.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(json.code, 1, "{}", json.transcript());
+    let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let files: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["infra/b.yaml"], "{}", json.stdout);
+
+    let sarif = run(p, &["check", "infra", "ha-vpc", "--format", "sarif"]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(doc["runs"].as_array().unwrap().len(), 1, "one run for all");
+    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 1);
+
+    // One that cannot be read does not stop the others; then the exit code is 2.
+    let r = run(
+        p,
+        &["check", "infra/a.yaml", "infra/missing.yaml", "ha-vpc"],
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert_eq!(
+        r.stdout,
+        "infra/a.yaml: 0 errors, 0 warnings, 0 suppressed\nha-vpc: 0 errors, 0 warnings, 0 suppressed\n"
+    );
+    assert!(
+        r.stderr
+            .starts_with("error: cannot read infra/missing.yaml")
+            && r.stderr
+                .ends_with("error: 1 of 3 blueprints could not be read\n"),
+        "{}",
+        r.stderr
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let r = run(p, &["check", empty.path().to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("holds no blueprint"), "{}", r.stderr);
+}
