@@ -5,12 +5,14 @@
 //!
 //! The prices are AWS's on-demand list prices in US dollars, from the service pricing pages
 //! (aws.amazon.com/<service>/pricing), taken on 2026-12-01, for the regions in [`PRICED`]: the
-//! ones whose prices for these items are known here to the cent. A region not in the table gets
+//! ones whose prices for every item are known here exactly (the US regions charge alike; Europe's
+//! differ item by item, and are left out until each is checked). A region not in the table gets
 //! the counts and no dollars, rather than a guess. Free tiers and taxes are left out; a month is
 //! 730 hours, as AWS's calculator counts it.
 
 use serde::Serialize;
 
+use crate::components::function::Architecture;
 use crate::components::table::Capacity;
 use crate::plan::{ComponentPlan, Plan};
 use crate::render::inventory;
@@ -43,6 +45,12 @@ pub struct Prices {
     pub dynamodb_rcu_hour: u64,
     pub lambda_requests_million: u64,
     pub lambda_arm_gb_second_million: u64,
+    pub lambda_x86_gb_second_million: u64,
+    pub xray_traces_million: u64,
+    pub scheduler_invocations_million: u64,
+    pub s3_put_thousand: u64,
+    pub s3_get_thousand: u64,
+    pub sqs_fifo_requests_million: u64,
     pub api_rest_million: u64,
     pub api_http_million: u64,
     pub cognito_plus_mau: u64,
@@ -74,6 +82,12 @@ const US: Prices = Prices {
     dynamodb_rcu_hour: 130,
     lambda_requests_million: 200_000,
     lambda_arm_gb_second_million: 13_333_400,
+    lambda_x86_gb_second_million: 16_666_700,
+    xray_traces_million: 5_000_000,
+    scheduler_invocations_million: 1_000_000,
+    s3_put_thousand: 5_000,
+    s3_get_thousand: 400,
+    sqs_fifo_requests_million: 500_000,
     api_rest_million: 3_500_000,
     api_http_million: 1_000_000,
     cognito_plus_mau: 20_000,
@@ -84,21 +98,9 @@ const US: Prices = Prices {
     athena_tb: 5_000_000,
 };
 
-/// Europe (Ireland): the items priced per hour or per GB of network cost more than in the US.
-const IRELAND: Prices = Prices {
-    nat_gateway_hour: 48_000,
-    nat_gateway_gb: 48_000,
-    interface_endpoint_az_hour: 11_000,
-    ..US
-};
-
 /// The regions with prices, and theirs.
-pub const PRICED: &[(&str, &Prices)] = &[
-    ("us-east-1", &US),
-    ("us-east-2", &US),
-    ("us-west-2", &US),
-    ("eu-west-1", &IRELAND),
-];
+pub const PRICED: &[(&str, &Prices)] =
+    &[("us-east-1", &US), ("us-east-2", &US), ("us-west-2", &US)];
 
 /// One fixed monthly charge: what, how many, the unit price, and the month's total (both in
 /// millionths of a dollar; `None` where the region has no prices).
@@ -192,7 +194,11 @@ pub fn estimate(plan: &Plan) -> Estimate {
         );
     }
     add(
-        noun(count("AWS::KMS::Key"), "KMS key", "KMS keys"),
+        noun(
+            count("AWS::KMS::Key"),
+            "KMS key (rotated yearly: each of its first two rotations adds a key-month)",
+            "KMS keys (rotated yearly: each of a key's first two rotations adds a key-month)",
+        ),
         count("AWS::KMS::Key"),
         "key-month",
         |p| p.kms_key_month,
@@ -209,25 +215,34 @@ pub fn estimate(plan: &Plan) -> Estimate {
         |p| p.alarm_month,
         false,
     );
+    // Every global secondary index of a provisioned table gets the table's capacity.
     let (rcu, wcu) = plan
         .components
         .iter()
         .fold((0, 0), |(r, w), c| match &c.plan {
             ComponentPlan::Table(t) => match t.capacity {
-                Capacity::Provisioned(p) => (r + u64::from(p.read), w + u64::from(p.write)),
+                Capacity::Provisioned(p) => {
+                    let copies = 1 + t.indexes.len() as u64;
+                    (
+                        r + copies * u64::from(p.read),
+                        w + copies * u64::from(p.write),
+                    )
+                }
                 Capacity::OnDemand => (r, w),
             },
             _ => (r, w),
         });
     add(
-        "DynamoDB provisioned read capacity (the autoscaling floor)".into(),
+        "DynamoDB provisioned read capacity of tables and their indexes (the autoscaling floor)"
+            .into(),
         rcu,
         "RCU-hour",
         |p| p.dynamodb_rcu_hour,
         true,
     );
     add(
-        "DynamoDB provisioned write capacity (the autoscaling floor)".into(),
+        "DynamoDB provisioned write capacity of tables and their indexes (the autoscaling floor)"
+            .into(),
         wcu,
         "WCU-hour",
         |p| p.dynamodb_wcu_hour,
@@ -253,158 +268,195 @@ fn noun(n: u64, one: &str, many: &str) -> String {
 /// The usage-priced parts of what the blueprint creates, with their unit prices.
 fn usage(plan: &Plan, inv: &inventory::Inventory, prices: Option<&Prices>) -> Vec<Usage> {
     let has = |ty: &str| inv.contains_key(ty);
-    let mut items = Vec::new();
-    let mut add = |on: bool, what: &'static str, unit: &'static str, price: fn(&Prices) -> u64| {
-        if on {
-            items.push(Usage {
-                what,
-                unit,
-                price: prices.map(price),
-            });
-        }
-    };
-    add(
-        has("AWS::EC2::NatGateway"),
-        "data through the NAT gateways",
-        "GB",
-        |p| p.nat_gateway_gb,
-    );
+    let any = |f: &dyn Fn(&ComponentPlan) -> bool| plan.components.iter().any(|c| f(&c.plan));
+    let on_demand =
+        any(&|c| matches!(c, ComponentPlan::Table(t) if matches!(t.capacity, Capacity::OnDemand)));
+    let arm =
+        any(&|c| matches!(c, ComponentPlan::Function(f) if f.architecture == Architecture::Arm64));
+    let x86 =
+        any(&|c| matches!(c, ComponentPlan::Function(f) if f.architecture == Architecture::X86_64));
+    let standard_queue = any(&|c| matches!(c, ComponentPlan::Queue(q) if !q.fifo));
+    let fifo_queue = any(&|c| matches!(c, ComponentPlan::Queue(q) if q.fifo));
     let interface = plan
         .network
         .as_ref()
         .is_some_and(|n| n.interface_endpoints.is_some());
-    add(
-        interface,
-        "data through the interface endpoints",
-        "GB",
-        |p| p.interface_endpoint_gb,
-    );
-    add(
-        has("AWS::Logs::LogGroup"),
-        "log data ingested (flow logs, functions, APIs, pipelines)",
-        "GB",
-        |p| p.logs_ingest_gb,
-    );
-    add(
-        has("AWS::Logs::LogGroup"),
-        "log data stored",
-        "GB-month",
-        |p| p.logs_storage_gb_month,
-    );
-    add(
-        has("AWS::KMS::Key"),
-        "KMS requests",
-        "10,000 requests",
-        |p| p.kms_requests_10k,
-    );
-    add(
-        has("AWS::S3::Bucket"),
-        "S3 Standard storage",
-        "GB-month",
-        |p| p.s3_standard_gb_month,
-    );
-    let on_demand = plan.components.iter().any(
-        |c| matches!(&c.plan, ComponentPlan::Table(t) if matches!(t.capacity, Capacity::OnDemand)),
-    );
-    add(
-        on_demand,
-        "DynamoDB on-demand writes",
-        "million write request units",
-        |p| p.dynamodb_write_million,
-    );
-    add(
-        on_demand,
-        "DynamoDB on-demand reads",
-        "million read request units",
-        |p| p.dynamodb_read_million,
-    );
-    add(
-        has("AWS::DynamoDB::Table"),
-        "DynamoDB storage",
-        "GB-month",
-        |p| p.dynamodb_storage_gb_month,
-    );
-    add(
-        has("AWS::DynamoDB::Table"),
-        "DynamoDB point-in-time recovery",
-        "GB-month",
-        |p| p.dynamodb_pitr_gb_month,
-    );
-    add(
-        has("AWS::Lambda::Function"),
-        "Lambda requests",
-        "million requests",
-        |p| p.lambda_requests_million,
-    );
-    add(
-        has("AWS::Lambda::Function"),
-        "Lambda compute on arm64",
-        "million GB-seconds",
-        |p| p.lambda_arm_gb_second_million,
-    );
-    add(
-        has("AWS::ApiGateway::RestApi"),
-        "REST API requests",
-        "million requests",
-        |p| p.api_rest_million,
-    );
-    add(
-        has("AWS::ApiGatewayV2::Api"),
-        "HTTP API requests",
-        "million requests",
-        |p| p.api_http_million,
-    );
-    add(
-        has("AWS::Cognito::UserPool"),
-        "Cognito users (Plus feature plan)",
-        "monthly active user",
-        |p| p.cognito_plus_mau,
-    );
-    add(
-        has("AWS::SNS::Topic"),
-        "SNS publishes",
-        "million requests",
-        |p| p.sns_publish_million,
-    );
-    add(
-        has("AWS::SQS::Queue"),
-        "SQS requests",
-        "million requests",
-        |p| p.sqs_requests_million,
-    );
-    add(
-        has("AWS::StepFunctions::StateMachine"),
-        "Step Functions state transitions",
-        "1,000 transitions",
-        |p| p.sfn_transitions_thousand,
-    );
+    let traced = has("AWS::Lambda::Function")
+        || has("AWS::StepFunctions::StateMachine")
+        || has("AWS::ApiGateway::RestApi");
     let glue = has("AWS::Glue::Job") || has("AWS::Glue::Crawler");
-    add(glue, "Glue jobs and crawler runs", "DPU-hour", |p| {
-        p.glue_dpu_hour
-    });
-    add(
-        has("AWS::Athena::WorkGroup"),
-        "Athena data scanned",
-        "TB",
-        |p| p.athena_tb,
-    );
+    type Item = (bool, &'static str, &'static str, fn(&Prices) -> u64);
+    let items: [Item; 26] = [
+        (
+            has("AWS::EC2::NatGateway"),
+            "data through the NAT gateways",
+            "GB",
+            |p| p.nat_gateway_gb,
+        ),
+        (
+            interface,
+            "data through the interface endpoints",
+            "GB",
+            |p| p.interface_endpoint_gb,
+        ),
+        (has("AWS::Logs::LogGroup"), "log data ingested", "GB", |p| {
+            p.logs_ingest_gb
+        }),
+        (
+            has("AWS::Logs::LogGroup"),
+            "log data stored",
+            "GB-month",
+            |p| p.logs_storage_gb_month,
+        ),
+        (
+            has("AWS::KMS::Key"),
+            "KMS requests",
+            "10,000 requests",
+            |p| p.kms_requests_10k,
+        ),
+        (
+            has("AWS::S3::Bucket"),
+            "S3 Standard storage",
+            "GB-month",
+            |p| p.s3_standard_gb_month,
+        ),
+        (
+            has("AWS::S3::Bucket"),
+            "S3 PUT, COPY, POST and LIST requests",
+            "1,000 requests",
+            |p| p.s3_put_thousand,
+        ),
+        (
+            has("AWS::S3::Bucket"),
+            "S3 GET requests",
+            "1,000 requests",
+            |p| p.s3_get_thousand,
+        ),
+        (
+            on_demand,
+            "DynamoDB on-demand writes",
+            "million write request units",
+            |p| p.dynamodb_write_million,
+        ),
+        (
+            on_demand,
+            "DynamoDB on-demand reads",
+            "million read request units",
+            |p| p.dynamodb_read_million,
+        ),
+        (
+            has("AWS::DynamoDB::Table"),
+            "DynamoDB storage",
+            "GB-month",
+            |p| p.dynamodb_storage_gb_month,
+        ),
+        (
+            has("AWS::DynamoDB::Table"),
+            "DynamoDB point-in-time recovery",
+            "GB-month",
+            |p| p.dynamodb_pitr_gb_month,
+        ),
+        (
+            has("AWS::Lambda::Function"),
+            "Lambda requests",
+            "million requests",
+            |p| p.lambda_requests_million,
+        ),
+        (arm, "Lambda compute on arm64", "million GB-seconds", |p| {
+            p.lambda_arm_gb_second_million
+        }),
+        (x86, "Lambda compute on x86_64", "million GB-seconds", |p| {
+            p.lambda_x86_gb_second_million
+        }),
+        (
+            traced,
+            "X-Ray traces recorded (tracing is on)",
+            "million traces",
+            |p| p.xray_traces_million,
+        ),
+        (
+            has("AWS::ApiGateway::RestApi"),
+            "REST API requests",
+            "million requests",
+            |p| p.api_rest_million,
+        ),
+        (
+            has("AWS::ApiGatewayV2::Api"),
+            "HTTP API requests",
+            "million requests",
+            |p| p.api_http_million,
+        ),
+        (
+            has("AWS::Cognito::UserPool"),
+            "Cognito users (Plus feature plan)",
+            "monthly active user",
+            |p| p.cognito_plus_mau,
+        ),
+        (
+            has("AWS::SNS::Topic"),
+            "SNS publishes",
+            "million requests",
+            |p| p.sns_publish_million,
+        ),
+        (standard_queue, "SQS requests", "million requests", |p| {
+            p.sqs_requests_million
+        }),
+        (fifo_queue, "SQS FIFO requests", "million requests", |p| {
+            p.sqs_fifo_requests_million
+        }),
+        (
+            has("AWS::StepFunctions::StateMachine"),
+            "Step Functions state transitions",
+            "1,000 transitions",
+            |p| p.sfn_transitions_thousand,
+        ),
+        (
+            has("AWS::Scheduler::Schedule"),
+            "EventBridge Scheduler invocations",
+            "million invocations",
+            |p| p.scheduler_invocations_million,
+        ),
+        (
+            glue,
+            "Glue job and crawler runs, scheduled ones too, whether there is data or not (a job run is billed for 1 minute at least, a crawler run for 10)",
+            "DPU-hour",
+            |p| p.glue_dpu_hour,
+        ),
+        (
+            has("AWS::Athena::WorkGroup"),
+            "Athena data scanned",
+            "TB",
+            |p| p.athena_tb,
+        ),
+    ];
     items
+        .into_iter()
+        .filter(|(on, ..)| *on)
+        .map(|(_, what, unit, price)| Usage {
+            what,
+            unit,
+            price: prices.map(price),
+        })
+        .collect()
 }
 
-/// `micros` millionths of a dollar as dollars: to the cent, or to the tenth of a cent and
-/// beyond for unit prices below a cent (`$0.0065`).
+/// `micros` millionths of a dollar as dollars, to the cent (a month's amount).
 pub fn dollars(micros: u64) -> String {
-    if micros.is_multiple_of(10_000) || micros >= 1_000_000 {
-        let cents = (micros + 5_000) / 10_000;
-        format!(
-            "${}.{:02}",
-            crate::plan::thousands(cents / 100),
-            cents % 100
-        )
-    } else {
-        let text = format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000);
-        format!("${}", text.trim_end_matches('0'))
-    }
+    let cents = (micros + 5_000) / 10_000;
+    format!(
+        "${}.{:02}",
+        crate::plan::thousands(cents / 100),
+        cents % 100
+    )
+}
+
+/// A unit price as written in the price list: exact, with at least two decimals (`$1.00`,
+/// `$0.045`, `$0.00065`, `$13.3334`).
+pub fn price(micros: u64) -> String {
+    let text = format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000);
+    let trimmed = text.trim_end_matches('0');
+    let decimals = trimmed.split_once('.').map_or(0, |(_, d)| d.len());
+    format!("${trimmed}{}", "0".repeat(2usize.saturating_sub(decimals)))
 }
 
 impl Estimate {
@@ -433,7 +485,7 @@ impl Estimate {
         }
         for f in &self.fixed {
             let priced = match (f.unit_price, f.monthly) {
-                (Some(p), Some(m)) => format!(" x {} per {} = {}", dollars(p), f.unit, dollars(m)),
+                (Some(p), Some(m)) => format!(" x {} per {} = {}", price(p), f.unit, dollars(m)),
                 _ => String::new(),
             };
             out.push_str(&format!("    {} {}{priced}\n", f.quantity, f.what));
@@ -443,7 +495,7 @@ impl Estimate {
             for u in &self.usage {
                 match u.price {
                     Some(p) => {
-                        out.push_str(&format!("    {}: {} per {}\n", u.what, dollars(p), u.unit))
+                        out.push_str(&format!("    {}: {} per {}\n", u.what, price(p), u.unit))
                     }
                     None => out.push_str(&format!("    {} (per {})\n", u.what, u.unit)),
                 }
@@ -458,14 +510,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dollars_are_exact_to_the_cent_and_below_it() {
+    fn amounts_are_to_the_cent_and_unit_prices_exact() {
         assert_eq!(dollars(32_850_000), "$32.85");
         assert_eq!(dollars(1_000_000), "$1.00");
         assert_eq!(dollars(98_550_000), "$98.55");
         assert_eq!(dollars(1_234_567_890_000), "$1,234,567.89");
-        assert_eq!(dollars(45_000), "$0.045");
-        assert_eq!(dollars(650), "$0.00065");
-        assert_eq!(dollars(100_000), "$0.10");
+        assert_eq!(dollars(4_999), "$0.00");
+        assert_eq!(dollars(5_000), "$0.01");
+        assert_eq!(price(45_000), "$0.045");
+        assert_eq!(price(650), "$0.00065");
+        assert_eq!(price(100_000), "$0.10");
+        assert_eq!(price(1_000_000), "$1.00");
+        assert_eq!(price(13_333_400), "$13.3334");
     }
 
     #[test]

@@ -85,6 +85,11 @@ fn tidy(value: &mut serde_json::Value) {
                     map.entry(key).or_insert(v);
                 }
             }
+            // `default: null` is what schemars writes for an `Option`'s default, which says
+            // nothing (and null is not allowed): the description says what applies.
+            if map.get("default") == Some(&serde_json::Value::Null) {
+                map.remove("default");
+            }
             if let Some(serde_json::Value::Array(types)) = map.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {

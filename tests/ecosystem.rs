@@ -340,7 +340,7 @@ fn readme_workflow_passes_on_fresh_code_and_fails_on_stale_code() {
     assert_eq!(
         names,
         [
-            "actions/checkout@v4",
+            "actions/checkout@v5",
             "Install cloudwright",
             "Check the blueprint against the guardrails",
             "Upload the findings to code scanning",

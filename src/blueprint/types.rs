@@ -849,7 +849,6 @@ crate::schema_as!(RetentionDays, {
     "description": "How many days CloudWatch Logs keeps the logs: one of the periods it accepts.",
     "type": "integer",
     "enum": RETENTION_DAYS,
-    "default": 365,
 });
 
 /// The largest monthly budget accepted, in USD. Far beyond any real account, and low enough that

@@ -243,13 +243,14 @@ pub fn code_cell(value: &str) -> String {
     code_span(value).replace('|', "\\|")
 }
 
-/// `value` as the text of a Mermaid label in double quotes (`id["…"]`, `-->|…|`): letters,
-/// digits, spaces and `. , : / ( ) _ + @ -` as they are, every other character as Mermaid's
-/// numeric entity (`#34;`), so no value can end the label, start HTML or change the diagram.
+/// `value` as the text of a Mermaid label in double quotes (`id["…"]`, `-->|"…"|`): letters,
+/// digits, spaces and `. , : / ( ) { } _ + @ -` as they are (inside quotes none ends the label),
+/// every other character as Mermaid's numeric entity (`#34;`), so no value can end the label,
+/// start HTML or change the diagram.
 pub fn mermaid_label(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
-        if c.is_ascii_alphanumeric() || " .,:/()_+@-".contains(c) {
+        if c.is_ascii_alphanumeric() || " .,:/(){}_+@-".contains(c) {
             out.push(c);
         } else {
             out.push_str(&format!("#{};", c as u32));

@@ -217,7 +217,7 @@ fn cost(plan: &Plan) -> CostView {
                 what: f.what.clone(),
                 quantity: f.quantity.to_string(),
                 unit: f.unit,
-                price: f.unit_price.map(crate::cost::dollars),
+                price: f.unit_price.map(crate::cost::price),
                 monthly: f.monthly.map(crate::cost::dollars),
             })
             .collect(),
@@ -228,7 +228,7 @@ fn cost(plan: &Plan) -> CostView {
                 what: u.what.to_string(),
                 quantity: String::new(),
                 unit: u.unit,
-                price: u.price.map(crate::cost::dollars),
+                price: u.price.map(crate::cost::price),
                 monthly: None,
             })
             .collect(),
@@ -448,18 +448,14 @@ fn deploy(plan: &Plan, target: Target, files: &[RenderedFile]) -> Vec<DeployStep
         .components
         .iter()
         .any(|c| matches!(c.plan, ComponentPlan::Function(_)));
-    let jobs = plan.components.iter().any(|c| match &c.plan {
-        ComponentPlan::DataLake(l) => !l.jobs.is_empty(),
-        _ => false,
-    });
     let region = plan.region.name;
     let stack = &plan.name;
     let mut steps = Vec::new();
     match target {
         Target::CloudFormation if has("template.yaml") => {
-            let template = if functions || jobs {
+            let template = if functions {
                 steps.push(DeployStep {
-                    what: "Upload the code the template names (function handlers, Glue scripts) to an S3 bucket of yours, and point the template at it.".into(),
+                    what: "Upload the functions' code to an S3 bucket of yours, and point the template at it.".into(),
                     commands: vec![format!(
                         "aws cloudformation package --template-file template.yaml --s3-bucket <artifact-bucket> --output-template-file packaged.yaml --region {region}"
                     )],
@@ -469,15 +465,15 @@ fn deploy(plan: &Plan, target: Target, files: &[RenderedFile]) -> Vec<DeployStep
                 "template.yaml"
             };
             steps.push(DeployStep {
-                what: "Create or update the stack (a second copy in the same account and region needs another stack name).".into(),
+                what: "Create or update the stack, through that bucket (CloudFormation takes a template of more than 51,200 bytes only from S3; a second copy in the same account and region needs another stack name).".into(),
                 commands: vec![format!(
-                    "aws cloudformation deploy --template-file {template} --stack-name {stack} --region {region} --capabilities CAPABILITY_IAM"
+                    "aws cloudformation deploy --template-file {template} --stack-name {stack} --s3-bucket <artifact-bucket> --region {region} --capabilities CAPABILITY_IAM"
                 )],
             });
         }
         Target::Sam if has("template.yaml") => steps.push(DeployStep {
-            what: "Build, then deploy with the settings in samconfig.toml (--guided asks for each once and can save the answers).".into(),
-            commands: vec!["sam build".into(), "sam deploy --guided".into()],
+            what: "Build, then deploy with the settings in samconfig.toml (the file is generated: --guided would save its answers into it, and cloudwright would then refuse to overwrite it).".into(),
+            commands: vec!["sam build".into(), "sam deploy".into()],
         }),
         Target::Terraform => {
             if has("build.sh") {
@@ -497,6 +493,9 @@ fn deploy(plan: &Plan, target: Target, files: &[RenderedFile]) -> Vec<DeployStep
         }
         Target::CloudFormation | Target::Sam => {}
     }
+    if matches!(target, Target::CloudFormation | Target::Sam) {
+        steps.extend(glue_scripts(plan));
+    }
     if has("budget.yaml") {
         let whereto = context::budget(plan)
             .map(|b| b.deploy_comment)
@@ -509,6 +508,45 @@ fn deploy(plan: &Plan, target: Target, files: &[RenderedFile]) -> Vec<DeployStep
         });
     }
     steps
+}
+
+/// For CloudFormation and SAM, which cannot upload them: each lake's Glue job scripts, into the
+/// lake's scripts bucket (encrypted with its key), once the stack exists and before a job runs.
+/// Terraform uploads them itself.
+fn glue_scripts(plan: &Plan) -> Vec<DeployStep> {
+    let region = plan.region.name;
+    let stack = &plan.name;
+    plan.components
+        .iter()
+        .filter_map(|c| match &c.plan {
+            ComponentPlan::DataLake(l) if !l.jobs.is_empty() => Some((c, l)),
+            _ => None,
+        })
+        .map(|(c, l)| {
+            let output = |id: String| {
+                format!(
+                    "aws cloudformation describe-stacks --stack-name {stack} --region {region} --query \"Stacks[0].Outputs[?OutputKey=='{id}'].OutputValue\" --output text"
+                )
+            };
+            let mut commands = vec![
+                format!("bucket=$({})", output(c.ids.id("ScriptsBucket"))),
+                format!("key=$({})", output(c.ids.id("KeyArn"))),
+            ];
+            commands.extend(l.jobs.iter().map(|j| {
+                format!(
+                    "aws s3 cp glue/{}/{}.py \"s3://$bucket/jobs/{}.py\" --sse aws:kms --sse-kms-key-id \"$key\" --region {region}",
+                    c.name, j.name, j.name
+                )
+            }));
+            DeployStep {
+                what: format!(
+                    "Upload the Glue job scripts of data lake {} into its scripts bucket, once the stack exists and before a job runs (CloudFormation cannot upload them; the jobs read them from there).",
+                    c.name
+                ),
+                commands,
+            }
+        })
+        .collect()
 }
 
 /// The tier a component's network interfaces are in, if it is in the VPC.
@@ -589,9 +627,16 @@ fn diagram(plan: &Plan) -> Diagram {
         .filter(|c| tier(c).is_none() || plan.network.is_none())
         .map(node)
         .collect();
-    // One arrow per connection; an API's routes to one function share an arrow that lists them.
+    // One arrow per connection, the way data or events flow: from the user to what it uses, but
+    // from a lake's zone to the function its new objects invoke. An API's routes to one function
+    // share an arrow that lists them.
     let mut edges: Vec<(usize, usize, String, Vec<&str>)> = Vec::new();
     for c in &plan.connections {
+        let (from, to) = if c.access == crate::components::Access::Objects {
+            (c.to, c.from)
+        } else {
+            (c.from, c.to)
+        };
         let label = match &c.part {
             Some(part) => format!("{} {part}", c.access.as_str()),
             None => c.access.as_str().to_string(),
@@ -599,10 +644,10 @@ fn diagram(plan: &Plan) -> Diagram {
         let route = c.field.split_once(".routes.").map(|(_, route)| route);
         match edges
             .iter_mut()
-            .find(|(f, t, l, _)| (*f, *t, l.as_str()) == (c.from, c.to, label.as_str()))
+            .find(|(f, t, l, _)| (*f, *t, l.as_str()) == (from, to, label.as_str()))
         {
             Some((.., routes)) => routes.extend(route),
-            None => edges.push((c.from, c.to, label, route.into_iter().collect())),
+            None => edges.push((from, to, label, route.into_iter().collect())),
         }
     }
     let edges = edges

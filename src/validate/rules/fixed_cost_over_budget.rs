@@ -9,8 +9,8 @@ declare_rule! {
     /// above `budget.monthly_usd`.
     ///
     /// ## Why is this bad?
-    /// The budget then alerts every month from the first day, before a byte moves, and alerts
-    /// that always fire are alerts nobody reads. Either the budget is too small for the
+    /// Its alerts on actual spend then fire every month, before a byte moves, and its forecast
+    /// alerts from the first days; alerts that always fire are alerts nobody reads. Either the budget is too small for the
     /// architecture, or the architecture holds more than the team meant to pay for: three NAT
     /// gateways alone cost about $110 a month with their addresses.
     ///
@@ -23,10 +23,12 @@ declare_rule! {
     ///   monthly_usd: 50
     /// ```
     ///
-    /// Use instead: a budget above the fixed cost, with room for use, or fewer fixed parts:
+    /// Use instead: a budget above the fixed cost, with room for use (or, outside production,
+    /// fewer fixed parts, such as one NAT gateway for all AZs):
     /// ```yaml
     /// network:
-    ///   nat: single
+    ///   azs: 3
+    ///   nat: per-az
     /// budget:
     ///   monthly_usd: 300
     /// ```
@@ -85,7 +87,7 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
                 ctx.plan.region.name,
                 crate::cost::dollars(limit),
             ),
-            help: "raise the budget above the fixed cost with room for use, or remove fixed parts (`nat: single` keeps one NAT gateway); `cloudwright plan` shows the estimate".into(),
+            help: "raise the budget above the fixed cost, with room for use, or remove fixed parts (outside production, `nat: single` keeps one NAT gateway); `cloudwright plan` shows the estimate".into(),
         });
     }
 }
