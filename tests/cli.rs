@@ -1318,6 +1318,25 @@ impl Drop for Immutable<'_> {
     }
 }
 
+/// After a failed run in `p`: `infra/` and the lock file as they were, and no temporaries left.
+fn old_tree_kept(
+    p: &Path,
+    before: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+    lock_before: &[u8],
+) {
+    assert_eq!(
+        &tree(&p.join("infra")),
+        before,
+        "no file of the old tree changed"
+    );
+    assert_eq!(
+        std::fs::read(p.join("demo.lock.yaml")).unwrap(),
+        lock_before,
+        "nor the lock file"
+    );
+    no_temporaries(&p.join("infra"));
+}
+
 /// No file cloudwright stages (`.cloudwright-…`) in `dir`.
 fn no_temporaries(dir: &Path) {
     let names: Vec<String> = std::fs::read_dir(dir)
@@ -1350,17 +1369,7 @@ fn an_output_directory_that_cannot_be_written_is_reported_and_left_as_it_was() {
         "{}",
         r.stderr
     );
-    assert_eq!(
-        tree(&p.join("infra")),
-        before,
-        "no file of the old tree changed"
-    );
-    assert_eq!(
-        std::fs::read(p.join("demo.lock.yaml")).unwrap(),
-        lock_before,
-        "nor the lock file"
-    );
-    no_temporaries(&p.join("infra"));
+    old_tree_kept(p, &before, &lock_before);
 }
 
 #[test]
@@ -1389,17 +1398,7 @@ fn a_full_disk_is_reported_and_leaves_the_old_tree() {
         stderr.starts_with("error: cannot write infra/") && stderr.contains("File too large"),
         "{stderr}"
     );
-    assert_eq!(
-        tree(&p.join("infra")),
-        before,
-        "no file of the old tree changed"
-    );
-    assert_eq!(
-        std::fs::read(p.join("demo.lock.yaml")).unwrap(),
-        lock_before,
-        "nor the lock file"
-    );
-    no_temporaries(&p.join("infra"));
+    old_tree_kept(p, &before, &lock_before);
 }
 
 #[test]

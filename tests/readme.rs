@@ -361,20 +361,19 @@ fn readme_tier(c: &cloudwright::plan::Planned) -> Option<String> {
     }
 }
 
+const RENDER: [&str; 6] = [
+    "render",
+    "ha-vpc",
+    "--target",
+    "cloudformation",
+    "--out-dir",
+    "infra",
+];
+
 #[test]
 fn render_writes_the_readme_with_its_header_and_stdout_leaves_it_out() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run(
-        dir.path(),
-        &[
-            "render",
-            "ha-vpc",
-            "--target",
-            "cloudformation",
-            "--out-dir",
-            "infra",
-        ],
-    );
+    let r = run(dir.path(), &RENDER);
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(
         r.stdout.contains("created   infra/README.md\n"),
@@ -413,17 +412,7 @@ fn render_writes_the_readme_with_its_header_and_stdout_leaves_it_out() {
         readme.replace("## Deploy", "## Deploy it"),
     )
     .unwrap();
-    let edited = run(
-        dir.path(),
-        &[
-            "render",
-            "ha-vpc",
-            "--target",
-            "cloudformation",
-            "--out-dir",
-            "infra",
-        ],
-    );
+    let edited = run(dir.path(), &RENDER);
     assert_eq!(edited.code, 2, "{}", edited.transcript());
     assert!(
         edited.stderr.contains("infra/README.md: edited by hand"),

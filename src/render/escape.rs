@@ -165,15 +165,23 @@ pub fn markdown_text(value: &str) -> String {
         if meaningful {
             out.push('\\');
             out.push(c);
-        } else if is_line_break(c) || c == '\t' {
-            out.push(' ');
-        } else if text::breaks_lines(c) || text::reorders_text(c) {
-            out.push_str(&format!("U+{:04X}", c as u32));
         } else {
-            out.push(c);
+            push_on_one_line(&mut out, c);
         }
     }
     out
+}
+
+/// Pushes `c` as one line of text shows it: a line break (or what YAML 1.1 or Unicode take for
+/// one) or a tab as a space, another control or bidirectional character as its `U+XXXX` name.
+fn push_on_one_line(out: &mut String, c: char) {
+    if is_line_break(c) || c == '\t' {
+        out.push(' ');
+    } else if text::breaks_lines(c) || text::reorders_text(c) {
+        out.push_str(&format!("U+{:04X}", c as u32));
+    } else {
+        out.push(c);
+    }
 }
 
 /// `value` as one line of a fenced code block or a code span: shown as written, but a line break
@@ -183,13 +191,7 @@ pub fn markdown_text(value: &str) -> String {
 pub fn code_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
-        if is_line_break(c) || c == '\t' {
-            out.push(' ');
-        } else if text::breaks_lines(c) || text::reorders_text(c) {
-            out.push_str(&format!("U+{:04X}", c as u32));
-        } else {
-            out.push(c);
-        }
+        push_on_one_line(&mut out, c);
     }
     out
 }
