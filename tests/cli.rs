@@ -1098,18 +1098,8 @@ fn a_run_killed_mid_write_leaves_the_old_tree() {
     edit(&blueprint, "azs: 2", "azs: 3");
     let before = tree(&p.join("infra"));
     let lock_before = std::fs::read(p.join("demo.lock.yaml")).unwrap();
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -f 2; exec {} render demo.yaml --target terraform --out-dir infra",
-            env!("CARGO_BIN_EXE_cloudwright")
-        ))
-        .current_dir(p)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(!status.success(), "the run was stopped");
+    let out = render_in_shell(p, "ulimit -f 2");
+    assert!(!out.status.success(), "the run was stopped");
     let after: std::collections::BTreeMap<_, _> = tree(&p.join("infra"))
         .into_iter()
         .filter(|(path, _)| !path.to_string_lossy().contains(".cloudwright-"))
@@ -1318,6 +1308,21 @@ impl Drop for Immutable<'_> {
     }
 }
 
+/// `render demo.yaml --target terraform --out-dir infra` in `p`, after the shell commands `setup`
+/// (limits, traps) that it inherits.
+fn render_in_shell(p: &Path, setup: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{setup}; exec {} render demo.yaml --target terraform --out-dir infra",
+            env!("CARGO_BIN_EXE_cloudwright")
+        ))
+        .current_dir(p)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
 /// After a failed run in `p`: `infra/` and the lock file as they were, and no temporaries left.
 fn old_tree_kept(
     p: &Path,
@@ -1382,16 +1387,7 @@ fn a_full_disk_is_reported_and_leaves_the_old_tree() {
     let lock_before = std::fs::read(p.join("demo.lock.yaml")).unwrap();
     // Writes past 2 KiB fail with EFBIG, as they would with ENOSPC on a full disk: the signal that
     // would otherwise stop the process (a kill, tested above) is ignored.
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "trap '' XFSZ; ulimit -f 4; exec {} render demo.yaml --target terraform --out-dir infra",
-            env!("CARGO_BIN_EXE_cloudwright")
-        ))
-        .current_dir(p)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = render_in_shell(p, "trap '' XFSZ; ulimit -f 4");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(

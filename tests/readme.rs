@@ -387,18 +387,7 @@ fn render_writes_the_readme_with_its_header_and_stdout_leaves_it_out() {
         ),
         "{readme}"
     );
-    let again = run(
-        dir.path(),
-        &[
-            "render",
-            "ha-vpc",
-            "--target",
-            "cloudformation",
-            "--out-dir",
-            "infra",
-            "--check",
-        ],
-    );
+    let again = run(dir.path(), &[&RENDER[..], &["--check"]].concat());
     assert_eq!(
         again.code,
         0,

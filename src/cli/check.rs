@@ -60,16 +60,27 @@ fn summary(diagnostics: &[Diagnostic], suppressed: usize) -> String {
 }
 
 /// What checking one blueprint found.
+#[derive(Default)]
 struct Checked {
     name: String,
     source: String,
     diagnostics: Vec<Diagnostic>,
     suppressed: usize,
-    /// 0, 1 (findings at the failing severity, or an input that does not load) or 2 (the
-    /// tool could not read it).
-    code: u8,
-    /// Why it could not be read, with code 2.
+    /// A finding at the failing severity remains, or the blueprint does not load.
+    failed: bool,
+    /// Why the blueprint could not be read at all.
     unreadable: Option<String>,
+}
+
+impl Checked {
+    /// The exit code it calls for: 2 when it could not be read, 1 when it failed, else 0.
+    fn code(&self) -> u8 {
+        match (&self.unreadable, self.failed) {
+            (Some(_), _) => 2,
+            (None, true) => 1,
+            (None, false) => 0,
+        }
+    }
 }
 
 /// The blueprints `args` name: a directory stands for the blueprints directly in it.
@@ -109,48 +120,40 @@ fn blueprints(args: &[String]) -> Result<Vec<String>, Failure> {
 }
 
 fn check_one(arg: &str, args: &Args, threshold: Severity) -> Checked {
+    let name = arg.to_string();
     let planned = match load_and_plan(arg, args.locked, false) {
         Ok(p) => p,
         Err(Failure::Input(diagnostics)) => {
-            let source = blueprint::resolve(arg).map(|s| s.text).unwrap_or_default();
             return Checked {
-                name: arg.to_string(),
-                source,
+                name,
+                source: blueprint::resolve(arg).map(|s| s.text).unwrap_or_default(),
                 diagnostics,
-                suppressed: 0,
-                code: 1,
-                unreadable: None,
+                failed: true,
+                ..Checked::default()
             };
         }
         Err(Failure::Tool(message)) => {
             return Checked {
-                name: arg.to_string(),
-                source: String::new(),
-                diagnostics: Vec::new(),
-                suppressed: 0,
-                code: 2,
+                name,
                 unreadable: Some(message),
+                ..Checked::default()
             };
         }
         Err(Failure::Silent) => {
             return Checked {
-                name: arg.to_string(),
-                source: String::new(),
-                diagnostics: Vec::new(),
-                suppressed: 0,
-                code: 1,
-                unreadable: None,
+                name,
+                failed: true,
+                ..Checked::default()
             };
         }
     };
     let outcome = validate::run(&planned.doc, &planned.plan);
-    let code = u8::from(outcome.fails(threshold));
     Checked {
-        name: arg.to_string(),
+        name,
         source: planned.doc.source.text.clone(),
+        failed: outcome.fails(threshold),
         diagnostics: outcome.diagnostics,
         suppressed: outcome.suppressed,
-        code,
         unreadable: None,
     }
 }
@@ -173,7 +176,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             let _ = writeln!(std::io::stderr(), "error: {message}");
         }
         // The line formats print as they go; JSON and SARIF are one document at the end.
-        if matches!(args.format, Format::Concise | Format::Full) && checked.code < 2 {
+        if matches!(args.format, Format::Concise | Format::Full) && checked.unreadable.is_none() {
             let mut text =
                 format::render(&checked.diagnostics, args.format, &checked.source, style);
             if several {
@@ -191,12 +194,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             .collect();
         print(&format::render(&all, args.format, "", style))?;
     }
-    match results.iter().map(|c| c.code).max().unwrap_or(0) {
+    match results.iter().map(Checked::code).max().unwrap_or(0) {
         0 => Ok(()),
         1 => Err(Failure::Silent),
         _ => Err(Failure::Tool(format!(
             "{} of {} blueprints could not be read",
-            results.iter().filter(|c| c.code == 2).count(),
+            results.iter().filter(|c| c.unreadable.is_some()).count(),
             results.len()
         ))),
     }

@@ -23,6 +23,8 @@ pub struct Readme {
     pub environment: &'static str,
     pub region: &'static str,
     pub target: &'static str,
+    /// Whether the resources table also names the Terraform types.
+    pub terraform: bool,
     pub files: Vec<FileRow>,
     pub resources: Vec<ResourceRow>,
     pub resource_total: usize,
@@ -169,6 +171,7 @@ pub fn readme(
             Target::Sam => "AWS SAM",
             Target::Terraform => "Terraform",
         },
+        terraform: target == Target::Terraform,
         files: files
             .iter()
             .map(|f| FileRow {
@@ -335,8 +338,7 @@ fn cloudformation_skips(body: &str) -> Vec<SkipRow> {
     let mut ignore_indent: Option<usize> = None;
     let mut reason: Vec<String> = Vec::new();
     let mut checkov: Option<String> = None;
-    let lines: Vec<&str> = body.lines().collect();
-    for line in lines {
+    for line in body.lines() {
         let indent = line.len() - line.trim_start().len();
         let trimmed = line.trim();
         if indent == 0 && !trimmed.is_empty() && !trimmed.starts_with('#') {
