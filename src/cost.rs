@@ -135,11 +135,15 @@ pub struct Estimate {
 
 /// The estimate of `plan`'s fixed and usage-priced costs in its region.
 pub fn estimate(plan: &Plan) -> Estimate {
+    estimate_of(plan, &inventory::inventory(plan, &[]))
+}
+
+/// [`estimate`], from the plan's inventory.
+pub fn estimate_of(plan: &Plan, inv: &inventory::Inventory) -> Estimate {
     let prices = PRICED
         .iter()
         .find(|(r, _)| *r == plan.region.name)
         .map(|(_, p)| **p);
-    let inv = inventory::inventory(plan, &[]);
     let count = |ty: &str| inv.get(ty).copied().unwrap_or(0) as u64;
     let mut fixed = Vec::new();
     let mut add = |what: String,
@@ -256,7 +260,7 @@ pub fn estimate(plan: &Plan) -> Estimate {
         priced: prices.is_some(),
         fixed,
         fixed_total,
-        usage: usage(plan, &inv, prices.as_ref()),
+        usage: usage(plan, inv, prices.as_ref()),
     }
 }
 

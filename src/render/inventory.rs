@@ -21,8 +21,21 @@ fn add(inv: &mut Inventory, ty: &'static str, n: usize) {
 
 /// Every resource the blueprint's output declares, by CloudFormation type.
 pub fn inventory(plan: &Plan, accepted: &[Accepted]) -> Inventory {
+    of_views(
+        plan,
+        context::network(plan).as_ref(),
+        &super::components::components(plan, accepted),
+    )
+}
+
+/// [`inventory`], from the views a render has already made.
+pub(crate) fn of_views(
+    plan: &Plan,
+    network: Option<&context::Network>,
+    components: &[ComponentView],
+) -> Inventory {
     let mut inv = Inventory::new();
-    if let Some(n) = context::network(plan) {
+    if let Some(n) = network {
         add(&mut inv, "AWS::EC2::VPC", 1);
         if n.internet_gateway {
             add(&mut inv, "AWS::EC2::InternetGateway", 1);
@@ -63,8 +76,8 @@ pub fn inventory(plan: &Plan, accepted: &[Accepted]) -> Inventory {
     if plan.budget.is_some() {
         add(&mut inv, "AWS::Budgets::Budget", 1);
     }
-    for c in super::components::components(plan, accepted) {
-        component(&mut inv, &c);
+    for c in components {
+        component(&mut inv, c);
     }
     inv
 }

@@ -197,9 +197,10 @@ pub fn render(
     target: Target,
 ) -> Result<Vec<RenderedFile>, RenderError> {
     let env = env::environment()?;
+    let network = context::network(plan);
     let ctx = context! {
         blueprint => context::blueprint(plan),
-        network => context::network(plan),
+        network => minijinja::Value::from_serialize(&network),
         budget => context::budget(plan),
         accepted => context::accepted(plan, accepted),
     };
@@ -233,7 +234,8 @@ pub fn render(
         .chain(scaffolds(plan, target).map(Ok))
         .collect::<Result<Vec<_>, RenderError>>()
         .and_then(|mut files| {
-            let view = readme::readme(plan, accepted, target, &files);
+            let inventory = inventory::of_views(plan, network.as_ref(), &components);
+            let view = readme::readme(plan, accepted, target, &files, &inventory);
             let body = env
                 .get_template("readme.md.j2")?
                 .render(context! { r => minijinja::Value::from_serialize(&view) })?;

@@ -151,8 +151,8 @@ pub fn readme(
     accepted: &[Accepted],
     target: Target,
     files: &[RenderedFile],
+    inventory: &inventory::Inventory,
 ) -> Readme {
-    let inventory = inventory::inventory(plan, accepted);
     let resources: Vec<ResourceRow> = inventory
         .iter()
         .map(|(cfn, count)| ResourceRow {
@@ -198,12 +198,12 @@ pub fn readme(
         deploy: deploy(plan, target, files),
         outputs: files.iter().flat_map(|f| outputs(target, f)).collect(),
         diagram: diagram(plan),
-        cost: cost(plan),
+        cost: cost(plan, inventory),
     }
 }
 
-fn cost(plan: &Plan) -> CostView {
-    let e = crate::cost::estimate(plan);
+fn cost(plan: &Plan, inventory: &inventory::Inventory) -> CostView {
+    let e = crate::cost::estimate_of(plan, inventory);
     CostView {
         source: crate::cost::SOURCE,
         priced: e.priced,
@@ -405,26 +405,34 @@ fn outputs(target: Target, file: &RenderedFile) -> Vec<OutputRow> {
             }
             rows
         }
+        // Read line by line, as cloudwright writes the section (an output's logical ID two
+        // spaces in, its one-line `Description:` four): parsing the whole template would cost
+        // more than rendering it.
         Target::CloudFormation | Target::Sam if file.path == "template.yaml" => {
-            let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(&file.body) else {
-                return Vec::new();
-            };
-            doc.get("Outputs")
-                .and_then(|o| o.as_mapping())
-                .map(|outputs| {
-                    outputs
-                        .iter()
-                        .map(|(name, o)| OutputRow {
-                            name: name.as_str().unwrap_or_default().to_string(),
-                            description: o
-                                .get("Description")
-                                .and_then(|d| d.as_str())
-                                .unwrap_or_default()
-                                .to_string(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
+            let mut rows: Vec<OutputRow> = Vec::new();
+            let mut in_outputs = false;
+            for line in file.body.lines() {
+                let indent = line.len() - line.trim_start().len();
+                let text = line.trim();
+                if text.is_empty() || text.starts_with('#') {
+                    continue;
+                }
+                if indent == 0 {
+                    in_outputs = text == "Outputs:";
+                } else if in_outputs && indent == 2 && text.ends_with(':') {
+                    rows.push(OutputRow {
+                        name: text.trim_end_matches(':').to_string(),
+                        description: String::new(),
+                    });
+                } else if in_outputs
+                    && indent == 4
+                    && let Some(d) = text.strip_prefix("Description: ")
+                    && let Some(row) = rows.last_mut()
+                {
+                    row.description = serde_yaml::from_str(d).unwrap_or_else(|_| d.to_string());
+                }
+            }
+            rows
         }
         _ => Vec::new(),
     }
