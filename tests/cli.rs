@@ -743,12 +743,10 @@ fn files_that_are_not_regular_utf8_text_are_refused_without_reading_them() {
         "utf16.yaml",
         "latin1.yaml",
     ] {
-        let r = run(
-            p,
-            &["render", name, "--target", "terraform", "--out-dir", "out"],
-        );
+        // `render` takes a directory for the blueprints in it; `plan`, one blueprint.
+        let r = run(p, &["plan", name]);
         assert_eq!(r.code, 1, "{name}: {}", r.transcript());
-        transcript.push_str(&format!("$ render {name}\n{}\n", r.transcript()));
+        transcript.push_str(&format!("$ plan {name}\n{}\n", r.transcript()));
     }
     // A lock file that is a link to a device is refused like a blueprint.
     std::os::unix::fs::symlink("/dev/zero", p.join("demo.lock.yaml")).unwrap();

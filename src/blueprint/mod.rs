@@ -1,6 +1,7 @@
 //! Loading a blueprint: from a file or the embedded catalog, through serde into the typed model,
 //! then the checks that span several fields. Every failure is a [`Diagnostic`] with a location.
 
+mod environments;
 pub mod model;
 pub mod partition;
 pub mod region;
@@ -158,12 +159,19 @@ pub struct Document {
     pub source: Source,
     pub blueprint: Blueprint,
     index: SourceIndex,
+    /// For an environment of `environments:`, its name and where its override stands.
+    overlay: Option<environments::Overlay>,
 }
 
 impl Document {
     /// The location of the key at `path` (`network.tiers.public.size`).
+    ///
+    /// In an environment of `environments:`, a field its override gives is located there.
     pub fn locate(&self, path: &str) -> Location {
-        let pos = self.index.key(path);
+        let pos = match &self.overlay {
+            Some(o) => self.index.key_over(&o.prefix, path),
+            None => self.index.key(path),
+        };
         Location {
             file: self.source.display_name(),
             line: pos.line,
@@ -217,12 +225,13 @@ pub fn load(source: Source) -> Result<Document, Vec<Diagnostic>> {
     }
     let blueprint: Blueprint = match serde_yaml::from_str(&source.text) {
         Ok(b) => b,
-        Err(err) => return Err(vec![serde_diagnostic(&source, &index, &err)]),
+        Err(err) => return Err(vec![serde_diagnostic(&source, &index, &err, None)]),
     };
     let doc = Document {
         source,
         blueprint,
         index,
+        overlay: None,
     };
     let problems = check(&doc);
     if problems.is_empty() {
@@ -250,7 +259,16 @@ fn repeats<T: std::hash::Hash + Eq>(
 
 /// Turns a serde_yaml error into a diagnostic: its location, the field path it names, the
 /// problem, and a suggestion for misspelt keys and values.
-fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Error) -> Diagnostic {
+///
+/// With `overlay` (the path of an environment's override, `environments.staging`), `err` comes
+/// from the merged text, whose positions stand nowhere in the file: the field path locates it,
+/// at the override where it gives the field.
+fn serde_diagnostic(
+    source: &Source,
+    index: &SourceIndex,
+    err: &serde_yaml::Error,
+    overlay: Option<&str>,
+) -> Diagnostic {
     let text = err.to_string();
     // serde_yaml formats "<path>: <message> at line L column C"; drop the position suffix, which
     // the location carries.
@@ -323,20 +341,54 @@ fn serde_diagnostic(source: &Source, index: &SourceIndex, err: &serde_yaml::Erro
     if help.is_none() && field.is_none() {
         help = Some("fix the YAML syntax here: check indentation, brackets and quotes".to_string());
     }
+    let located = |path: &str| match overlay {
+        Some(prefix) => index.key_over(prefix, path),
+        None => index.key(path),
+    };
     let mut position = match (control, err.location()) {
         (Some((pos, _)), _) => pos,
-        (None, Some(loc)) => source::Position {
+        (None, Some(loc)) if overlay.is_none() => source::Position {
             line: loc.line(),
             column: loc.column(),
         },
-        (None, None) => index.key(field.as_deref().unwrap_or("")),
+        (None, _) => located(field.as_deref().unwrap_or("")),
     };
-    // serde_yaml places a bad value at its enclosing mapping: find the value itself, or the key
-    // that stands where serde_yaml pointed.
+    // serde_yaml places a bad value at its enclosing mapping: find the value itself (in the
+    // override first), or the key that stands where serde_yaml pointed.
     let parent = field.clone().unwrap_or_default();
-    if let Some((path, pos)) = value.and_then(|v| index.child_with_text(&parent, &v)) {
+    let in_overlay = |v: &str| {
+        let prefix = overlay?;
+        let within = if parent.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{parent}")
+        };
+        let (path, pos) = index.child_with_text(&within, v)?;
+        Some((path[prefix.len() + 1..].to_string(), pos))
+    };
+    let found = value
+        .as_deref()
+        .and_then(|v| in_overlay(v).or_else(|| index.child_with_text(&parent, v)));
+    if let Some((path, pos)) = found {
         field = Some(path);
         position = pos;
+    } else if let Some(prefix) = overlay {
+        // An unknown key of the override: serde names it, and its mapping.
+        let key = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(key, _)| key);
+        if let Some(key) = key {
+            let path = if parent.is_empty() {
+                key.to_string()
+            } else {
+                format!("{parent}.{key}")
+            };
+            if index.has_key(&format!("{prefix}.{path}")) {
+                position = index.key_over(prefix, &path);
+                field = Some(path);
+            }
+        }
     } else if let Some(path) = index
         .key_at(position)
         .filter(|_| message.starts_with("unknown field"))
@@ -441,6 +493,14 @@ fn misspelling_help(message: &str) -> Option<String> {
 fn check(doc: &Document) -> Vec<Diagnostic> {
     let bp = &doc.blueprint;
     let mut problems = Vec::new();
+    let own = bp.environment.as_str();
+    if bp.environments.keys().any(|k| k.as_str() == own) {
+        problems.push(doc.error(
+            &format!("environments.{own}"),
+            format!("`{own}` is the top level's own environment (`environment: {own}`)"),
+            "change its settings at the top level, and list only the other environments here",
+        ));
+    }
     if bp.tags.len() > types::MAX_BLUEPRINT_TAGS {
         let extra = bp
             .tags
@@ -662,12 +722,16 @@ fn check_network(doc: &Document, net: &Network, problems: &mut Vec<Diagnostic>) 
         }
     }
 
-    let vpc = net.cidr.0;
+    let vpc = net.cidr.range();
+    let within = match net.cidr {
+        types::VpcAddress::Given(_) => "the VPC",
+        types::VpcAddress::Pool(_) => "the supernet the VPC is allocated from,",
+    };
     for (i, reserved) in net.reserved.iter().enumerate() {
         if !vpc.contains(&reserved.0) && !reserved.0.contains(&vpc) {
             problems.push(doc.error(
                 &format!("network.reserved[{i}]"),
-                format!("reserved range {} lies outside the VPC {vpc}", reserved.0),
+                format!("reserved range {} lies outside {within} {vpc}", reserved.0),
                 "list only ranges inside the VPC; ranges outside it are never allocated anyway",
             ));
         }

@@ -8,10 +8,11 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::types::{
-    Azs, Cidr, Description, Email, Environment, GatewayEndpoint, HELP_SEPARATOR, InterfaceService,
-    Internet, MAX_BLUEPRINT_TAGS, MAX_BUDGET_ALERTS, MAX_BUDGET_EMAILS, MAX_BUDGET_SNS_TOPICS,
-    MIN_PREFIX, Name, Nat, Percent, Prefix, Reason, Region, RetentionDays, SnsTopicArn, Spend,
-    TagKey, TagValue, TierName, Traffic, Usd, VALUE_SEPARATOR, VpcCidr, usable_addresses,
+    Azs, Cidr, Description, Email, EnvName, Environment, GatewayEndpoint, HELP_SEPARATOR,
+    InterfaceService, Internet, MAX_BLUEPRINT_TAGS, MAX_BUDGET_ALERTS, MAX_BUDGET_EMAILS,
+    MAX_BUDGET_SNS_TOPICS, MIN_PREFIX, Name, Nat, Percent, Prefix, Reason, Region, RetentionDays,
+    SnsTopicArn, Spend, TagKey, TagValue, TierName, Traffic, Usd, VALUE_SEPARATOR, VpcAddress,
+    usable_addresses,
 };
 
 /// A whole blueprint (format v1).
@@ -39,7 +40,24 @@ pub struct Blueprint {
     /// Findings the team has accepted, each with its reason.
     #[serde(default)]
     pub suppressions: Vec<Suppression>,
+    /// Further environments of the same architecture, each with what differs from the top level
+    /// (which describes the environment `environment` names).
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = EnvName::json_schema(&mut schemars::SchemaGenerator::default())))]
+    #[schemars(with = "IndexMap<EnvName, Override>")]
+    pub environments: IndexMap<EnvName, serde_yaml::Value>,
 }
+
+/// What one environment changes, for the schema: any top-level field but `environments`, merged
+/// key by key into the top level (a mapping merges, anything else replaces, `null` removes). The
+/// merged blueprint is checked like any other.
+pub struct Override;
+
+crate::schema_as!(Override, {
+    "description": "What this environment changes: any top-level field but `environments`, merged key by key into the top level (a mapping merges into the mapping it replaces, anything else replaces, `null` removes). `environment` defaults to the environment's name when that is `production`, `staging` or `development`; `name` defaults to the top-level name and `-<environment>`.",
+    "type": "object",
+    "not": { "required": ["environments"] }
+});
 
 /// An accepted finding: which rule, why, and optionally for which component only.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -57,8 +75,8 @@ pub struct Suppression {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
-    /// The VPC's address range.
-    pub cidr: VpcCidr,
+    /// The VPC's address range, given or allocated from a supernet.
+    pub cidr: VpcAddress,
     /// The Availability Zones the tiers spread over.
     pub azs: Azs,
     /// Named tiers in the user's order; each has one subnet per AZ.

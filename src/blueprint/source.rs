@@ -46,6 +46,38 @@ impl SourceIndex {
         self.lookup(path, &self.keys)
     }
 
+    /// Whether the key of `path` stands in the text.
+    pub fn has_key(&self, path: &str) -> bool {
+        self.keys.contains_key(path)
+    }
+
+    /// Where the key of `path` stands in a document with the override at `overlay`
+    /// (`environments.staging`) merged in: in the override, where it gives the field or the
+    /// nearest enclosing one, unless the top level holds a nearer one.
+    pub fn key_over(&self, overlay: &str, path: &str) -> Position {
+        let nearest = |within: Option<&str>| {
+            let mut current = path;
+            loop {
+                let full = match within {
+                    Some(prefix) if current.is_empty() => prefix.to_string(),
+                    Some(prefix) if current.starts_with('[') => format!("{prefix}{current}"),
+                    Some(prefix) => format!("{prefix}.{current}"),
+                    None => current.to_string(),
+                };
+                if let Some(pos) = self.keys.get(&full) {
+                    return Some((current.len(), *pos));
+                }
+                current = &current[..current.rfind(['.', '['])?];
+            }
+        };
+        match (nearest(Some(overlay)), nearest(None)) {
+            (Some((over, pos)), Some((top, _))) if over >= top => pos,
+            (Some((_, pos)), None) => pos,
+            (_, Some((_, pos))) => pos,
+            (None, None) => self.key(overlay),
+        }
+    }
+
     /// Where the value of `path` starts, with the same fallbacks as [`SourceIndex::key`].
     pub fn value(&self, path: &str) -> Position {
         self.lookup(path, &self.values)

@@ -1410,3 +1410,132 @@ mod tests {
         assert_eq!(kebab_case("!!!", 32), "");
     }
 }
+
+string_newtype!(
+    /// An environment's name: kebab-case, 1–16 characters (`staging`, `qa`, `prod-eu`). It ends
+    /// the names of that environment's resources (`users-api-staging`) and its lock file
+    /// (`users-api.staging.lock.yaml`).
+    EnvName,
+    |v| check_kebab("environment name", v, 16),
+    schema: { "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "maxLength": 16 }
+);
+
+/// Where a VPC's addresses come from: a block given outright, or one allocated from an
+/// organisation's supernet (offline, like IPAM) and recorded in the lock file so it never moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VpcAddress {
+    /// `cidr: 10.0.0.0/16`
+    Given(VpcCidr),
+    /// `cidr: { from: 10.64.0.0/12, size: /16 }`
+    Pool(VpcPool),
+}
+
+impl VpcAddress {
+    /// The range the VPC lies in: the block given, or the supernet it is allocated from.
+    pub fn range(&self) -> Ipv4Net {
+        match self {
+            VpcAddress::Given(c) => c.0,
+            VpcAddress::Pool(p) => p.from,
+        }
+    }
+}
+
+/// A supernet to allocate a VPC from, and the VPC's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VpcPool {
+    /// The organisation's range for VPCs.
+    pub from: Ipv4Net,
+    /// The VPC's prefix length.
+    pub size: u8,
+}
+
+impl<'de> Deserialize<'de> for VpcAddress {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AddressVisitor;
+        impl<'de> de::Visitor<'de> for AddressVisitor {
+            type Value = VpcAddress;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a CIDR block such as `10.0.0.0/16`, or `{ from: 10.64.0.0/12, size: /16 }`",
+                )
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<VpcAddress, E> {
+                use de::IntoDeserializer as _;
+                VpcCidr::deserialize(value.into_deserializer()).map(VpcAddress::Given)
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<VpcAddress, A::Error> {
+                let raw = RawPool::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let from = parse_net::<A::Error>(&raw.from)?;
+                let text = &raw.from;
+                if let Some((range, what)) = REFUSED_VPC_RANGES.iter().find(|(range, _)| {
+                    range
+                        .parse::<Ipv4Net>()
+                        .is_ok_and(|r| r.contains(&from) || from.contains(&r))
+                }) {
+                    return Err(invalid_value(
+                        text,
+                        format!(
+                            "the supernet {text} overlaps {range}, {what}, which AWS refuses for a VPC"
+                        ),
+                        "allocate from a private range (RFC 1918), for example `10.64.0.0/12`",
+                    ));
+                }
+                if from.prefix_len() > raw.size.0 {
+                    return Err(invalid_value(
+                        text,
+                        format!(
+                            "the supernet {text} is smaller than the /{} VPC to allocate from it",
+                            raw.size.0
+                        ),
+                        format!(
+                            "give a supernet of /{} or larger, or a smaller `size`",
+                            raw.size.0
+                        ),
+                    ));
+                }
+                Ok(VpcAddress::Pool(VpcPool {
+                    from,
+                    size: raw.size.0,
+                }))
+            }
+        }
+        deserializer.deserialize_any(AddressVisitor)
+    }
+}
+
+/// `{ from, size }` as written, checked by [`VpcAddress`]'s deserializer.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPool {
+    from: String,
+    size: Prefix,
+}
+
+crate::schema_as!(VpcAddress, {
+    "description": "The VPC's IPv4 CIDR block (`10.0.0.0/16`: no host bits, a prefix from /16 to /28), or a supernet to allocate it from without overlapping the blueprint's other environments (`{ from: 10.64.0.0/12, size: /16 }`); an allocated block is recorded in the lock file and never moves.",
+    "if": { "type": "string" },
+    "then": {
+        "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/(1[6-9]|2[0-8])$",
+        "not": { "pattern": "^(0|127|169\\.254|22[4-9]|2[3-5][0-9])\\." }
+    },
+    "else": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["from", "size"],
+        "properties": {
+            "from": {
+                "description": "The organisation's range for VPCs: a private IPv4 CIDR block at least as large as `size`.",
+                "type": "string",
+                "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$"
+            },
+            "size": {
+                "description": "The VPC's prefix length, /16 to /28.",
+                "type": "string",
+                "pattern": "^/(1[6-9]|2[0-8])$"
+            }
+        }
+    }
+});

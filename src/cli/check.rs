@@ -2,7 +2,7 @@
 
 use std::io::Write as _;
 
-use super::{Failure, load_and_plan, print};
+use super::{Failure, load_environments, plan_environment, print};
 use crate::blueprint;
 use crate::diagnostics::format::{self, Format, Style};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -26,6 +26,10 @@ pub struct Args {
     /// `cloudwright list`).
     #[arg(value_hint = clap::ValueHint::AnyPath, required = true, num_args = 1..)]
     blueprint: Vec<String>,
+    /// Check only this environment (one of a blueprint's `environments:`, or the top level's
+    /// own); every environment without it.
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
     /// How to print findings: one line each, with source snippets, JSON, or SARIF 2.1.0.
     #[arg(long, value_enum, default_value = "concise")]
     format: Format,
@@ -44,9 +48,12 @@ it: its *.yaml files, but not lock files (*.lock.yaml) nor files cloudwright gen
 several blueprints, JSON is one list and SARIF one run holding the findings of all of them; \
 the concise and full formats print each blueprint's summary with its name.
 
+A blueprint with `environments:` is checked in each of them (or only in the one --env names), each with its own lock file and the rules of its kind of environment; a finding in one names its environment.
+
 Examples:
   cloudwright check ha-vpc
   cloudwright check network/core.yaml --fail-on warning
+  cloudwright check network/core.yaml --env staging
   cloudwright check infra/ --locked --format sarif > cloudwright.sarif";
 
 fn summary(diagnostics: &[Diagnostic], suppressed: usize) -> String {
@@ -83,79 +90,69 @@ impl Checked {
     }
 }
 
-/// The blueprints `args` name: a directory stands for the blueprints directly in it.
-fn blueprints(args: &[String]) -> Result<Vec<String>, Failure> {
-    let mut out = Vec::new();
-    for arg in args {
-        let path = std::path::Path::new(arg);
-        if !path.is_dir() {
-            out.push(arg.clone());
-            continue;
-        }
-        let listing = std::fs::read_dir(path)
-            .map_err(|e| Failure::Tool(format!("cannot list {arg}: {e}")))?;
-        let mut found: Vec<String> = Vec::new();
-        for entry in listing.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            if !is_file
-                || name.starts_with('.')
-                || !name.ends_with(".yaml")
-                || name.ends_with(".lock.yaml")
-                || crate::write::is_generated(&entry.path())
-            {
-                continue;
-            }
-            found.push(entry.path().to_string_lossy().into_owned());
-        }
-        if found.is_empty() {
-            return Err(Failure::Tool(format!(
-                "{arg} holds no blueprint (no *.yaml file that is not a lock file or generated)"
-            )));
-        }
-        found.sort();
-        out.extend(found);
+/// What a blueprint that does not get as far as planning found.
+fn refused(name: String, arg: &str, failure: Failure) -> Checked {
+    match failure {
+        Failure::Input(diagnostics) => Checked {
+            name,
+            source: blueprint::resolve(arg).map(|s| s.text).unwrap_or_default(),
+            diagnostics,
+            failed: true,
+            ..Checked::default()
+        },
+        Failure::Tool(message) => Checked {
+            name,
+            unreadable: Some(message),
+            ..Checked::default()
+        },
+        Failure::Silent => Checked {
+            name,
+            failed: true,
+            ..Checked::default()
+        },
     }
-    Ok(out)
 }
 
-fn check_one(arg: &str, args: &Args, threshold: Severity) -> Checked {
-    let name = arg.to_string();
-    let planned = match load_and_plan(arg, args.locked, false) {
-        Ok(p) => p,
-        Err(Failure::Input(diagnostics)) => {
-            return Checked {
-                name,
-                source: blueprint::resolve(arg).map(|s| s.text).unwrap_or_default(),
-                diagnostics,
-                failed: true,
-                ..Checked::default()
-            };
-        }
-        Err(Failure::Tool(message)) => {
-            return Checked {
-                name,
-                unreadable: Some(message),
-                ..Checked::default()
-            };
-        }
-        Err(Failure::Silent) => {
-            return Checked {
-                name,
-                failed: true,
-                ..Checked::default()
-            };
-        }
+/// Checks `arg` in each environment it is to be checked in: one result each.
+fn check_one(arg: &str, args: &Args, threshold: Severity) -> Vec<Checked> {
+    let (base, envs) = match load_environments(arg, args.env.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(failure) => return vec![refused(arg.to_string(), arg, failure)],
     };
-    let outcome = validate::run(&planned.doc, &planned.plan);
-    Checked {
-        name,
-        source: planned.doc.source.text.clone(),
-        failed: outcome.fails(threshold),
-        diagnostics: outcome.diagnostics,
-        suppressed: outcome.suppressed,
-        unreadable: None,
-    }
+    let several = base.environment_names().len() > 1;
+    envs.iter()
+        .map(|env| {
+            let name = if several {
+                format!("{arg} ({env})")
+            } else {
+                arg.to_string()
+            };
+            match plan_environment(&base, env, args.locked, false) {
+                Ok(planned) => {
+                    let outcome = validate::run(&planned.doc, &planned.plan);
+                    Checked {
+                        name,
+                        source: planned.doc.source.text.clone(),
+                        failed: outcome.fails(threshold),
+                        diagnostics: super::in_environment(
+                            planned.environment.as_deref(),
+                            outcome.diagnostics,
+                        ),
+                        suppressed: outcome.suppressed,
+                        unreadable: None,
+                    }
+                }
+                Err(Failure::Input(diagnostics)) => Checked {
+                    name,
+                    source: base.source.text.clone(),
+                    diagnostics,
+                    failed: true,
+                    ..Checked::default()
+                },
+                Err(other) => refused(name, arg, other),
+            }
+        })
+        .collect()
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
@@ -164,11 +161,14 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    let names = blueprints(&args.blueprint)?;
-    let several = names.len() > 1;
-    let mut results = Vec::with_capacity(names.len());
-    for name in &names {
-        let checked = check_one(name, args, threshold);
+    let names = super::expand_blueprints(&args.blueprint)?;
+    let checks: Vec<Vec<Checked>> = names
+        .iter()
+        .map(|name| check_one(name, args, threshold))
+        .collect();
+    let several = checks.iter().map(Vec::len).sum::<usize>() > 1;
+    let mut results = Vec::with_capacity(checks.len());
+    for checked in checks.into_iter().flatten() {
         if let Some(message) = &checked.unreadable {
             if !several {
                 return Err(Failure::Tool(message.clone()));

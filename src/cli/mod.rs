@@ -168,30 +168,111 @@ fn print(text: &str) -> Result<(), Failure> {
 /// A loaded, planned blueprint, and the lock file text to write when the plan changed it.
 struct Planned {
     doc: Document,
+    /// The environment, when the blueprint has several: its findings name it.
+    environment: Option<String>,
     plan: Plan,
     lock_update: Option<(PathBuf, String)>,
     /// How many retired ranges `--reclaim` dropped.
     reclaimed: usize,
 }
 
-/// Loads and plans `arg` (a path or a catalog name). For a blueprint file, the lock file next to
-/// it is honoured; with `locked`, a lock file that is missing or would change is an error.
-///
-/// With `reclaim`, the retired ranges the lock file records are dropped first (`--reclaim`): the
-/// subnets that held them are gone, so their space may be allocated again.
-fn load_and_plan(arg: &str, locked: bool, reclaim: bool) -> Result<Planned, Failure> {
+/// Loads `arg` (a path or a catalog name) with the environments a command is to handle: the one
+/// `env` names, or all of them, the top level's first.
+fn load_environments(arg: &str, env: Option<&str>) -> Result<(Document, Vec<String>), Failure> {
     let source = blueprint::resolve(arg).map_err(|e| match e {
         blueprint::SourceError::Invalid(d) => Failure::Input(vec![*d]),
         other => Failure::Tool(other.to_string()),
     })?;
-    let doc = blueprint::load(source)?;
-    let lock_path = match &doc.source.origin {
-        Origin::File(path) => Some(lock::path_for(path)),
-        Origin::Catalog(_) => None,
+    let base = blueprint::load(source)?;
+    let names = match env {
+        Some(name) => {
+            base.environment(name)?;
+            vec![name.to_string()]
+        }
+        None => base.environment_names(),
     };
-    let mut previous = match &lock_path {
+    Ok((base, names))
+}
+
+/// The lock file of environment `env` of a blueprint file: `<stem>.lock.yaml` for the top
+/// level's, `<stem>.<env>.lock.yaml` for the others. A catalog blueprint has none.
+fn lock_path(base: &Document, env: &str) -> Option<PathBuf> {
+    let Origin::File(path) = &base.source.origin else {
+        return None;
+    };
+    let own = env == base.blueprint.environment.as_str();
+    Some(lock::path_for_environment(path, (!own).then_some(env)))
+}
+
+/// Loads and plans `arg` in one environment (its own without `env`). For a blueprint file, the
+/// environment's lock file is honoured; with `locked`, a lock file that is missing or would
+/// change is an error.
+fn load_and_plan(
+    arg: &str,
+    env: Option<&str>,
+    locked: bool,
+    reclaim: bool,
+) -> Result<Planned, Failure> {
+    let (base, names) = load_environments(arg, env)?;
+    plan_environment(&base, &names[0], locked, reclaim)
+}
+
+/// Plans environment `env` of the blueprint `base`, among its siblings, whose VPC blocks (given,
+/// locked or allocated) its own may not overlap.
+///
+/// With `reclaim`, the retired ranges the lock file records are dropped first (`--reclaim`): the
+/// subnets that held them are gone, so their space may be allocated again.
+fn plan_environment(
+    base: &Document,
+    env: &str,
+    locked: bool,
+    reclaim: bool,
+) -> Result<Planned, Failure> {
+    let names = base.environment_names();
+    let environment = (names.len() > 1).then(|| env.to_string());
+    let named = |d: Vec<Diagnostic>| Failure::Input(in_environment(environment.as_deref(), d));
+    let doc = base.environment(env).map_err(named)?;
+    let own_lock = lock_path(base, env);
+    let mut previous = match &own_lock {
         Some(path) => lock::read(path)?,
         None => None,
+    };
+    // Two environments of one name would deploy resources of the same names, in one account.
+    if let Some(twin) = names.iter().find(|name| {
+        *name != env
+            && base
+                .environment(name)
+                .is_ok_and(|other| other.blueprint.name == doc.blueprint.name)
+    }) {
+        return Err(named(vec![doc.error(
+            "name",
+            format!(
+                "environments `{env}` and `{twin}` both name their resources `{}`",
+                doc.blueprint.name
+            ),
+            format!("give the environment `{env}` a name of its own (`name:`)"),
+        )]));
+    }
+    let siblings = crate::plan::vpcs::Environments {
+        current: names.iter().position(|n| n == env).unwrap_or(0),
+        all: names
+            .iter()
+            .map(|name| {
+                let other = (name != env).then(|| base.environment(name).ok()).flatten();
+                let lock = match &other {
+                    Some(_) => lock_path(base, name)
+                        .and_then(|p| lock::read(&p).ok().flatten())
+                        .map(|l| l.record.allocation.vpc),
+                    None => previous.as_ref().map(|l| l.record.allocation.vpc),
+                };
+                let d = other.as_ref().unwrap_or(&doc);
+                crate::plan::vpcs::Environment {
+                    name: name.clone(),
+                    address: d.blueprint.network.as_ref().map(|n| n.cidr),
+                    locked: lock,
+                }
+            })
+            .collect(),
     };
     // What the lock file says now, to tell whether the plan changes it (reclaiming does).
     let recorded = previous.as_ref().map(|p| (p.version, p.record.clone()));
@@ -199,10 +280,10 @@ fn load_and_plan(arg: &str, locked: bool, reclaim: bool) -> Result<Planned, Fail
         (Some(previous), true) => previous.reclaim().len(),
         _ => 0,
     };
-    let plan = crate::plan::plan(&doc, previous.as_ref())?;
+    let plan = crate::plan::plan_with(&doc, previous.as_ref(), &siblings).map_err(named)?;
     // Only a network allocates addresses; a blueprint without one has nothing to lock.
     let record = plan.network.as_ref().map(crate::plan::NetworkPlan::record);
-    let lock_update = match (lock_path, record) {
+    let lock_update = match (own_lock, record) {
         (Some(path), Some(record))
             if recorded.as_ref() != Some(&(lock::VERSION, record.clone())) =>
         {
@@ -230,29 +311,87 @@ fn load_and_plan(arg: &str, locked: bool, reclaim: bool) -> Result<Planned, Fail
     };
     Ok(Planned {
         doc,
+        environment,
         plan,
         lock_update,
         reclaimed,
     })
 }
 
-/// Loads, plans and validates `arg`. Warnings go to stderr; an unsuppressed error stops here, so
-/// nothing is rendered or written while one remains.
+/// The blueprints `args` name: a directory stands for the blueprints directly in it.
+fn expand_blueprints(args: &[String]) -> Result<Vec<String>, Failure> {
+    let mut out = Vec::new();
+    for arg in args {
+        let path = std::path::Path::new(arg);
+        if !path.is_dir() {
+            out.push(arg.clone());
+            continue;
+        }
+        let listing = std::fs::read_dir(path)
+            .map_err(|e| Failure::Tool(format!("cannot list {arg}: {e}")))?;
+        let mut found: Vec<String> = Vec::new();
+        for entry in listing.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if !is_file
+                || name.starts_with('.')
+                || !name.ends_with(".yaml")
+                || name.ends_with(".lock.yaml")
+                || crate::write::is_generated(&entry.path())
+            {
+                continue;
+            }
+            found.push(entry.path().to_string_lossy().into_owned());
+        }
+        if found.is_empty() {
+            return Err(Failure::Tool(format!(
+                "{arg} holds no blueprint (no *.yaml file that is not a lock file or generated)"
+            )));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// Loads, plans and validates `arg` in environment `env` (its own without). Warnings go to
+/// stderr; an unsuppressed error stops here, so nothing is rendered or written while one remains.
 fn load_plan_and_validate(
     arg: &str,
+    env: Option<&str>,
     locked: bool,
     reclaim: bool,
 ) -> Result<(Planned, validate::Outcome), Failure> {
-    let planned = load_and_plan(arg, locked, reclaim)?;
-    let outcome = validate::run(&planned.doc, &planned.plan);
+    let planned = load_and_plan(arg, env, locked, reclaim)?;
+    let outcome = validate(&planned, true)?;
+    Ok((planned, outcome))
+}
+
+/// Validates a planned blueprint: an unsuppressed error fails; the warnings go to stderr when
+/// `warn` says so.
+fn validate(planned: &Planned, warn: bool) -> Result<validate::Outcome, Failure> {
+    let mut outcome = validate::run(&planned.doc, &planned.plan);
+    outcome.diagnostics = in_environment(planned.environment.as_deref(), outcome.diagnostics);
     if outcome.fails(Severity::Error) {
         return Err(Failure::Input(outcome.diagnostics));
     }
-    let mut err = std::io::stderr().lock();
-    for d in &outcome.diagnostics {
-        let _ = writeln!(err, "{d}");
+    if warn {
+        let mut err = std::io::stderr().lock();
+        for d in &outcome.diagnostics {
+            let _ = writeln!(err, "{d}");
+        }
     }
-    Ok((planned, outcome))
+    Ok(outcome)
+}
+
+/// `diagnostics`, each naming environment `env` when there is one to name.
+fn in_environment(env: Option<&str>, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if let Some(env) = env {
+        for d in &mut diagnostics {
+            d.message = format!("in environment `{env}`: {}", d.message);
+        }
+    }
+    diagnostics
 }
 
 /// Refuses a lock file that is a symbolic link: writing replaces the file, so the link would

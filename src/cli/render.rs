@@ -1,10 +1,10 @@
 //! `cloudwright render`: write CloudFormation, SAM or Terraform.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use super::{Failure, RECLAIM_HELP, load_plan_and_validate, print, save_lock};
+use super::{Failure, RECLAIM_HELP, load_environments, plan_environment, print, save_lock};
 use crate::render::{self, Target};
 use crate::write::{self, Action, Entry, Mode, Refusal, Report};
 
@@ -14,11 +14,24 @@ const MAX_DIFF_LINES: usize = 200;
 const AFTER_HELP: &str = "\
 Examples:
   cloudwright render ha-vpc --target terraform --out-dir infra/
+  cloudwright render core.yaml --env staging --target terraform --out-dir infra/staging
   cloudwright render ha-vpc --target cloudformation --stdout
   cloudwright render core.yaml --target terraform --out-dir infra --dry-run --diff
 
   # In CI: is the committed code what the blueprint generates?
   cloudwright render core.yaml --target terraform --out-dir infra --check --diff
+
+  # Every blueprint of a directory, in every environment: infra/<blueprint>/<env>/terraform/
+  cloudwright render blueprints/ --target terraform --out-dir infra
+
+Several blueprints and environments:
+  One blueprint in one environment (a blueprint without `environments:`, or --env) is written \
+into --out-dir itself. Several blueprints, a directory (its *.yaml files but lock files and \
+generated files), or a blueprint with `environments:` and no --env write each blueprint and \
+environment into <out-dir>/<blueprint>/<environment>/<target>/, <blueprint> being the file's \
+name without .yaml. One that fails does not stop the others; the exit code is the worst of \
+theirs. On a terminal, a line per blueprint and environment on stderr says how far the run is \
+and how long each took (--verbose prints them anywhere; --quiet prints nothing but errors).
 
 Files in the output directory:
   Every file cloudwright writes starts with a header carrying a digest of its body. A file that \
@@ -42,9 +55,14 @@ Exit codes:
 #[command(after_help = AFTER_HELP)]
 #[command(group = clap::ArgGroup::new("preview").args(["check", "dry_run"]))]
 pub struct Args {
-    /// A blueprint file, or the name of a catalog blueprint (see `cloudwright list`).
-    #[arg(value_hint = clap::ValueHint::FilePath)]
-    blueprint: String,
+    /// Blueprint files, directories of them, or names of catalog blueprints (see
+    /// `cloudwright list`).
+    #[arg(value_hint = clap::ValueHint::AnyPath, required = true, num_args = 1..)]
+    blueprint: Vec<String>,
+    /// Render only this environment (one of a blueprint's `environments:`, or the top level's
+    /// own); every environment without it.
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
     /// The output format.
     #[arg(long, short)]
     target: Target,
@@ -83,15 +101,177 @@ pub struct Args {
     /// Remove files that cloudwright generated earlier but no longer generates.
     #[arg(long, conflicts_with = "stdout")]
     prune: bool,
+    /// Print nothing but errors: no file listing, no warnings, no progress.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print a line per blueprint and environment with how long it took, also when stderr is not
+    /// a terminal.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+/// One blueprint in one environment, and the directory it is written to.
+struct Unit {
+    base: std::rc::Rc<crate::blueprint::Document>,
+    env: String,
+    /// `None` under --stdout.
+    dir: Option<PathBuf>,
+    /// How the progress line names it: the argument, and the environment when it has several.
+    label: String,
+}
+
+/// What the units of a run are, or why one blueprint has none (it does not load).
+fn units(args: &Args, names: &[String]) -> (Vec<Unit>, Vec<(String, Failure)>) {
+    let mut loaded = Vec::new();
+    let mut failed = Vec::new();
+    for arg in names {
+        match load_environments(arg, args.env.as_deref()) {
+            Ok((base, envs)) => loaded.push((arg.clone(), base, envs)),
+            Err(failure) => failed.push((arg.clone(), failure)),
+        }
+    }
+    let several = names.len() > 1 || loaded.iter().any(|(_, _, envs)| envs.len() > 1);
+    let units = loaded
+        .into_iter()
+        .flat_map(|(arg, base, envs)| {
+            let key = match &base.source.origin {
+                crate::blueprint::Origin::File(path) => path
+                    .file_stem()
+                    .map_or_else(|| arg.clone(), |stem| stem.to_string_lossy().into_owned()),
+                crate::blueprint::Origin::Catalog(name) => name.clone(),
+            };
+            let many_envs = base.environment_names().len() > 1;
+            let base = std::rc::Rc::new(base);
+            envs.into_iter().map(move |env| Unit {
+                base: base.clone(),
+                label: if many_envs {
+                    format!("{arg} ({env})")
+                } else {
+                    arg.clone()
+                },
+                dir: args.out_dir.as_ref().map(|out| {
+                    if several {
+                        out.join(&key).join(&env).join(args.target.to_string())
+                    } else {
+                        out.clone()
+                    }
+                }),
+                env,
+            })
+        })
+        .collect();
+    (units, failed)
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    // Held until the run ends: the lock file is read and written, and the files decided and
+    let names = super::expand_blueprints(&args.blueprint)?;
+    // Held until the run ends: the lock files are read and written, and the files decided and
     // written, by one run at a time.
-    let mut locked: Vec<&Path> = vec![Path::new(&args.blueprint)];
-    locked.extend(args.out_dir.as_deref());
-    let _lock = write::lock_run(&locked).map_err(|e| Failure::Tool(e.to_string()))?;
-    let (planned, outcome) = load_plan_and_validate(&args.blueprint, args.locked, args.reclaim)?;
+    let mut held: Vec<&Path> = names.iter().map(Path::new).collect();
+    held.extend(args.out_dir.as_deref());
+    let _lock = write::lock_run(&held).map_err(|e| Failure::Tool(e.to_string()))?;
+    let (units, failed) = units(args, &names);
+    if units.len() + failed.len() == 1 {
+        return match (units.first(), failed.into_iter().next()) {
+            (Some(unit), _) => render_unit(args, unit),
+            (None, Some((_, failure))) => Err(failure),
+            (None, None) => Ok(()),
+        };
+    }
+    if args.stdout {
+        return Err(Failure::Tool(format!(
+            "--stdout prints one blueprint in one environment, and this run has {}: use --out-dir, or --env",
+            units.len() + failed.len()
+        )));
+    }
+    let dirs: Vec<&PathBuf> = units.iter().filter_map(|u| u.dir.as_ref()).collect();
+    if let Some((i, dir)) = dirs
+        .iter()
+        .enumerate()
+        .find(|(i, d)| dirs[..*i].contains(d))
+    {
+        let first = dirs.iter().position(|d| d == dir).unwrap_or(i);
+        return Err(Failure::Tool(format!(
+            "{} and {} would both be written into {}: rename one of the files",
+            units[first].label,
+            units[i].label,
+            dir.display()
+        )));
+    }
+    let progress = !args.quiet && (args.verbose || std::io::stderr().is_terminal());
+    let total = units.len();
+    let started = std::time::Instant::now();
+    let mut worst = 0u8;
+    for (arg, failure) in failed {
+        worst = worst.max(report_failure(&arg, failure));
+    }
+    for (i, unit) in units.iter().enumerate() {
+        let began = std::time::Instant::now();
+        let code = match render_unit(args, unit) {
+            Ok(()) => 0,
+            Err(failure) => report_failure(&unit.label, failure),
+        };
+        worst = worst.max(code);
+        if progress {
+            let outcome = match code {
+                0 => "done",
+                1 => "failed",
+                _ => "not rendered",
+            };
+            eprint(&format!(
+                "[{}/{total}] {}: {outcome} in {} ms\n",
+                i + 1,
+                unit.label,
+                began.elapsed().as_millis()
+            ));
+        }
+    }
+    if progress {
+        eprint(&format!(
+            "rendered {total} blueprint environment{} in {} ms\n",
+            if total == 1 { "" } else { "s" },
+            started.elapsed().as_millis()
+        ));
+    }
+    match worst {
+        0 => Ok(()),
+        1 => Err(Failure::Silent),
+        _ => Err(Failure::Tool(
+            "some blueprints could not be rendered (see above)".to_string(),
+        )),
+    }
+}
+
+/// Prints why one blueprint of several failed, as a run of it alone would, and returns the exit
+/// code it calls for.
+fn report_failure(label: &str, failure: Failure) -> u8 {
+    match failure {
+        Failure::Input(diagnostics) => {
+            let mut text = String::new();
+            for d in &diagnostics {
+                let _ = writeln!(text, "{d}");
+            }
+            let n = diagnostics.len();
+            let _ = writeln!(
+                text,
+                "{label}: {n} problem{} found",
+                if n == 1 { "" } else { "s" }
+            );
+            eprint(&text);
+            1
+        }
+        Failure::Silent => 1,
+        Failure::Tool(message) => {
+            eprint(&format!("error: {label}: {message}\n"));
+            2
+        }
+    }
+}
+
+/// Renders one blueprint in one environment.
+fn render_unit(args: &Args, unit: &Unit) -> Result<(), Failure> {
+    let planned = plan_environment(&unit.base, &unit.env, args.locked, args.reclaim)?;
+    let outcome = super::validate(&planned, !args.quiet)?;
     let rendered = render::render(&planned.plan, &outcome.accepted, args.target)
         .map_err(|e| Failure::Tool(e.to_string()))?;
     let name = planned.doc.blueprint.name.as_str();
@@ -100,7 +280,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .iter()
         .map(|f| write::with_header(f, name, &source_file))
         .collect();
-    let Some(dir) = &args.out_dir else {
+    let Some(dir) = &unit.dir else {
         // The template alone: not the scaffolds, nor the README that describes the folder.
         let generated: Vec<&write::OutputFile> = files
             .iter()
@@ -144,7 +324,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         if !report.wrote() {
             return Err(Failure::Tool(refusal(&report)));
         }
-        print(&listing(&report, false))?;
+        if !args.quiet {
+            print(&listing(&report, false))?;
+        }
         return save_lock(&planned);
     }
 

@@ -78,10 +78,19 @@ pub struct Record {
 
 /// `net/ha-vpc.yaml` → `net/ha-vpc.lock.yaml`.
 pub fn path_for(blueprint: &Path) -> PathBuf {
+    path_for_environment(blueprint, None)
+}
+
+/// The lock file of one of the blueprint's `environments:`: `net/ha-vpc.yaml` and `staging` →
+/// `net/ha-vpc.staging.lock.yaml`; the top level's environment keeps [`path_for`]'s.
+pub fn path_for_environment(blueprint: &Path, env: Option<&str>) -> PathBuf {
     let stem = blueprint
         .file_stem()
         .map_or_else(|| "blueprint".into(), |s| s.to_string_lossy().into_owned());
-    blueprint.with_file_name(format!("{stem}.lock.yaml"))
+    match env {
+        Some(env) => blueprint.with_file_name(format!("{stem}.{env}.lock.yaml")),
+        None => blueprint.with_file_name(format!("{stem}.lock.yaml")),
+    }
 }
 
 /// Reads the lock file at `path`: `Ok(None)` when there is none yet.

@@ -6,6 +6,7 @@ pub mod alloc;
 pub mod graph;
 pub mod lock;
 mod report;
+pub mod vpcs;
 
 use std::path::PathBuf;
 
@@ -17,7 +18,7 @@ use crate::blueprint::model::Network;
 use crate::blueprint::source::SourceIndex;
 use crate::blueprint::types::{
     Azs, Environment, GatewayEndpoint, InterfaceService, Internet, Nat, Spend, Traffic, Usd,
-    is_zone_id,
+    VpcAddress, is_zone_id,
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
 use crate::components::{
@@ -348,10 +349,28 @@ impl NetworkPlan {
 /// Plans the blueprint: its network (keeping every subnet, zone and logical ID `previous`
 /// records), its budget and its components.
 pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagnostic>> {
+    let alone = vpcs::Environments::alone(
+        doc.environment_name(),
+        None,
+        previous.map(|l| l.record.allocation.vpc),
+    );
+    plan_with(doc, previous, &alone)
+}
+
+/// Plans one environment of a blueprint among `envs`, its siblings: its VPC block is the one given,
+/// or allocated from the supernet around theirs, and overlaps none of theirs.
+pub fn plan_with(
+    doc: &Document,
+    previous: Option<&Locked>,
+    envs: &vpcs::Environments,
+) -> Result<Plan, Vec<Diagnostic>> {
     let bp = &doc.blueprint;
     let connections = graph::resolve(doc)?;
     let network = match &bp.network {
-        Some(net) => Some(plan_network(doc, net, previous)?),
+        Some(net) => {
+            let vpc = vpc_block(doc, net, envs)?;
+            Some(plan_network(doc, net, vpc, previous)?)
+        }
         None => None,
     };
     let mut components: Vec<Planned> = bp
@@ -407,10 +426,60 @@ pub fn plan(doc: &Document, previous: Option<&Locked>) -> Result<Plan, Vec<Diagn
     })
 }
 
-/// Plans the blueprint's network, keeping every subnet, zone and logical ID `previous` records.
+/// The VPC block of the environment `envs` is planning, which must overlap no sibling's.
+fn vpc_block(
+    doc: &Document,
+    net: &Network,
+    envs: &vpcs::Environments,
+) -> Result<Ipv4Net, Vec<Diagnostic>> {
+    let mut all = envs.all.clone();
+    all[envs.current].address = Some(net.cidr);
+    let blocks = vpcs::assign(&all);
+    let Some(vpc) = blocks[envs.current] else {
+        let (from, size) = match net.cidr {
+            VpcAddress::Pool(p) => (p.from, p.size),
+            VpcAddress::Given(c) => (c.0, c.0.prefix_len()),
+        };
+        return Err(vec![doc.error(
+            "network.cidr",
+            format!(
+                "the supernet {from} has no /{size} left for this environment's VPC: the other environments hold it all"
+            ),
+            "give a larger supernet (`from`), or a smaller VPC (`size`)",
+        )]);
+    };
+    let overlaps: Vec<Diagnostic> = all
+        .iter()
+        .zip(&blocks)
+        .enumerate()
+        .filter(|(i, _)| *i != envs.current)
+        .filter_map(|(_, (other, block))| {
+            let block = (*block)?;
+            (block.contains(&vpc) || vpc.contains(&block)).then(|| {
+                doc.error(
+                    "network.cidr",
+                    format!(
+                        "this environment's VPC {vpc} overlaps {block}, the VPC of environment `{}`",
+                        other.name
+                    ),
+                    "give each environment a block of its own, or allocate them all from a supernet: `cidr: { from: 10.64.0.0/12, size: /16 }`",
+                )
+            })
+        })
+        .collect();
+    if overlaps.is_empty() {
+        Ok(vpc)
+    } else {
+        Err(overlaps)
+    }
+}
+
+/// Plans the blueprint's network in the block `vpc`, keeping every subnet, zone and logical ID
+/// `previous` records.
 fn plan_network(
     doc: &Document,
     net: &Network,
+    vpc: Ipv4Net,
     previous: Option<&Locked>,
 ) -> Result<NetworkPlan, Vec<Diagnostic>> {
     let azs = zones(doc, net, previous)?;
@@ -418,7 +487,7 @@ fn plan_network(
     let recorded = previous.map(|l| renamed(&l.record.allocation, &renames));
     let reserved: Vec<Ipv4Net> = net.reserved.iter().map(|c| c.0).collect();
     let request = Request {
-        vpc: net.cidr.0,
+        vpc,
         reserved: reserved.clone(),
         azs: azs.iter().map(|a| a.label.clone()).collect(),
         tiers: net
@@ -468,7 +537,7 @@ fn plan_network(
     };
     let headroom = headroom(&request, &allocation);
     Ok(NetworkPlan {
-        vpc: net.cidr.0,
+        vpc,
         azs,
         tiers,
         reserved,
