@@ -57,12 +57,21 @@ for bp in $("$bin" list | awk '{print $1}'); do
     "$bin" render "$bp" --target "$target" --out-dir "$out/$bp/$target" >/dev/null
   done
 done
-for file in "$out"/fixtures/*.yaml; do
-  bp=$(basename "$file" .yaml)
-  blueprints="$blueprints $bp"
-  source[$bp]="$file:fixture"
-  for target in cloudformation sam terraform; do
-    "$bin" render "$file" --target "$target" --out-dir "$out/$bp/$target" >/dev/null 2>&1
+# The fixtures in one run per target, as a repository of blueprints is rendered: each blueprint
+# and environment into multi/<blueprint>/<environment>/<target>/. Each environment of a blueprint
+# with several is then deployed and linted as a blueprint of its own, <blueprint>-<environment>.
+for target in cloudformation sam terraform; do
+  "$bin" render "$out/fixtures" --target "$target" --out-dir "$out/multi" --quiet
+done
+for dir in "$out"/multi/*/; do
+  bp=$(basename "$dir")
+  envs=("$dir"*/)
+  for envdir in "${envs[@]}"; do
+    name=$bp
+    if [ ${#envs[@]} -gt 1 ]; then name="$bp-$(basename "$envdir")"; fi
+    mv "$envdir" "$out/$name"
+    blueprints="$blueprints $name"
+    source[$name]="$out/fixtures/$bp.yaml:fixture"
   done
 done
 echo "rendered:$blueprints × cloudformation, sam, terraform into $out"

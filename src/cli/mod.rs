@@ -238,8 +238,11 @@ fn plan_environment(
         None => None,
     };
     // Two environments of one name would deploy resources of the same names, in one account.
+    // The top level's environment is named at the top level: the override that repeats its
+    // name is the one to change.
+    let own = env == base.blueprint.environment.as_str();
     if let Some(twin) = names.iter().find(|name| {
-        *name != env
+        !own && *name != env
             && base
                 .environment(name)
                 .is_ok_and(|other| other.blueprint.name == doc.blueprint.name)
@@ -258,17 +261,21 @@ fn plan_environment(
         all: names
             .iter()
             .map(|name| {
-                let other = (name != env).then(|| base.environment(name).ok()).flatten();
+                // A sibling that does not load has no block to avoid; its own check reports it.
+                let other = (name != env).then(|| base.environment(name).ok());
                 let lock = match &other {
                     Some(_) => lock_path(base, name)
                         .and_then(|p| lock::read(&p).ok().flatten())
                         .map(|l| l.record.allocation.vpc),
                     None => previous.as_ref().map(|l| l.record.allocation.vpc),
                 };
-                let d = other.as_ref().unwrap_or(&doc);
+                let address = match &other {
+                    Some(loaded) => loaded.as_ref().and_then(|d| d.blueprint.network.as_ref()),
+                    None => doc.blueprint.network.as_ref(),
+                };
                 crate::plan::vpcs::Environment {
                     name: name.clone(),
-                    address: d.blueprint.network.as_ref().map(|n| n.cidr),
+                    address: address.map(|n| n.cidr),
                     locked: lock,
                 }
             })
@@ -406,8 +413,8 @@ fn check_lock_is_regular(path: &Path) -> Result<(), Failure> {
     }
 }
 
-/// Writes the lock file if the plan changed it, and says so on stderr.
-fn save_lock(planned: &Planned) -> Result<(), Failure> {
+/// Writes the lock file if the plan changed it, and says so on stderr when `announce` says so.
+fn save_lock(planned: &Planned, announce: bool) -> Result<(), Failure> {
     if let Some((path, text)) = &planned.lock_update {
         check_lock_is_regular(path)?;
         let status =
@@ -417,6 +424,9 @@ fn save_lock(planned: &Planned) -> Result<(), Failure> {
             1 => " (1 retired range reclaimed)".to_string(),
             n => format!(" ({n} retired ranges reclaimed)"),
         };
+        if !announce {
+            return Ok(());
+        }
         let _ = writeln!(
             std::io::stderr(),
             "lock file {}: {}{reclaimed}",

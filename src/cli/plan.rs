@@ -40,5 +40,5 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     )?;
     let cost = crate::cost::estimate(&planned.plan).report();
     print(&format!("{}\n{cost}", planned.plan.report()))?;
-    save_lock(&planned)
+    save_lock(&planned, true)
 }

@@ -296,7 +296,7 @@ fn render_unit(args: &Args, unit: &Unit) -> Result<(), Failure> {
                 )));
             }
         }
-        return save_lock(&planned);
+        return save_lock(&planned, !args.quiet);
     };
 
     let mode = match (args.check, args.dry_run) {
@@ -327,7 +327,7 @@ fn render_unit(args: &Args, unit: &Unit) -> Result<(), Failure> {
         if !args.quiet {
             print(&listing(&report, false))?;
         }
-        return save_lock(&planned);
+        return save_lock(&planned, !args.quiet);
     }
 
     print(&listing(&report, args.diff))?;

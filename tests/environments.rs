@@ -1,0 +1,384 @@
+//! One blueprint, several environments: overrides, per-environment rules, VPC blocks that never
+//! overlap and never move, located errors; and `render` over several blueprints at once.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{run, settings};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+const FIXTURE: &str = "tests/fixtures/render/multi-env.yaml";
+
+/// A temporary project holding `orders.yaml`, the three-environment render fixture.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join(FIXTURE), dir.path().join("orders.yaml")).unwrap();
+    dir
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path.as_ref())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+/// The VPC block a lock file records.
+fn locked_vpc(path: impl AsRef<Path>) -> ipnet::Ipv4Net {
+    let text = read(path);
+    let line = text.lines().find(|l| l.starts_with("vpc: ")).unwrap();
+    line["vpc: ".len()..].parse().unwrap()
+}
+
+/// Run durations vary: `12 ms` becomes `N ms`.
+fn without_timings(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.rsplit_once(" in ") {
+            Some((head, tail)) if tail.ends_with(" ms") => format!("{head} in N ms"),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn each_environment_is_the_top_level_with_its_override() {
+    let dir = project();
+    let mut transcript = String::new();
+    for env in ["production", "staging", "development"] {
+        let r = run(dir.path(), &["plan", "orders.yaml", "--env", env]);
+        assert_eq!(r.code, 0, "{env}: {}", r.transcript());
+        transcript.push_str(&format!(
+            "$ plan orders.yaml --env {env}\n{}\n",
+            r.transcript()
+        ));
+    }
+    settings().bind(|| insta::assert_snapshot!("environments.plans", transcript));
+
+    let r = run(
+        dir.path(),
+        &[
+            "render",
+            "orders.yaml",
+            "-t",
+            "cloudformation",
+            "-o",
+            "out",
+            "--quiet",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert_eq!(r.stdout, "", "--quiet lists no file");
+    let template = |env: &str| {
+        read(
+            dir.path()
+                .join(format!("out/orders/{env}/cloudformation/template.yaml")),
+        )
+    };
+    let count = |env: &str, what: &str| template(env).matches(what).count();
+    // Overrides: NAT gateways per AZ, one, none; subnets over three AZs, two, two.
+    for (env, nat, subnets) in [
+        ("production", 3, 6),
+        ("staging", 1, 4),
+        ("development", 0, 4),
+    ] {
+        assert_eq!(count(env, "Type: AWS::EC2::NatGateway"), nat, "{env}");
+        assert_eq!(count(env, "Type: AWS::EC2::Subnet\n"), subnets, "{env}");
+    }
+    // Environment-aware defaults: only production protects its table from deletion.
+    assert_eq!(count("production", "DeletionProtectionEnabled: true"), 1);
+    assert_eq!(count("staging", "DeletionProtectionEnabled: true"), 0);
+    // Each environment names its resources apart, so all three deploy into one account.
+    assert!(template("staging").contains("orders-staging"));
+    assert!(!template("production").contains("orders-staging"));
+    // Per-environment budgets and retention reach the output.
+    assert!(template("development").contains("Amount: 100"));
+    assert!(template("development").contains("RetentionInDays: 30"));
+    // The README says which environment it describes.
+    let readme = read(
+        dir.path()
+            .join("out/orders/staging/cloudformation/README.md"),
+    );
+    assert!(readme.contains("environment\n`staging`"), "{readme}");
+}
+
+#[test]
+fn environment_vpcs_come_from_the_supernet_never_overlap_and_never_move() {
+    let dir = project();
+    let p = dir.path();
+    let r = run(
+        p,
+        &["render", "orders.yaml", "-t", "terraform", "-o", "out"],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let supernet: ipnet::Ipv4Net = "10.96.0.0/13".parse().unwrap();
+    let locks = [
+        "orders.lock.yaml",
+        "orders.staging.lock.yaml",
+        "orders.development.lock.yaml",
+    ];
+    let before: Vec<String> = locks.iter().map(|l| read(p.join(l))).collect();
+    let vpcs: Vec<ipnet::Ipv4Net> = locks.iter().map(|l| locked_vpc(p.join(l))).collect();
+    for (i, a) in vpcs.iter().enumerate() {
+        assert!(supernet.contains(a) && a.prefix_len() == 16, "{a}");
+        for b in &vpcs[i + 1..] {
+            assert!(!a.contains(b) && !b.contains(a), "{a} overlaps {b}");
+        }
+    }
+
+    // A new environment listed first takes a free block; no other environment's block moves.
+    let text = read(p.join("orders.yaml"));
+    let text = text.replace(
+        "environments:\n",
+        "environments:\n  qa:\n    environment: staging\n    network: { azs: 2, nat: none }\n",
+    );
+    std::fs::write(p.join("orders.yaml"), text).unwrap();
+    let r = run(
+        p,
+        &["render", "orders.yaml", "-t", "terraform", "-o", "out"],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let after: Vec<String> = locks.iter().map(|l| read(p.join(l))).collect();
+    assert_eq!(before, after, "a recorded block never moves");
+    let qa = locked_vpc(p.join("orders.qa.lock.yaml"));
+    assert!(supernet.contains(&qa));
+    assert!(
+        vpcs.iter().all(|v| !v.contains(&qa) && !qa.contains(v)),
+        "{qa}"
+    );
+    assert!(p.join("out/orders/qa/terraform/network.tf").exists());
+
+    // In CI: every environment is current and locked.
+    let r = run(
+        p,
+        &[
+            "render",
+            "orders.yaml",
+            "-t",
+            "terraform",
+            "-o",
+            "out",
+            "--check",
+            "--locked",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let r = run(p, &["check", "orders.yaml", "--locked"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert_eq!(r.stdout.matches("0 errors").count(), 4, "{}", r.stdout);
+}
+
+#[test]
+fn check_applies_each_environments_rules_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // Development at the top level: one AZ and one NAT gateway are fine there, not in production.
+    let text = "name: lab\ndescription: Lab network\nenvironment: development\nregion: eu-north-1\n\
+network:\n  cidr: 10.8.0.0/16\n  azs: 1\n  tiers:\n    public: { size: /24, internet: inbound }\n    private: { size: /22, internet: outbound }\n  nat: single\n\
+budget:\n  monthly_usd: 100\n  alerts: [{ percent: 80, of: actual }]\n  emails: [lab@example.com]\n\
+environments:\n  production:\n    network: { cidr: 10.9.0.0/16 }\n";
+    std::fs::write(dir.path().join("lab.yaml"), text).unwrap();
+    let r = run(dir.path(), &["check", "lab.yaml"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(
+        r.stdout.contains("lab.yaml (development): 0 errors"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("error[HA001]: network.azs: in environment `production`"),
+        "{}",
+        r.stdout
+    );
+    settings().bind(|| insta::assert_snapshot!("environments.rules", r.transcript()));
+
+    let r = run(dir.path(), &["check", "lab.yaml", "--env", "development"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let r = run(dir.path(), &["check", "lab.yaml", "--env", "prodution"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(
+        r.stdout.contains("no environment `prodution`"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("did you mean `production`?"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn environment_errors_are_located_at_the_override() {
+    let fixtures = root().join("tests/fixtures/environments");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 10);
+    for path in paths {
+        let relative = path.strip_prefix(root()).unwrap().to_str().unwrap();
+        let text = read(&path);
+        let line = text
+            .lines()
+            .position(|l| l.ends_with("# error here"))
+            .unwrap_or_else(|| panic!("{relative} marks the line of its error"))
+            + 1;
+        let r = run(root(), &["check", relative]);
+        let output = format!("{}{}", r.stdout, r.stderr);
+        assert!(
+            output.contains(&format!("{relative}:{line}:")),
+            "{relative}: no finding at line {line}:\n{output}"
+        );
+        assert!(output.contains("\n  help: "), "{output}");
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        settings().bind(|| {
+            insta::assert_snapshot!(format!("environments.invalid.{name}"), r.transcript())
+        });
+    }
+}
+
+#[test]
+fn render_takes_many_blueprints_and_one_broken_stops_no_other() {
+    let dir = project();
+    let p = dir.path();
+    std::fs::create_dir(p.join("blueprints")).unwrap();
+    std::fs::rename(p.join("orders.yaml"), p.join("blueprints/orders.yaml")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/valid.yaml"),
+        p.join("blueprints/edge.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("blueprints/broken.yaml"),
+        "name: broken\nnetwork: [\n",
+    )
+    .unwrap();
+    let r = run(
+        p,
+        &[
+            "render",
+            "blueprints",
+            "-t",
+            "terraform",
+            "-o",
+            "infra",
+            "--verbose",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    for dir in [
+        "infra/edge/development/terraform",
+        "infra/orders/production/terraform",
+        "infra/orders/staging/terraform",
+        "infra/orders/development/terraform",
+    ] {
+        assert!(p.join(dir).join("README.md").exists(), "{dir}");
+    }
+    assert!(!p.join("infra/broken").exists());
+    assert!(p.join("blueprints/orders.staging.lock.yaml").exists());
+    let transcript = without_timings(&r.transcript());
+    settings().bind(|| insta::assert_snapshot!("environments.render-many", transcript));
+
+    // The lock files of the first run are not blueprints of the directory.
+    let r = run(
+        p,
+        &[
+            "render",
+            "blueprints",
+            "-t",
+            "terraform",
+            "-o",
+            "infra",
+            "--check",
+        ],
+    );
+    assert_eq!(r.code, 1, "only broken.yaml fails: {}", r.transcript());
+    assert!(!r.stderr.contains("lock.yaml:"), "{}", r.stderr);
+
+    // An input that cannot be read at all makes the run exit 2, after rendering the others.
+    std::fs::remove_file(p.join("blueprints/broken.yaml")).unwrap();
+    std::fs::remove_dir_all(p.join("infra")).unwrap();
+    let r = run(
+        p,
+        &[
+            "render",
+            "blueprints",
+            "missing.yaml",
+            "-t",
+            "sam",
+            "-o",
+            "infra",
+            "-q",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("missing.yaml"), "{}", r.stderr);
+    assert!(p.join("infra/orders/staging/sam/template.yaml").exists());
+}
+
+#[test]
+fn render_refuses_what_several_blueprints_cannot_do() {
+    let dir = project();
+    let p = dir.path();
+    let r = run(p, &["render", "orders.yaml", "-t", "terraform", "--stdout"]);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("--stdout prints one blueprint in one environment"),
+        "{}",
+        r.stderr
+    );
+    // One environment still prints.
+    let r = run(
+        p,
+        &[
+            "render",
+            "orders.yaml",
+            "--env",
+            "staging",
+            "-t",
+            "cloudformation",
+            "--stdout",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("orders-staging"));
+
+    // Two blueprints of one file name would share a folder.
+    std::fs::create_dir_all(p.join("a")).unwrap();
+    std::fs::create_dir_all(p.join("b")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/valid.yaml"),
+        p.join("a/net.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/valid.yaml"),
+        p.join("b/net.yaml"),
+    )
+    .unwrap();
+    let r = run(
+        p,
+        &[
+            "render",
+            "a/net.yaml",
+            "b/net.yaml",
+            "-t",
+            "terraform",
+            "-o",
+            "out",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("would both be written into"),
+        "{}",
+        r.stderr
+    );
+    assert!(!p.join("out").exists(), "nothing written");
+}
