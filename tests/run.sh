@@ -40,6 +40,22 @@ cargo clippy --all-targets --quiet -- -D warnings
 step "cargo test"
 cargo test --quiet
 
+step "cargo install --path . --locked: one binary that works on its own"
+# As the README installs it, into a root of its own; then run from an empty directory with a bare
+# environment, so nothing of the repository (templates, catalog, scaffolds) can be what it reads.
+install_root=$(mktemp -d)
+empty=$(mktemp -d)
+if CARGO_INSTALL_ROOT="$install_root" cargo install --path . --locked --quiet \
+  && [ "$(ls "$install_root/bin")" = cloudwright ] \
+  && (cd "$empty" && env -i PATH=/usr/bin:/bin "$install_root/bin/cloudwright" --version \
+    && env -i PATH=/usr/bin:/bin "$install_root/bin/cloudwright" render serverless-api --target sam --out-dir infra --quiet \
+    && test -s infra/template.yaml && test -s infra/src/users-fn/index.mjs); then
+  ok "cargo install: $(du -h "$install_root/bin/cloudwright" | cut -f1) binary rendered serverless-api from an empty directory"
+else
+  bad "cargo install: the installed binary did not render on its own"
+fi
+rm -rf "$install_root" "$empty"
+
 step "render the catalog and the rendering fixtures"
 bin=target/debug/cloudwright
 out=target/catalog
