@@ -60,6 +60,20 @@ pub fn blueprint() -> String {
     schema.insert("title".into(), "cloudwright blueprint (format v1)".into());
     let mut value = schema.to_value();
     tidy(&mut value);
+    // An environment's override holds top-level fields, each partial: the names are the ones
+    // the blueprint has (but `environments`), so an editor completes them and flags a typo.
+    let keys: Vec<serde_json::Value> = value["properties"]
+        .as_object()
+        .map(|p| {
+            p.keys()
+                .filter(|k| *k != "environments")
+                .map(|k| k.as_str().into())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(serde_json::Value::Object(over)) = value.pointer_mut("/$defs/Override") {
+        over.insert("propertyNames".into(), serde_json::json!({ "enum": keys }));
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text

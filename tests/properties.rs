@@ -1105,3 +1105,97 @@ fn pyyaml_cases_are_written() {
     }
     std::fs::write(path, doc).unwrap();
 }
+
+// Environment VPC blocks (plan::vpcs): what a pool allocates lies in it, overlaps no other
+// environment's block, and a block once recorded never moves when environments are added.
+
+/// An environment: a given /16–/20 block of 10.0.0.0/8, or a pool (a /12–/14 of 10.0.0.0/8 and
+/// a /16–/18 size), with maybe a lock file's block.
+fn environment_address() -> impl Strategy<Value = (Option<Ipv4Net>, Option<(Ipv4Net, u8)>)> {
+    let net = |min: u8, max: u8| {
+        (any::<u32>(), min..=max).prop_map(|(bits, prefix)| {
+            Ipv4Net::new(Ipv4Addr::from(0x0a00_0000 | (bits & 0x00ff_ffff)), prefix)
+                .unwrap()
+                .trunc()
+        })
+    };
+    prop_oneof![
+        net(16, 20).prop_map(|n| (Some(n), None)),
+        (net(12, 14), 16u8..=18).prop_map(|(from, size)| (None, Some((from, size)))),
+    ]
+}
+
+fn environments_of(
+    specs: &[(Option<Ipv4Net>, Option<(Ipv4Net, u8)>)],
+    locks: &[Option<Ipv4Net>],
+) -> Vec<cloudwright::plan::vpcs::Environment> {
+    use cloudwright::blueprint::types::{VpcAddress, VpcCidr, VpcPool};
+    specs
+        .iter()
+        .zip(locks)
+        .enumerate()
+        .map(
+            |(i, ((given, pool), lock))| cloudwright::plan::vpcs::Environment {
+                name: format!("e{i}"),
+                address: Some(match (given, pool) {
+                    (Some(n), _) => VpcAddress::Given(VpcCidr(*n)),
+                    (None, Some((from, size))) => VpcAddress::Pool(VpcPool {
+                        from: *from,
+                        size: *size,
+                    }),
+                    (None, None) => unreachable!("the strategy gives one or the other"),
+                }),
+                locked: *lock,
+            },
+        )
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn pools_allocate_inside_themselves_around_every_other_block(
+        specs in proptest::collection::vec(environment_address(), 1..8),
+    ) {
+        use cloudwright::plan::vpcs::assign;
+        let envs = environments_of(&specs, &vec![None; specs.len()]);
+        let blocks = assign(&envs);
+        prop_assert_eq!(&blocks, &assign(&envs), "deterministic");
+        for (i, (spec, block)) in specs.iter().zip(&blocks).enumerate() {
+            match spec {
+                (Some(given), _) => prop_assert_eq!(*block, Some(*given)),
+                (None, Some((from, size))) => {
+                    let Some(block) = block else { continue };
+                    prop_assert!(from.contains(block) && block.prefix_len() == *size);
+                    for (j, other) in blocks.iter().enumerate() {
+                        if let (true, Some(o)) = (i != j, other) {
+                            prop_assert!(!o.contains(block) && !block.contains(o), "{} overlaps {}", block, o);
+                        }
+                    }
+                }
+                (None, None) => unreachable!(),
+            }
+        }
+    }
+
+    #[test]
+    fn a_recorded_block_never_moves_when_an_environment_is_added(
+        specs in proptest::collection::vec(environment_address(), 1..6),
+        new in environment_address(),
+        at in any::<proptest::sample::Index>(),
+    ) {
+        use cloudwright::plan::vpcs::assign;
+        let blocks = assign(&environments_of(&specs, &vec![None; specs.len()]));
+        // Every environment rendered once: its lock file records its block.
+        let mut grown = specs.clone();
+        let mut locks = blocks.clone();
+        let at = at.index(specs.len() + 1);
+        grown.insert(at, new);
+        locks.insert(at, None);
+        let after = assign(&environments_of(&grown, &locks));
+        let mut kept = after.clone();
+        kept.remove(at);
+        prop_assert_eq!(kept, blocks);
+    }
+}

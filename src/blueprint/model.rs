@@ -55,8 +55,7 @@ pub struct Override;
 
 crate::schema_as!(Override, {
     "description": "What this environment changes: any top-level field but `environments`, merged key by key into the top level (a mapping merges into the mapping it replaces, anything else replaces, `null` removes). `environment` defaults to the environment's name when that is `production`, `staging` or `development`; `name` defaults to the top-level name and `-<environment>`.",
-    "type": "object",
-    "not": { "required": ["environments"] }
+    "type": "object"
 });
 
 /// An accepted finding: which rule, why, and optionally for which component only.

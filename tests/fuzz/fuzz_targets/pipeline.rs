@@ -1,5 +1,6 @@
-//! Arbitrary bytes as a blueprint: load, plan, validate and render for every target must never
-//! panic, and every refusal must be located inside the text with a help line.
+//! Arbitrary bytes as a blueprint: load, plan, validate and render for every target, in each of
+//! its environments, must never panic, and every refusal must be located inside the text with a
+//! help line.
 #![no_main]
 
 use cloudwright::blueprint::{self, Origin, Source};
@@ -34,16 +35,26 @@ fuzz_target!(|bytes: &[u8]| {
             return;
         }
     };
-    let plan = match cloudwright::plan::plan(&doc, None) {
-        Ok(plan) => plan,
-        Err(diagnostics) => {
-            diagnostics.iter().for_each(|d| located(d, lines));
-            return;
+    for env in doc.environment_names() {
+        let doc = match doc.environment(&env) {
+            Ok(doc) => doc,
+            Err(diagnostics) => {
+                assert!(!diagnostics.is_empty());
+                diagnostics.iter().for_each(|d| located(d, lines));
+                continue;
+            }
+        };
+        let plan = match cloudwright::plan::plan(&doc, None) {
+            Ok(plan) => plan,
+            Err(diagnostics) => {
+                diagnostics.iter().for_each(|d| located(d, lines));
+                continue;
+            }
+        };
+        let outcome = cloudwright::validate::run(&doc, &plan);
+        outcome.diagnostics.iter().for_each(|d| located(d, lines));
+        for target in Target::ALL {
+            render::render(&plan, &outcome.accepted, target).expect("renders");
         }
-    };
-    let outcome = cloudwright::validate::run(&doc, &plan);
-    outcome.diagnostics.iter().for_each(|d| located(d, lines));
-    for target in Target::ALL {
-        render::render(&plan, &outcome.accepted, target).expect("renders");
     }
 });
