@@ -148,7 +148,12 @@ fn environment_vpcs_come_from_the_supernet_never_overlap_and_never_move() {
         vpcs.iter().all(|v| !v.contains(&qa) && !qa.contains(v)),
         "{qa}"
     );
-    assert!(p.join("out/orders/qa/terraform/network.tf").exists());
+    let readme = read(p.join("out/orders/qa/terraform/README.md"));
+    assert!(
+        readme.contains("# orders-qa (qa, us-east-2): Terraform"),
+        "{readme}"
+    );
+    assert!(readme.contains("`qa` (a staging environment)"), "{readme}");
 
     // In CI: every environment is current and locked.
     let r = run(

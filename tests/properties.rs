@@ -1109,9 +1109,12 @@ fn pyyaml_cases_are_written() {
 // Environment VPC blocks (plan::vpcs): what a pool allocates lies in it, overlaps no other
 // environment's block, and a block once recorded never moves when environments are added.
 
+/// An environment's address: a given block, or a pool's supernet and size.
+type EnvSpec = (Option<Ipv4Net>, Option<(Ipv4Net, u8)>);
+
 /// An environment: a given /16–/20 block of 10.0.0.0/8, or a pool (a /12–/14 of 10.0.0.0/8 and
-/// a /16–/18 size), with maybe a lock file's block.
-fn environment_address() -> impl Strategy<Value = (Option<Ipv4Net>, Option<(Ipv4Net, u8)>)> {
+/// a /16–/18 size).
+fn environment_address() -> impl Strategy<Value = EnvSpec> {
     let net = |min: u8, max: u8| {
         (any::<u32>(), min..=max).prop_map(|(bits, prefix)| {
             Ipv4Net::new(Ipv4Addr::from(0x0a00_0000 | (bits & 0x00ff_ffff)), prefix)
@@ -1126,7 +1129,7 @@ fn environment_address() -> impl Strategy<Value = (Option<Ipv4Net>, Option<(Ipv4
 }
 
 fn environments_of(
-    specs: &[(Option<Ipv4Net>, Option<(Ipv4Net, u8)>)],
+    specs: &[EnvSpec],
     locks: &[Option<Ipv4Net>],
 ) -> Vec<cloudwright::plan::vpcs::Environment> {
     use cloudwright::blueprint::types::{VpcAddress, VpcCidr, VpcPool};

@@ -199,6 +199,9 @@ pub struct Plan {
     pub name: String,
     pub description: String,
     pub environment: Environment,
+    /// The environment's own name: one of the blueprint's `environments:` (`qa`), or the top
+    /// level's, which is its kind's.
+    pub environment_name: String,
     pub region: &'static RegionInfo,
     pub tags: Vec<(String, String)>,
     /// The VPC, when the blueprint has a `network`.
@@ -399,6 +402,7 @@ pub fn plan_with(
         name: bp.name.to_string(),
         description: bp.description.to_string(),
         environment: bp.environment,
+        environment_name: doc.environment_name().to_string(),
         region: bp.region.info(),
         tags: bp
             .tags

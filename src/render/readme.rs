@@ -21,6 +21,8 @@ pub struct Readme {
     pub name: String,
     pub description: String,
     pub environment: &'static str,
+    /// The environment's name, when it is not its kind's (`qa`, a staging environment).
+    pub environment_name: Option<String>,
     pub region: &'static str,
     pub target: &'static str,
     /// Whether the resources table also names the Terraform types.
@@ -165,6 +167,8 @@ pub fn readme(
         name: plan.name.clone(),
         description: plan.description.clone(),
         environment: plan.environment.as_str(),
+        environment_name: (plan.environment_name != plan.environment.as_str())
+            .then(|| plan.environment_name.clone()),
         region: plan.region.name,
         target: match target {
             Target::CloudFormation => "CloudFormation",
