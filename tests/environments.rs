@@ -387,3 +387,66 @@ fn render_refuses_what_several_blueprints_cannot_do() {
     );
     assert!(!p.join("out").exists(), "nothing written");
 }
+
+/// Runs `cloudwright ARGS` on a pseudo-terminal (util-linux `script`): the exit code and what the
+/// terminal showed.
+fn on_terminal(cwd: &Path, args: &str) -> (i32, String) {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_cloudwright"));
+    let out = std::process::Command::new("script")
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script (util-linux) runs a command on a pseudo-terminal");
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"),
+    )
+}
+
+#[test]
+fn progress_and_timing_show_on_a_terminal_or_with_verbose_and_never_with_quiet() {
+    let dir = project();
+    let p = dir.path();
+    let (code, screen) = on_terminal(p, "render orders.yaml -t terraform -o out");
+    assert_eq!(code, 0, "{screen}");
+    for line in [
+        "[1/3] orders.yaml (production): done in ",
+        "[3/3] orders.yaml (development): done in ",
+        "rendered 3 blueprint environments in ",
+    ] {
+        assert!(screen.contains(line), "{line}: {screen}");
+    }
+    // Not on a terminal: no progress, unless asked for.
+    let r = run(
+        p,
+        &["render", "orders.yaml", "-t", "terraform", "-o", "out"],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(!r.stderr.contains("[1/3]"), "{}", r.stderr);
+    assert!(r.stdout.contains("unchanged "), "{}", r.stdout);
+    // One blueprint in one environment is no long run.
+    let (code, screen) = on_terminal(p, "render orders.yaml --env staging -t sam -o sam");
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        !screen.contains("[1/1]") && !screen.contains("rendered 1"),
+        "{screen}"
+    );
+    // --quiet: nothing but errors, even on a terminal.
+    let (code, screen) = on_terminal(p, "render orders.yaml -t terraform -o out --quiet");
+    assert_eq!((code, screen.as_str()), (0, ""));
+
+    let (code, screen) = on_terminal(p, "check orders.yaml");
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("checked 3 blueprint environments in "),
+        "{screen}"
+    );
+    let r = run(p, &["check", "orders.yaml", "--verbose"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert_eq!(r.stderr.matches(": checked in ").count(), 3, "{}", r.stderr);
+    assert!(r.stderr.contains("checked 3 blueprint environments in "));
+    let r = run(p, &["check", "orders.yaml", "--quiet"]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+}

@@ -1,6 +1,6 @@
 //! `cloudwright check`: load, plan and validate; print the findings.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
 use super::{Failure, load_environments, plan_environment, print};
 use crate::blueprint;
@@ -39,6 +39,13 @@ pub struct Args {
     /// Fail instead of creating or changing the lock file (for CI).
     #[arg(long)]
     locked: bool,
+    /// Print only the findings: no summary line per blueprint, no timing.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print how long each blueprint and environment took on stderr, also when stderr is not a
+    /// terminal.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -48,7 +55,8 @@ it: its *.yaml files, but not lock files (*.lock.yaml) nor files cloudwright gen
 several blueprints, JSON is one list and SARIF one run holding the findings of all of them; \
 the concise and full formats print each blueprint's summary with its name.
 
-A blueprint with `environments:` is checked in each of them (or only in the one --env names), each with its own lock file and the rules of its kind of environment; a finding in one names its environment.
+A blueprint with `environments:` is checked in each of them (or only in the one --env names), each with its own lock file and the rules of its kind of environment; a finding in one names its environment. On a terminal, a run of several ends with how long it took on stderr; \
+--verbose prints each one's time too, anywhere, and --quiet leaves out the summary lines.
 
 Examples:
   cloudwright check ha-vpc
@@ -77,6 +85,8 @@ struct Checked {
     failed: bool,
     /// Why the blueprint could not be read at all.
     unreadable: Option<String>,
+    /// How long planning and validating it took.
+    took: std::time::Duration,
 }
 
 impl Checked {
@@ -122,12 +132,13 @@ fn check_one(arg: &str, args: &Args, threshold: Severity) -> Vec<Checked> {
     let several = base.environment_names().len() > 1;
     envs.iter()
         .map(|env| {
+            let started = std::time::Instant::now();
             let name = if several {
                 format!("{arg} ({env})")
             } else {
                 arg.to_string()
             };
-            match plan_environment(&base, env, args.locked, false) {
+            let checked = match plan_environment(&base, env, args.locked, false) {
                 Ok(planned) => {
                     let outcome = validate::run(&planned.doc, &planned.plan);
                     Checked {
@@ -139,7 +150,7 @@ fn check_one(arg: &str, args: &Args, threshold: Severity) -> Vec<Checked> {
                             outcome.diagnostics,
                         ),
                         suppressed: outcome.suppressed,
-                        unreadable: None,
+                        ..Checked::default()
                     }
                 }
                 Err(Failure::Input(diagnostics)) => Checked {
@@ -150,6 +161,10 @@ fn check_one(arg: &str, args: &Args, threshold: Severity) -> Vec<Checked> {
                     ..Checked::default()
                 },
                 Err(other) => refused(name, arg, other),
+            };
+            Checked {
+                took: started.elapsed(),
+                ..checked
             }
         })
         .collect()
@@ -161,12 +176,15 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
+    let started = std::time::Instant::now();
     let names = super::expand_blueprints(&args.blueprint)?;
     let checks: Vec<Vec<Checked>> = names
         .iter()
         .map(|name| check_one(name, args, threshold))
         .collect();
-    let several = checks.iter().map(Vec::len).sum::<usize>() > 1;
+    let total = checks.iter().map(Vec::len).sum::<usize>();
+    let several = total > 1;
+    let timing = !args.quiet && (args.verbose || (several && std::io::stderr().is_terminal()));
     let mut results = Vec::with_capacity(checks.len());
     for checked in checks.into_iter().flatten() {
         if let Some(message) = &checked.unreadable {
@@ -179,13 +197,31 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         if matches!(args.format, Format::Concise | Format::Full) && checked.unreadable.is_none() {
             let mut text =
                 format::render(&checked.diagnostics, args.format, &checked.source, style);
-            if several {
-                text.push_str(&format!("{}: ", checked.name));
+            if !args.quiet {
+                if several {
+                    text.push_str(&format!("{}: ", checked.name));
+                }
+                text.push_str(&summary(&checked.diagnostics, checked.suppressed));
             }
-            text.push_str(&summary(&checked.diagnostics, checked.suppressed));
             print(&text)?;
         }
+        if args.verbose {
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}: checked in {} ms",
+                checked.name,
+                checked.took.as_millis()
+            );
+        }
         results.push(checked);
+    }
+    if timing {
+        let _ = writeln!(
+            std::io::stderr(),
+            "checked {total} blueprint environment{} in {} ms",
+            if total == 1 { "" } else { "s" },
+            started.elapsed().as_millis()
+        );
     }
     if matches!(args.format, Format::Json | Format::Sarif) {
         let all: Vec<Diagnostic> = results
