@@ -1487,3 +1487,36 @@ fn every_bucket_job_and_workgroup_is_locked_down_in_terraform() {
     }
     assert!(buckets >= 20, "the catalog and fixtures hold lakes");
 }
+
+/// The fixed monthly estimate of every catalog blueprint: each line is its quantity times its
+/// unit price over a month, the total is their sum, and the totals are these (us-east-1 list
+/// prices of src/cost.rs). A price change shows here and in the READMEs' snapshots.
+#[test]
+fn the_catalog_costs_what_its_estimates_add_up_to() {
+    let want = [
+        ("data-platform", 3_200_000),
+        ("glue-data-lake", 3_100_000),
+        ("ha-vpc", 110_500_000),
+        ("serverless-api", 4_200_000),
+        ("sfn-pipeline", 3_300_000),
+    ];
+    let mut got = Vec::new();
+    for (name, _) in blueprint::catalog() {
+        let case = load_plan(&Path::new("blueprints").join(format!("{name}.yaml")));
+        let estimate = cloudwright::cost::estimate(&case.plan);
+        assert!(estimate.priced, "{name} is in a priced region");
+        let mut sum = 0;
+        for item in &estimate.fixed {
+            let (Some(unit), Some(monthly)) = (item.unit_price, item.monthly) else {
+                panic!("{name}: {} has no price", item.what);
+            };
+            let hourly = item.unit.contains("hour");
+            let month = if hourly { unit * 730 } else { unit };
+            assert_eq!(monthly, item.quantity * month, "{name}: {}", item.what);
+            sum += monthly;
+        }
+        assert_eq!(estimate.fixed_total, Some(sum), "{name}");
+        got.push((name, sum));
+    }
+    assert_eq!(got, want);
+}
