@@ -304,6 +304,25 @@ fn render_takes_many_blueprints_and_one_broken_stops_no_other() {
     assert_eq!(r.code, 1, "only broken.yaml fails: {}", r.transcript());
     assert!(!r.stderr.contains("lock.yaml:"), "{}", r.stderr);
 
+    // As the shell expands `blueprints/*.yaml`: the lock files are passed over, with a note.
+    let mut args = vec!["check".to_string()];
+    let mut listed: Vec<String> = std::fs::read_dir(p.join("blueprints"))
+        .unwrap()
+        .map(|e| format!("blueprints/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    listed.sort();
+    args.extend(listed);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = run(p, &args);
+    assert_eq!(r.code, 1, "only broken.yaml fails: {}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("skipping blueprints/orders.staging.lock.yaml: a lock file, not a blueprint"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("lock.yaml:"), "{}", r.stdout);
+
     // An input that cannot be read at all makes the run exit 2, after rendering the others.
     std::fs::remove_file(p.join("blueprints/broken.yaml")).unwrap();
     std::fs::remove_dir_all(p.join("infra")).unwrap();

@@ -331,6 +331,14 @@ fn expand_blueprints(args: &[String]) -> Result<Vec<String>, Failure> {
     for arg in args {
         let path = std::path::Path::new(arg);
         if !path.is_dir() {
+            // `render infra/*.yaml`: the shell lists the lock files beside the blueprints.
+            if args.len() > 1 && arg.ends_with(".lock.yaml") && path.is_file() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "skipping {arg}: a lock file, not a blueprint"
+                );
+                continue;
+            }
             out.push(arg.clone());
             continue;
         }
