@@ -116,8 +116,8 @@ fn environment_vpcs_come_from_the_supernet_never_overlap_and_never_move() {
     let supernet: ipnet::Ipv4Net = "10.96.0.0/13".parse().unwrap();
     let locks = [
         "orders.lock.yaml",
-        "orders.staging.lock.yaml",
-        "orders.development.lock.yaml",
+        "orders.lock.staging.yaml",
+        "orders.lock.development.yaml",
     ];
     let before: Vec<String> = locks.iter().map(|l| read(p.join(l))).collect();
     let vpcs: Vec<ipnet::Ipv4Net> = locks.iter().map(|l| locked_vpc(p.join(l))).collect();
@@ -142,7 +142,7 @@ fn environment_vpcs_come_from_the_supernet_never_overlap_and_never_move() {
     assert_eq!(r.code, 0, "{}", r.transcript());
     let after: Vec<String> = locks.iter().map(|l| read(p.join(l))).collect();
     assert_eq!(before, after, "a recorded block never moves");
-    let qa = locked_vpc(p.join("orders.qa.lock.yaml"));
+    let qa = locked_vpc(p.join("orders.lock.qa.yaml"));
     assert!(supernet.contains(&qa));
     assert!(
         vpcs.iter().all(|v| !v.contains(&qa) && !qa.contains(v)),
@@ -284,7 +284,7 @@ fn render_takes_many_blueprints_and_one_broken_stops_no_other() {
         assert!(p.join(dir).join("README.md").exists(), "{dir}");
     }
     assert!(!p.join("infra/broken").exists());
-    assert!(p.join("blueprints/orders.staging.lock.yaml").exists());
+    assert!(p.join("blueprints/orders.lock.staging.yaml").exists());
     let transcript = without_timings(&r.transcript());
     settings().bind(|| insta::assert_snapshot!("environments.render-many", transcript));
 
@@ -317,7 +317,7 @@ fn render_takes_many_blueprints_and_one_broken_stops_no_other() {
     assert_eq!(r.code, 1, "only broken.yaml fails: {}", r.transcript());
     assert!(
         r.stderr
-            .contains("skipping blueprints/orders.staging.lock.yaml: a lock file, not a blueprint"),
+            .contains("skipping blueprints/orders.lock.staging.yaml: a lock file, not a blueprint"),
         "{}",
         r.stderr
     );
@@ -468,4 +468,149 @@ fn progress_and_timing_show_on_a_terminal_or_with_verbose_and_never_with_quiet()
     assert!(r.stderr.contains("checked 3 blueprint environments in "));
     let r = run(p, &["check", "orders.yaml", "--quiet"]);
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+}
+
+#[test]
+fn every_environments_lock_file_is_its_own_and_keeps_its_block() {
+    let dir = project();
+    let p = dir.path();
+    let plan = |env: &str| run(p, &["plan", "orders.yaml", "--env", env]);
+    let edit = |from: &str, to: &str| {
+        let text = read(p.join("orders.yaml"));
+        assert!(text.contains(from), "{from}");
+        std::fs::write(p.join("orders.yaml"), text.replacen(from, to, 1)).unwrap();
+    };
+    for env in ["production", "staging"] {
+        assert_eq!(plan(env).code, 0);
+    }
+    let staging = locked_vpc(p.join("orders.lock.staging.yaml"));
+    assert!(read(p.join("orders.lock.staging.yaml")).contains("\nenvironment: staging\n"));
+
+    // A sibling whose override does not load keeps its recorded block.
+    edit(
+        "network: { azs: 2, nat: single }",
+        "network: { azs: 2, nat: singel }",
+    );
+    let r = plan("development");
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert_ne!(locked_vpc(p.join("orders.lock.development.yaml")), staging);
+    edit("nat: singel", "nat: single");
+
+    // Another blueprint named like an environment's lock file has a lock file of its own.
+    std::fs::copy(
+        root().join("tests/fixtures/valid.yaml"),
+        p.join("orders.staging.yaml"),
+    )
+    .unwrap();
+    let r = run(p, &["plan", "orders.staging.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(p.join("orders.staging.lock.yaml").exists());
+    assert_eq!(plan("staging").code, 0);
+    assert_eq!(locked_vpc(p.join("orders.lock.staging.yaml")), staging);
+    std::fs::remove_file(p.join("orders.staging.yaml")).unwrap();
+
+    // An environment renamed: the old lock file's block stays taken, and check says why.
+    edit("  staging:\n", "  qa:\n    environment: staging\n");
+    let r = plan("qa");
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert_ne!(locked_vpc(p.join("orders.lock.qa.yaml")), staging);
+    let r = run(p, &["check", "orders.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stdout.contains(&format!(
+            "the lock file orders.lock.staging.yaml is of environment `staging`, which the blueprint no longer has: its VPC {staging} stays reserved"
+        )),
+        "{}",
+        r.stdout
+    );
+    std::fs::remove_file(p.join("orders.lock.qa.yaml")).unwrap();
+    edit("  qa:\n    environment: staging\n", "  staging:\n");
+
+    // The top level's environment changed: no lock file is read for another environment.
+    edit("environment: production\n", "environment: staging\n");
+    edit("  staging:\n", "  production:\n");
+    let r = plan("staging");
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(
+        r.stderr.contains(
+            "the lock file orders.lock.yaml is environment `production`'s, not `staging`'s"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = plan("production");
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("rename orders.lock.yaml to orders.lock.production.yaml"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn null_in_an_override_removes_and_env_over_many_blueprints_passes_over_those_without_it() {
+    let dir = project();
+    let p = dir.path();
+    let text = read(p.join("orders.yaml")).replace(
+        "    budget: { monthly_usd: 100 }\n",
+        "    budget: null\n    tags: { team: null }\n    name: null\n",
+    );
+    std::fs::write(p.join("orders.yaml"), text).unwrap();
+    let r = run(
+        p,
+        &[
+            "render",
+            "orders.yaml",
+            "--env",
+            "development",
+            "-t",
+            "terraform",
+            "-o",
+            "dev",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        !p.join("dev/budget.tf").exists(),
+        "budget: null removes the budget"
+    );
+    let providers = read(p.join("dev/providers.tf"));
+    assert!(!providers.contains("team"), "{providers}");
+    assert!(
+        read(p.join("dev/network.tf")).contains("orders-development"),
+        "name: null is the default"
+    );
+
+    std::fs::create_dir(p.join("many")).unwrap();
+    std::fs::rename(p.join("orders.yaml"), p.join("many/orders.yaml")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/valid.yaml"),
+        p.join("many/edge.yaml"),
+    )
+    .unwrap();
+    let r = run(
+        p,
+        &[
+            "render", "many", "--env", "staging", "-t", "sam", "-o", "out",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("skipping many/edge.yaml: it has no environment `staging`"),
+        "{}",
+        r.stderr
+    );
+    assert!(p.join("out/orders/staging/sam/template.yaml").exists());
+    assert!(!p.join("out/edge").exists());
+    let r = run(p, &["check", "many/edge.yaml", "--env", "staging"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(
+        r.stdout.contains(
+            "many/edge.yaml:3:1: error: environment: the blueprint has no environment `staging`"
+        ),
+        "{}",
+        r.stdout
+    );
 }

@@ -1149,6 +1149,7 @@ fn environments_of(
                     (None, None) => unreachable!("the strategy gives one or the other"),
                 }),
                 locked: *lock,
+                gone: false,
             },
         )
         .collect()

@@ -130,7 +130,7 @@ fn the_environments_example_runs_as_written() {
     }
     assert!(
         dir.path()
-            .join("network/shop.development.lock.yaml")
+            .join("network/shop.lock.development.yaml")
             .exists()
     );
 }

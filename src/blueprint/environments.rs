@@ -67,8 +67,13 @@ impl Document {
                         .join(", ")
                 ),
             };
+            let at = if self.blueprint.environments.is_empty() {
+                "environment"
+            } else {
+                "environments"
+            };
             return Err(vec![self.error(
-                "environments",
+                at,
                 format!("the blueprint has no environment `{name}`"),
                 help,
             )]);
@@ -99,6 +104,12 @@ impl Document {
         }
         let mut changes = Value::Mapping(changes);
         if let Value::Mapping(m) = &mut changes {
+            // `name: null` or `environment: null` asks for the default, as leaving it out does.
+            for key in ["name", "environment"] {
+                if m.get(key).is_some_and(Value::is_null) {
+                    m.remove(key);
+                }
+            }
             if !m.contains_key("environment") {
                 let Some(kind) = KINDS.iter().find(|k| k.as_str() == name) else {
                     return Err(vec![self.error(
@@ -111,6 +122,19 @@ impl Document {
             }
             if !m.contains_key("name") {
                 let name = format!("{}-{key}", self.blueprint.name);
+                if name.len() > MAX_NAME {
+                    return Err(vec![self.error(
+                        &prefix,
+                        format!(
+                            "the environment `{key}` would name its resources `{name}`, {} characters, and a name has at most {MAX_NAME}",
+                            name.len()
+                        ),
+                        format!(
+                            "give it a shorter name of its own, for example `name: {}-{key}`",
+                            shorter(self.blueprint.name.as_str(), MAX_NAME - key.as_str().len() - 1)
+                        ),
+                    )]);
+                }
                 m.insert("name".into(), name.into());
             }
         }
@@ -144,11 +168,28 @@ impl Document {
     }
 }
 
-/// Merges `changes` into `base`: a mapping into a mapping key by key, anything else in its place.
+/// The most characters a blueprint's name has ([`super::types::Name`]).
+const MAX_NAME: usize = 64;
+
+/// `name` (kebab-case, so ASCII) cut to at most `max` characters at a hyphen, for a suggestion.
+fn shorter(name: &str, max: usize) -> &str {
+    if name.len() <= max {
+        return name;
+    }
+    let cut = &name[..max];
+    cut.rfind('-').map_or(cut, |at| &cut[..at])
+}
+
+/// Merges `changes` into `base`: a mapping into a mapping key by key, `null` removing the key,
+/// anything else in its place.
 fn merge(base: &mut Value, changes: Value) {
     match (base, changes) {
         (Value::Mapping(base), Value::Mapping(changes)) => {
             for (key, value) in changes {
+                if value.is_null() {
+                    base.remove(&key);
+                    continue;
+                }
                 match base.get_mut(&key) {
                     Some(existing @ Value::Mapping(_)) if value.is_mapping() => {
                         merge(existing, value);
@@ -168,13 +209,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mappings_merge_and_the_rest_replaces() {
+    fn mappings_merge_null_removes_and_the_rest_replaces() {
         let mut base: Value =
             serde_yaml::from_str("a: { b: 1, c: [1, 2] }\nd: x\ne: { f: 1 }").unwrap();
-        let changes: Value = serde_yaml::from_str("a: { c: [3] }\nd: { g: 1 }\ne: null").unwrap();
+        let changes: Value =
+            serde_yaml::from_str("a: { c: [3] }\nd: { g: 1 }\ne: null\nh: null").unwrap();
         merge(&mut base, changes);
-        let want: Value =
-            serde_yaml::from_str("a: { b: 1, c: [3] }\nd: { g: 1 }\ne: null").unwrap();
+        let want: Value = serde_yaml::from_str("a: { b: 1, c: [3] }\nd: { g: 1 }").unwrap();
         assert_eq!(base, want);
     }
 }

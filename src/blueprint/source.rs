@@ -26,6 +26,8 @@ pub struct SourceIndex {
     scalars: Vec<(String, String, Position)>,
     /// Keys given twice in one mapping: the path, where it first stood, where it stands again.
     duplicates: Vec<(String, Position, Position)>,
+    /// The paths whose value is an alias (`*small`): what lies under them is not indexed.
+    aliases: std::collections::HashSet<String>,
 }
 
 impl SourceIndex {
@@ -65,15 +67,17 @@ impl SourceIndex {
                     None => current.to_string(),
                 };
                 if let Some(pos) = self.keys.get(&full) {
-                    return Some((current.len(), *pos));
+                    return Some((current.len(), *pos, self.aliases.contains(&full)));
                 }
                 current = &current[..current.rfind(['.', '['])?];
             }
         };
+        // An alias in the override brings in all that lies under it, unindexed: the alias is
+        // where it is given.
         match (nearest(Some(overlay)), nearest(None)) {
-            (Some((over, pos)), Some((top, _))) if over >= top => pos,
-            (Some((_, pos)), None) => pos,
-            (_, Some((_, pos))) => pos,
+            (Some((over, pos, alias)), Some((top, ..))) if over >= top || alias => pos,
+            (Some((_, pos, _)), None) => pos,
+            (_, Some((_, pos, _))) => pos,
             (None, None) => self.key(overlay),
         }
     }
@@ -222,7 +226,8 @@ impl MarkedEventReceiver for Builder {
             }
             Event::Alias(_) => {
                 if let Some(path) = self.enter(None, pos) {
-                    self.index.values.insert(path, pos);
+                    self.index.values.insert(path.clone(), pos);
+                    self.index.aliases.insert(path);
                 }
             }
             Event::MappingStart(..) => {

@@ -1414,7 +1414,7 @@ mod tests {
 string_newtype!(
     /// An environment's name: kebab-case, 1–16 characters (`staging`, `qa`, `prod-eu`). It ends
     /// the names of that environment's resources (`users-api-staging`) and its lock file
-    /// (`users-api.staging.lock.yaml`).
+    /// (`users-api.lock.staging.yaml`).
     EnvName,
     |v| check_kebab("environment name", v, 16),
     schema: { "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "maxLength": 16 }

@@ -6,7 +6,6 @@ use super::{Failure, load_environments, plan_environment, print};
 use crate::blueprint;
 use crate::diagnostics::format::{self, Format, Style};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::validate;
 
 /// The lowest severity that makes `check` fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -123,12 +122,24 @@ fn refused(name: String, arg: &str, failure: Failure) -> Checked {
     }
 }
 
-/// Checks `arg` in each environment it is to be checked in: one result each.
-fn check_one(arg: &str, args: &Args, threshold: Severity) -> Vec<Checked> {
+/// Checks `arg` in each environment it is to be checked in: one result each. One of `several`
+/// blueprints without the environment --env names is passed over with a note.
+fn check_one(arg: &str, args: &Args, threshold: Severity, several: bool) -> Vec<Checked> {
     let (base, envs) = match load_environments(arg, args.env.as_deref()) {
         Ok(loaded) => loaded,
         Err(failure) => return vec![refused(arg.to_string(), arg, failure)],
     };
+    if let (true, Some(env)) = (envs.is_empty(), args.env.as_deref()) {
+        if several {
+            super::skip_without_environment(arg, env, args.quiet);
+            return Vec::new();
+        }
+        return vec![refused(
+            arg.to_string(),
+            arg,
+            super::no_such_environment(&base, env),
+        )];
+    }
     let several = base.environment_names().len() > 1;
     envs.iter()
         .map(|env| {
@@ -140,15 +151,12 @@ fn check_one(arg: &str, args: &Args, threshold: Severity) -> Vec<Checked> {
             };
             let checked = match plan_environment(&base, env, args.locked, false) {
                 Ok(planned) => {
-                    let outcome = validate::run(&planned.doc, &planned.plan);
+                    let outcome = super::findings(&planned);
                     Checked {
                         name,
                         source: planned.doc.source.text.clone(),
                         failed: outcome.fails(threshold),
-                        diagnostics: super::in_environment(
-                            planned.environment.as_deref(),
-                            outcome.diagnostics,
-                        ),
+                        diagnostics: outcome.diagnostics,
                         suppressed: outcome.suppressed,
                         ..Checked::default()
                     }
@@ -177,10 +185,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         FailOn::Warning => Severity::Warning,
     };
     let started = std::time::Instant::now();
-    let names = super::expand_blueprints(&args.blueprint)?;
+    let names = super::expand_blueprints(&args.blueprint, args.quiet)?;
     let checks: Vec<Vec<Checked>> = names
         .iter()
-        .map(|name| check_one(name, args, threshold))
+        .map(|name| check_one(name, args, threshold, names.len() > 1))
         .collect();
     let total = checks.iter().map(Vec::len).sum::<usize>();
     let several = total > 1;

@@ -13,6 +13,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use ipnet::Ipv4Net;
+
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::blueprint::{self, Document, Origin};
@@ -170,6 +172,9 @@ struct Planned {
     doc: Document,
     /// The environment, when the blueprint has several: its findings name it.
     environment: Option<String>,
+    /// Warnings about the blueprint's files rather than its fields (a lock file left by an
+    /// environment that is gone), given with the top level's findings.
+    notes: Vec<Diagnostic>,
     plan: Plan,
     lock_update: Option<(PathBuf, String)>,
     /// How many retired ranges `--reclaim` dropped.
@@ -177,7 +182,8 @@ struct Planned {
 }
 
 /// Loads `arg` (a path or a catalog name) with the environments a command is to handle: the one
-/// `env` names, or all of them, the top level's first.
+/// `env` names (none when the blueprint has no such environment), or all of them, the top
+/// level's first.
 fn load_environments(arg: &str, env: Option<&str>) -> Result<(Document, Vec<String>), Failure> {
     let source = blueprint::resolve(arg).map_err(|e| match e {
         blueprint::SourceError::Invalid(d) => Failure::Input(vec![*d]),
@@ -185,13 +191,34 @@ fn load_environments(arg: &str, env: Option<&str>) -> Result<(Document, Vec<Stri
     })?;
     let base = blueprint::load(source)?;
     let names = match env {
-        Some(name) => {
+        Some(name) if base.environment_names().iter().any(|n| n == name) => {
             base.environment(name)?;
             vec![name.to_string()]
         }
+        Some(_) => Vec::new(),
         None => base.environment_names(),
     };
     Ok((base, names))
+}
+
+/// Why `base` cannot be handled in environment `env`, which it does not have.
+fn no_such_environment(base: &Document, env: &str) -> Failure {
+    match base.environment(env) {
+        Err(diagnostics) => Failure::Input(diagnostics),
+        Ok(_) => Failure::Tool(format!("environment `{env}` is the blueprint's")),
+    }
+}
+
+/// Says on stderr, unless `quiet`, that `arg`, one of several, is passed over for having no
+/// environment `env`.
+fn skip_without_environment(arg: &str, env: &str, quiet: bool) {
+    if quiet {
+        return;
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipping {arg}: it has no environment `{env}`"
+    );
 }
 
 /// The lock file of environment `env` of a blueprint file: `<stem>.lock.yaml` for the top
@@ -214,7 +241,10 @@ fn load_and_plan(
     reclaim: bool,
 ) -> Result<Planned, Failure> {
     let (base, names) = load_environments(arg, env)?;
-    plan_environment(&base, &names[0], locked, reclaim)
+    match names.first() {
+        Some(name) => plan_environment(&base, name, locked, reclaim),
+        None => Err(no_such_environment(&base, env.unwrap_or_default())),
+    }
 }
 
 /// Plans environment `env` of the blueprint `base`, among its siblings, whose VPC blocks (given,
@@ -237,6 +267,53 @@ fn plan_environment(
         Some(path) => lock::read(path)?,
         None => None,
     };
+    if let (Some(recorded), Some(path)) = (
+        previous
+            .as_ref()
+            .and_then(|l| l.record.environment.as_deref()),
+        &own_lock,
+    ) && recorded != env
+    {
+        return Err(named(vec![doc.error(
+            "environment",
+            format!(
+                "the lock file {} is environment `{recorded}`'s, not `{env}`'s: the top level's environment changed",
+                path.display()
+            ),
+            format!(
+                "rename the lock files to follow: the top level's environment keeps {}, each other one {}",
+                lock::path_for(Path::new(&base.source.file_name())).display(),
+                lock::path_for_environment(Path::new(&base.source.file_name()), Some("ENV")).display()
+            ),
+        )]));
+    }
+    // This environment's plan recorded under another environment's name (the top level's
+    // environment changed): planning afresh would move its VPC.
+    if let (Origin::File(path), Some(own_path)) = (&base.source.origin, &own_lock) {
+        let all = std::iter::once(lock::path_for(path))
+            .chain(lock::environment_locks(path).into_iter().map(|(_, p)| p));
+        for other in all.filter(|p| p != own_path) {
+            let recorded = lock::read(&other)
+                .ok()
+                .flatten()
+                .and_then(|l| l.record.environment);
+            if recorded.as_deref() == Some(env) {
+                return Err(named(vec![doc.error(
+                    "environment",
+                    format!(
+                        "environment `{env}`'s lock file is {}, but its own is {}: the top level's environment changed",
+                        other.display(),
+                        own_path.display()
+                    ),
+                    format!(
+                        "rename {} to {} (and the other environments' lock files to theirs) before planning again",
+                        other.display(),
+                        own_path.display()
+                    ),
+                )]));
+            }
+        }
+    }
     // Two environments of one name would deploy resources of the same names, in one account.
     // The top level's environment is named at the top level: the override that repeats its
     // name is the one to change.
@@ -256,6 +333,38 @@ fn plan_environment(
             format!("give the environment `{env}` a name of its own (`name:`)"),
         )]));
     }
+    // Lock files of environments since renamed or removed: their VPCs may still be deployed.
+    let orphans: Vec<(String, Ipv4Net)> = match &base.source.origin {
+        Origin::File(path) => lock::environment_locks(path)
+            .into_iter()
+            .filter(|(name, _)| !names.contains(name))
+            .filter_map(|(name, path)| {
+                let vpc = lock::read(&path).ok().flatten()?.record.allocation.vpc;
+                Some((name, vpc))
+            })
+            .collect(),
+        Origin::Catalog(_) => Vec::new(),
+    };
+    let notes = if own {
+        orphans
+            .iter()
+            .map(|(name, vpc)| {
+                let path = lock::path_for_environment(Path::new(&base.source.file_name()), Some(name));
+                Diagnostic::warning(
+                    doc.locate("environments"),
+                    format!(
+                        "the lock file {} is of environment `{name}`, which the blueprint no longer has: its VPC {vpc} stays reserved",
+                        path.display()
+                    ),
+                )
+                .with_help(format!(
+                    "once environment `{name}` is gone from AWS, delete its lock file; if it was renamed, rename the lock file too"
+                ))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let siblings = crate::plan::vpcs::Environments {
         current: names.iter().position(|n| n == env).unwrap_or(0),
         all: names
@@ -277,8 +386,19 @@ fn plan_environment(
                     name: name.clone(),
                     address: address.map(|n| n.cidr),
                     locked: lock,
+                    gone: false,
                 }
             })
+            .chain(
+                orphans
+                    .iter()
+                    .map(|(name, vpc)| crate::plan::vpcs::Environment {
+                        name: name.clone(),
+                        address: None,
+                        locked: Some(*vpc),
+                        gone: true,
+                    }),
+            )
             .collect(),
     };
     // What the lock file says now, to tell whether the plan changes it (reclaiming does).
@@ -289,7 +409,10 @@ fn plan_environment(
     };
     let plan = crate::plan::plan_with(&doc, previous.as_ref(), &siblings).map_err(named)?;
     // Only a network allocates addresses; a blueprint without one has nothing to lock.
-    let record = plan.network.as_ref().map(crate::plan::NetworkPlan::record);
+    let record = plan.network.as_ref().map(|n| lock::Record {
+        environment: environment.clone(),
+        ..n.record()
+    });
     let lock_update = match (own_lock, record) {
         (Some(path), Some(record))
             if recorded.as_ref() != Some(&(lock::VERSION, record.clone())) =>
@@ -318,6 +441,7 @@ fn plan_environment(
     };
     Ok(Planned {
         doc,
+        notes,
         environment,
         plan,
         lock_update,
@@ -326,17 +450,24 @@ fn plan_environment(
 }
 
 /// The blueprints `args` name: a directory stands for the blueprints directly in it.
-fn expand_blueprints(args: &[String]) -> Result<Vec<String>, Failure> {
+///
+/// Among several, a lock file the shell listed is passed over, with a note on stderr unless
+/// `quiet`.
+fn expand_blueprints(args: &[String], quiet: bool) -> Result<Vec<String>, Failure> {
     let mut out = Vec::new();
     for arg in args {
         let path = std::path::Path::new(arg);
         if !path.is_dir() {
             // `render infra/*.yaml`: the shell lists the lock files beside the blueprints.
-            if args.len() > 1 && arg.ends_with(".lock.yaml") && path.is_file() {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "skipping {arg}: a lock file, not a blueprint"
-                );
+            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if args.len() > 1 && file_name.is_some_and(|n| lock::is_lock_file(&n)) && path.is_file()
+            {
+                if !quiet {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "skipping {arg}: a lock file, not a blueprint"
+                    );
+                }
                 continue;
             }
             out.push(arg.clone());
@@ -351,7 +482,7 @@ fn expand_blueprints(args: &[String]) -> Result<Vec<String>, Failure> {
             if !is_file
                 || name.starts_with('.')
                 || !name.ends_with(".yaml")
-                || name.ends_with(".lock.yaml")
+                || lock::is_lock_file(&name)
                 || crate::write::is_generated(&entry.path())
             {
                 continue;
@@ -385,8 +516,7 @@ fn load_plan_and_validate(
 /// Validates a planned blueprint: an unsuppressed error fails; the warnings go to stderr when
 /// `warn` says so.
 fn validate(planned: &Planned, warn: bool) -> Result<validate::Outcome, Failure> {
-    let mut outcome = validate::run(&planned.doc, &planned.plan);
-    outcome.diagnostics = in_environment(planned.environment.as_deref(), outcome.diagnostics);
+    let outcome = findings(planned);
     if outcome.fails(Severity::Error) {
         return Err(Failure::Input(outcome.diagnostics));
     }
@@ -397,6 +527,15 @@ fn validate(planned: &Planned, warn: bool) -> Result<validate::Outcome, Failure>
         }
     }
     Ok(outcome)
+}
+
+/// What validating a planned blueprint finds, each finding naming its environment when the
+/// blueprint has several, and the notes about its files after them.
+fn findings(planned: &Planned) -> validate::Outcome {
+    let mut outcome = validate::run(&planned.doc, &planned.plan);
+    outcome.diagnostics = in_environment(planned.environment.as_deref(), outcome.diagnostics);
+    outcome.diagnostics.extend(planned.notes.iter().cloned());
+    outcome
 }
 
 /// `diagnostics`, each naming environment `env` when there is one to name.

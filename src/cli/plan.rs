@@ -8,7 +8,7 @@ use super::{Failure, RECLAIM_HELP, load_plan_and_validate, print, save_lock};
 ///
 /// For a blueprint file, the plan is recorded in a lock file next to it (`NAME.lock.yaml`); later
 /// plans keep every recorded subnet where it is; each of the blueprint's other environments has a
-/// lock file of its own (`NAME.ENV.lock.yaml`). The guardrails run first, as for `render`: while
+/// lock file of its own (`NAME.lock.ENV.yaml`). The guardrails run first, as for `render`: while
 /// an error remains, nothing is printed but the errors, and the lock file is not written.
 #[derive(Debug, clap::Args)]
 #[command(

@@ -31,7 +31,8 @@ generated files), or a blueprint with `environments:` and no --env write each bl
 environment into <out-dir>/<blueprint>/<environment>/<target>/, <blueprint> being the file's \
 name without .yaml. One that fails does not stop the others; the exit code is the worst of \
 theirs. On a terminal, a line per blueprint and environment on stderr says how far the run is \
-and how long each took (--verbose prints them anywhere; --quiet prints nothing but errors).
+and how long each took (--verbose prints them anywhere; --quiet prints nothing but errors, and what differs under \
+--check or --dry-run).
 
 Files in the output directory:
   Every file cloudwright writes starts with a header carrying a digest of its body. A file that \
@@ -101,7 +102,8 @@ pub struct Args {
     /// Remove files that cloudwright generated earlier but no longer generates.
     #[arg(long, conflicts_with = "stdout")]
     prune: bool,
-    /// Print nothing but errors: no file listing, no warnings, no progress.
+    /// Print nothing but errors (and, under --check or --dry-run, what differs): no file
+    /// listing, no warnings, no notes, no progress.
     #[arg(long, short, conflicts_with = "verbose")]
     quiet: bool,
     /// Print a line per blueprint and environment with how long it took, also when stderr is not
@@ -125,9 +127,18 @@ fn units(args: &Args, names: &[String]) -> (Vec<Unit>, Vec<(String, Failure)>) {
     let mut loaded = Vec::new();
     let mut failed = Vec::new();
     for arg in names {
-        match load_environments(arg, args.env.as_deref()) {
-            Ok((base, envs)) => loaded.push((arg.clone(), base, envs)),
-            Err(failure) => failed.push((arg.clone(), failure)),
+        match (
+            load_environments(arg, args.env.as_deref()),
+            args.env.as_deref(),
+        ) {
+            (Ok((_, envs)), Some(env)) if envs.is_empty() && names.len() > 1 => {
+                super::skip_without_environment(arg, env, args.quiet);
+            }
+            (Ok((base, envs)), Some(env)) if envs.is_empty() => {
+                failed.push((arg.clone(), super::no_such_environment(&base, env)));
+            }
+            (Ok((base, envs)), _) => loaded.push((arg.clone(), base, envs)),
+            (Err(failure), _) => failed.push((arg.clone(), failure)),
         }
     }
     let several = names.len() > 1 || loaded.iter().any(|(_, _, envs)| envs.len() > 1);
@@ -164,7 +175,7 @@ fn units(args: &Args, names: &[String]) -> (Vec<Unit>, Vec<(String, Failure)>) {
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let names = super::expand_blueprints(&args.blueprint)?;
+    let names = super::expand_blueprints(&args.blueprint, args.quiet)?;
     // Held until the run ends: the lock files are read and written, and the files decided and
     // written, by one run at a time.
     let mut held: Vec<&Path> = names.iter().map(Path::new).collect();

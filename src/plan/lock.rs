@@ -20,6 +20,9 @@
 //!   - { tier: public, az: c, cidr: 10.0.10.0/24 }
 //! ```
 //!
+//! A blueprint with `environments:` has one lock file per environment, each naming it
+//! (`environment: staging`, after `version`), so that one is never read for another.
+//!
 //! Version 1 had no `zones`, `id` or `retired`; it is still read (zones are then resolved as the
 //! blueprint says, stems come from the tier names) and the next write upgrades it to version 2.
 
@@ -46,6 +49,9 @@ const READS: [u32; 2] = [1, VERSION];
 #[serde(deny_unknown_fields)]
 struct LockFile {
     version: u32,
+    /// The environment the lock file is of, for a blueprint with `environments:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    environment: Option<String>,
     vpc: Ipv4Net,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     zones: IndexMap<String, String>,
@@ -74,6 +80,8 @@ pub struct Record {
     pub zones: IndexMap<String, Zone>,
     /// Tier name → logical-ID stem (`database` → `Database`).
     pub ids: IndexMap<String, String>,
+    /// The environment it is of, for a blueprint with `environments:` (none recorded before).
+    pub environment: Option<String>,
 }
 
 /// `net/ha-vpc.yaml` → `net/ha-vpc.lock.yaml`.
@@ -82,15 +90,59 @@ pub fn path_for(blueprint: &Path) -> PathBuf {
 }
 
 /// The lock file of one of the blueprint's `environments:`: `net/ha-vpc.yaml` and `staging` →
-/// `net/ha-vpc.staging.lock.yaml`; the top level's environment keeps [`path_for`]'s.
+/// `net/ha-vpc.lock.staging.yaml`; the top level's environment keeps [`path_for`]'s. An
+/// environment's name holds no dot, so this is no other blueprint's lock file
+/// (`ha-vpc.staging.yaml`'s is `ha-vpc.staging.lock.yaml`).
 pub fn path_for_environment(blueprint: &Path, env: Option<&str>) -> PathBuf {
     let stem = blueprint
         .file_stem()
         .map_or_else(|| "blueprint".into(), |s| s.to_string_lossy().into_owned());
     match env {
-        Some(env) => blueprint.with_file_name(format!("{stem}.{env}.lock.yaml")),
+        Some(env) => blueprint.with_file_name(format!("{stem}.lock.{env}.yaml")),
         None => blueprint.with_file_name(format!("{stem}.lock.yaml")),
     }
+}
+
+/// Whether a file name is a lock file's: `NAME.lock.yaml`, or an environment's
+/// `NAME.lock.ENV.yaml`.
+pub fn is_lock_file(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".yaml") else {
+        return false;
+    };
+    stem.ends_with(".lock")
+        || stem.rsplit_once(".lock.").is_some_and(|(blueprint, env)| {
+            !blueprint.is_empty()
+                && !env.is_empty()
+                && env
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+/// The environments of `blueprint` that have a lock file beside it: `(env, path)` for every
+/// `NAME.lock.ENV.yaml`, sorted by name (those of environments since renamed or removed too).
+pub fn environment_locks(blueprint: &Path) -> Vec<(String, PathBuf)> {
+    let stem = blueprint
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let prefix = format!("{stem}.lock.");
+    let Ok(listing) = std::fs::read_dir(crate::input::dir_of(blueprint)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, PathBuf)> = listing
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let env = name
+                .strip_prefix(&prefix)?
+                .strip_suffix(".yaml")?
+                .to_string();
+            (is_lock_file(&name) && !env.contains('.'))
+                .then(|| (env, blueprint.with_file_name(&name)))
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// Reads the lock file at `path`: `Ok(None)` when there is none yet.
@@ -252,6 +304,7 @@ fn parse_versioned(path: &Path, text: &str) -> Result<(u32, Record), Box<Diagnos
             },
             zones,
             ids,
+            environment: lock.environment,
         },
     ))
 }
@@ -308,6 +361,7 @@ pub fn render(name: &str, record: &Record) -> String {
         .collect();
     let body = serde_yaml::to_string(&LockFile {
         version: VERSION,
+        environment: record.environment.clone(),
         vpc: record.allocation.vpc,
         zones: record
             .zones
@@ -335,6 +389,27 @@ mod tests {
             path_for(Path::new("net/ha-vpc.yaml")),
             PathBuf::from("net/ha-vpc.lock.yaml")
         );
+        assert_eq!(
+            path_for_environment(Path::new("net/ha-vpc.yaml"), Some("staging")),
+            PathBuf::from("net/ha-vpc.lock.staging.yaml")
+        );
+        for lock in [
+            "a.lock.yaml",
+            "a.b.lock.yaml",
+            "a.lock.staging.yaml",
+            "a.lock.prod-eu.yaml",
+        ] {
+            assert!(is_lock_file(lock), "{lock}");
+        }
+        for other in [
+            "a.yaml",
+            "lock.yaml",
+            "a.lock.b.c.yaml",
+            "a.lock.Staging.yaml",
+            ".lock.x.yaml",
+        ] {
+            assert!(!is_lock_file(other), "{other}");
+        }
     }
 
     const V2: &str = "version: 2\nvpc: 10.0.0.0/16\nzones:\n  a: us-east-1a\n  az4: use1-az4\ntiers:\n  data:\n    id: Database\n    prefix: 24\n    block: 10.0.0.0/22\n    subnets:\n      a: 10.0.0.0/24\n      az4: 10.0.1.0/24\nretired:\n- tier: public\n  az: c\n  cidr: 10.0.9.0/24\n";

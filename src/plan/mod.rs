@@ -345,6 +345,7 @@ impl NetworkPlan {
                 .iter()
                 .map(|t| (t.name.clone(), t.logical_id.clone()))
                 .collect(),
+            environment: None,
         }
     }
 }
@@ -460,13 +461,26 @@ fn vpc_block(
         .filter_map(|(_, (other, block))| {
             let block = (*block)?;
             (block.contains(&vpc) || vpc.contains(&block)).then(|| {
+                let whose = if other.gone {
+                    format!(
+                        "the VPC environment `{}` had, which the blueprint no longer has but its lock file still records",
+                        other.name
+                    )
+                } else {
+                    format!("the VPC of environment `{}`", other.name)
+                };
+                let help = match net.cidr {
+                    VpcAddress::Given(_) => {
+                        "give this environment a block no other holds, or let every environment take one from a supernet: `cidr: { from: 10.64.0.0/12, size: /16 }`"
+                    }
+                    VpcAddress::Pool(_) => {
+                        "allocate every environment from the same supernet, or give the other environment a block outside this one's supernet"
+                    }
+                };
                 doc.error(
                     "network.cidr",
-                    format!(
-                        "this environment's VPC {vpc} overlaps {block}, the VPC of environment `{}`",
-                        other.name
-                    ),
-                    "give each environment a block of its own, or allocate them all from a supernet: `cidr: { from: 10.64.0.0/12, size: /16 }`",
+                    format!("this environment's VPC {vpc} overlaps {block}, {whose}"),
+                    help,
                 )
             })
         })

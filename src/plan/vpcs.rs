@@ -10,10 +10,12 @@ use crate::blueprint::types::VpcAddress;
 #[derive(Debug, Clone)]
 pub struct Environment {
     pub name: String,
-    /// Its network's address, or `None` when it has no network.
+    /// Its network's address, or `None` when it has no network (or does not load).
     pub address: Option<VpcAddress>,
     /// The block its lock file records.
     pub locked: Option<Ipv4Net>,
+    /// It is no longer in the blueprint, but its lock file is still there.
+    pub gone: bool,
 }
 
 /// The environments of one blueprint, and which of them is being planned.
@@ -31,6 +33,7 @@ impl Environments {
                 name: name.to_string(),
                 address,
                 locked,
+                gone: false,
             }],
             current: 0,
         }
@@ -38,17 +41,21 @@ impl Environments {
 }
 
 /// Every environment's block, in their order: given blocks, and the blocks lock files record for
-/// a pool (when they still lie in it with the pool's size), are fixed first; then each pool
-/// without one takes the lowest free block of its size, in the environments' order. `None` for
-/// an environment without a network, or whose pool has no free block left.
+/// a pool (when they still lie in it with the pool's size) or for an environment without a
+/// network, are fixed first; then each pool without one takes the lowest free block of its size,
+/// in the environments' order. `None` for an environment with neither network nor lock file, or
+/// whose pool has no free block left.
 pub fn assign(envs: &[Environment]) -> Vec<Option<Ipv4Net>> {
     let mut out: Vec<Option<Ipv4Net>> = envs
         .iter()
-        .map(|env| match env.address? {
-            VpcAddress::Given(c) => Some(c.0),
-            VpcAddress::Pool(pool) => env
+        .map(|env| match env.address {
+            Some(VpcAddress::Given(c)) => Some(c.0),
+            Some(VpcAddress::Pool(pool)) => env
                 .locked
                 .filter(|l| pool.from.contains(l) && l.prefix_len() == pool.size),
+            // No network now (or none that loads): the block its lock file records may still be
+            // deployed, so it stays taken.
+            None => env.locked,
         })
         .collect();
     for (i, env) in envs.iter().enumerate() {
@@ -83,6 +90,7 @@ mod tests {
                 size: 16,
             })),
             locked: locked.map(net),
+            gone: false,
         }
     }
 
@@ -92,6 +100,7 @@ mod tests {
             name: "production".into(),
             address: Some(VpcAddress::Given(VpcCidr(net("10.64.0.0/16")))),
             locked: None,
+            gone: false,
         };
         let envs = [
             given,
@@ -115,6 +124,21 @@ mod tests {
             pool("a", Some("10.0.0.0/16")),
             pool("b", Some("10.64.0.0/20")),
         ];
+        assert_eq!(
+            assign(&envs),
+            vec![Some(net("10.64.0.0/16")), Some(net("10.65.0.0/16"))]
+        );
+    }
+
+    #[test]
+    fn a_locked_block_stays_taken_while_its_environment_has_no_network() {
+        let gone = Environment {
+            name: "staging".into(),
+            address: None,
+            locked: Some(net("10.64.0.0/16")),
+            gone: true,
+        };
+        let envs = [gone, pool("dev", None)];
         assert_eq!(
             assign(&envs),
             vec![Some(net("10.64.0.0/16")), Some(net("10.65.0.0/16"))]
