@@ -1,6 +1,7 @@
 //! The command line: a thin layer over the library. One file per subcommand.
 
 mod check;
+mod environments;
 mod list;
 mod new;
 mod plan;
@@ -13,14 +14,16 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ipnet::Ipv4Net;
-
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
-use crate::blueprint::{self, Document, Origin};
+use crate::blueprint::{self, Document};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::plan::{Plan, lock};
 use crate::validate;
+use environments::{
+    load_and_plan, load_environments, no_such_environment, plan_environment,
+    skip_without_environment,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -179,274 +182,6 @@ struct Planned {
     lock_update: Option<(PathBuf, String)>,
     /// How many retired ranges `--reclaim` dropped.
     reclaimed: usize,
-}
-
-/// Loads `arg` (a path or a catalog name) with the environments a command is to handle: the one
-/// `env` names (none when the blueprint has no such environment), or all of them, the top
-/// level's first.
-fn load_environments(arg: &str, env: Option<&str>) -> Result<(Document, Vec<String>), Failure> {
-    let source = blueprint::resolve(arg).map_err(|e| match e {
-        blueprint::SourceError::Invalid(d) => Failure::Input(vec![*d]),
-        other => Failure::Tool(other.to_string()),
-    })?;
-    let base = blueprint::load(source)?;
-    let names = match env {
-        Some(name) if base.environment_names().iter().any(|n| n == name) => {
-            base.environment(name)?;
-            vec![name.to_string()]
-        }
-        Some(_) => Vec::new(),
-        None => base.environment_names(),
-    };
-    Ok((base, names))
-}
-
-/// Why `base` cannot be handled in environment `env`, which it does not have.
-fn no_such_environment(base: &Document, env: &str) -> Failure {
-    match base.environment(env) {
-        Err(diagnostics) => Failure::Input(diagnostics),
-        Ok(_) => Failure::Tool(format!("environment `{env}` is the blueprint's")),
-    }
-}
-
-/// Says on stderr, unless `quiet`, that `arg`, one of several, is passed over for having no
-/// environment `env`.
-fn skip_without_environment(arg: &str, env: &str, quiet: bool) {
-    if quiet {
-        return;
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipping {arg}: it has no environment `{env}`"
-    );
-}
-
-/// The lock file of environment `env` of a blueprint file: `<stem>.lock.yaml` for the top
-/// level's, `<stem>.<env>.lock.yaml` for the others. A catalog blueprint has none.
-fn lock_path(base: &Document, env: &str) -> Option<PathBuf> {
-    let Origin::File(path) = &base.source.origin else {
-        return None;
-    };
-    let own = env == base.blueprint.environment.as_str();
-    Some(lock::path_for_environment(path, (!own).then_some(env)))
-}
-
-/// Loads and plans `arg` in one environment (its own without `env`). For a blueprint file, the
-/// environment's lock file is honoured; with `locked`, a lock file that is missing or would
-/// change is an error.
-fn load_and_plan(
-    arg: &str,
-    env: Option<&str>,
-    locked: bool,
-    reclaim: bool,
-) -> Result<Planned, Failure> {
-    let (base, names) = load_environments(arg, env)?;
-    match names.first() {
-        Some(name) => plan_environment(&base, name, locked, reclaim),
-        None => Err(no_such_environment(&base, env.unwrap_or_default())),
-    }
-}
-
-/// Plans environment `env` of the blueprint `base`, among its siblings, whose VPC blocks (given,
-/// locked or allocated) its own may not overlap.
-///
-/// With `reclaim`, the retired ranges the lock file records are dropped first (`--reclaim`): the
-/// subnets that held them are gone, so their space may be allocated again.
-fn plan_environment(
-    base: &Document,
-    env: &str,
-    locked: bool,
-    reclaim: bool,
-) -> Result<Planned, Failure> {
-    let names = base.environment_names();
-    let environment = (names.len() > 1).then(|| env.to_string());
-    let named = |d: Vec<Diagnostic>| Failure::Input(in_environment(environment.as_deref(), d));
-    let doc = base.environment(env).map_err(named)?;
-    let own_lock = lock_path(base, env);
-    let mut previous = match &own_lock {
-        Some(path) => lock::read(path)?,
-        None => None,
-    };
-    if let (Some(recorded), Some(path)) = (
-        previous
-            .as_ref()
-            .and_then(|l| l.record.environment.as_deref()),
-        &own_lock,
-    ) && recorded != env
-    {
-        return Err(named(vec![doc.error(
-            "environment",
-            format!(
-                "the lock file {} is environment `{recorded}`'s, not `{env}`'s: the top level's environment changed",
-                path.display()
-            ),
-            format!(
-                "rename the lock files to follow: the top level's environment keeps {}, each other one {}",
-                lock::path_for(Path::new(&base.source.file_name())).display(),
-                lock::path_for_environment(Path::new(&base.source.file_name()), Some("ENV")).display()
-            ),
-        )]));
-    }
-    // This environment's plan recorded under another environment's name (the top level's
-    // environment changed): planning afresh would move its VPC.
-    if let (Origin::File(path), Some(own_path)) = (&base.source.origin, &own_lock) {
-        let all = std::iter::once(lock::path_for(path))
-            .chain(lock::environment_locks(path).into_iter().map(|(_, p)| p));
-        for other in all.filter(|p| p != own_path) {
-            let recorded = lock::read(&other)
-                .ok()
-                .flatten()
-                .and_then(|l| l.record.environment);
-            if recorded.as_deref() == Some(env) {
-                return Err(named(vec![doc.error(
-                    "environment",
-                    format!(
-                        "environment `{env}`'s lock file is {}, but its own is {}: the top level's environment changed",
-                        other.display(),
-                        own_path.display()
-                    ),
-                    format!(
-                        "rename {} to {} (and the other environments' lock files to theirs) before planning again",
-                        other.display(),
-                        own_path.display()
-                    ),
-                )]));
-            }
-        }
-    }
-    // Two environments of one name would deploy resources of the same names, in one account.
-    // The top level's environment is named at the top level: the override that repeats its
-    // name is the one to change.
-    let own = env == base.blueprint.environment.as_str();
-    if let Some(twin) = names.iter().find(|name| {
-        !own && *name != env
-            && base
-                .environment(name)
-                .is_ok_and(|other| other.blueprint.name == doc.blueprint.name)
-    }) {
-        return Err(named(vec![doc.error(
-            "name",
-            format!(
-                "environments `{env}` and `{twin}` both name their resources `{}`",
-                doc.blueprint.name
-            ),
-            format!("give the environment `{env}` a name of its own (`name:`)"),
-        )]));
-    }
-    // Lock files of environments since renamed or removed: their VPCs may still be deployed.
-    let orphans: Vec<(String, Ipv4Net)> = match &base.source.origin {
-        Origin::File(path) => lock::environment_locks(path)
-            .into_iter()
-            .filter(|(name, _)| !names.contains(name))
-            .filter_map(|(name, path)| {
-                let vpc = lock::read(&path).ok().flatten()?.record.allocation.vpc;
-                Some((name, vpc))
-            })
-            .collect(),
-        Origin::Catalog(_) => Vec::new(),
-    };
-    let notes = if own {
-        orphans
-            .iter()
-            .map(|(name, vpc)| {
-                let path = lock::path_for_environment(Path::new(&base.source.file_name()), Some(name));
-                Diagnostic::warning(
-                    doc.locate("environments"),
-                    format!(
-                        "the lock file {} is of environment `{name}`, which the blueprint no longer has: its VPC {vpc} stays reserved",
-                        path.display()
-                    ),
-                )
-                .with_help(format!(
-                    "once environment `{name}` is gone from AWS, delete its lock file; if it was renamed, rename the lock file too"
-                ))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let siblings = crate::plan::vpcs::Environments {
-        current: names.iter().position(|n| n == env).unwrap_or(0),
-        all: names
-            .iter()
-            .map(|name| {
-                // A sibling that does not load has no block to avoid; its own check reports it.
-                let other = (name != env).then(|| base.environment(name).ok());
-                let lock = match &other {
-                    Some(_) => lock_path(base, name)
-                        .and_then(|p| lock::read(&p).ok().flatten())
-                        .map(|l| l.record.allocation.vpc),
-                    None => previous.as_ref().map(|l| l.record.allocation.vpc),
-                };
-                let address = match &other {
-                    Some(loaded) => loaded.as_ref().and_then(|d| d.blueprint.network.as_ref()),
-                    None => doc.blueprint.network.as_ref(),
-                };
-                crate::plan::vpcs::Environment {
-                    name: name.clone(),
-                    address: address.map(|n| n.cidr),
-                    locked: lock,
-                    gone: false,
-                }
-            })
-            .chain(
-                orphans
-                    .iter()
-                    .map(|(name, vpc)| crate::plan::vpcs::Environment {
-                        name: name.clone(),
-                        address: None,
-                        locked: Some(*vpc),
-                        gone: true,
-                    }),
-            )
-            .collect(),
-    };
-    // What the lock file says now, to tell whether the plan changes it (reclaiming does).
-    let recorded = previous.as_ref().map(|p| (p.version, p.record.clone()));
-    let reclaimed = match (&mut previous, reclaim) {
-        (Some(previous), true) => previous.reclaim().len(),
-        _ => 0,
-    };
-    let plan = crate::plan::plan_with(&doc, previous.as_ref(), &siblings).map_err(named)?;
-    // Only a network allocates addresses; a blueprint without one has nothing to lock.
-    let record = plan.network.as_ref().map(|n| lock::Record {
-        environment: environment.clone(),
-        ..n.record()
-    });
-    let lock_update = match (own_lock, record) {
-        (Some(path), Some(record))
-            if recorded.as_ref() != Some(&(lock::VERSION, record.clone())) =>
-        {
-            if locked {
-                let what = if previous.is_some() {
-                    "would change"
-                } else {
-                    "does not exist"
-                };
-                return Err(doc
-                    .error(
-                        "network",
-                        format!(
-                            "the lock file {} {what}, and --locked forbids writing it",
-                            path.display()
-                        ),
-                        "run without --locked and commit the lock file",
-                    )
-                    .into());
-            }
-            let text = lock::render(&plan.name, &record);
-            Some((path, text))
-        }
-        _ => None,
-    };
-    Ok(Planned {
-        doc,
-        notes,
-        environment,
-        plan,
-        lock_update,
-        reclaimed,
-    })
 }
 
 /// The blueprints `args` name: a directory stands for the blueprints directly in it.
