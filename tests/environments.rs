@@ -614,3 +614,35 @@ fn null_in_an_override_removes_and_env_over_many_blueprints_passes_over_those_wi
         r.stdout
     );
 }
+
+#[test]
+fn every_environment_reads_the_top_levels_values_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // Plain scalars a YAML reader would take for numbers, were they not text fields.
+    let text = "name: rt\ndescription: 1.10\nenvironment: production\nregion: us-east-1\n\
+tags: { team: 0x1F, code: 1e3, flag: yes, ver: 1.10, octal: 0o17 }\n\
+budget:\n  monthly_usd: 100\n  alerts: [{ percent: 80, of: actual }]\n  emails: [a@example.com]\n\
+environments:\n  staging: {}\n";
+    std::fs::write(p.join("rt.yaml"), text).unwrap();
+    let r = run(
+        p,
+        &["render", "rt.yaml", "-t", "terraform", "-o", "out", "-q"],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let tags = |env: &str| {
+        let vars = read(p.join(format!("out/rt/{env}/terraform/variables.tf")));
+        vars.lines()
+            .filter(|l| l.trim_start().starts_with('"'))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tags("production"), tags("staging"));
+    assert!(
+        tags("staging").iter().any(|l| l.ends_with("\"0x1F\"")),
+        "{:?}",
+        tags("staging")
+    );
+    let readme = read(p.join("out/rt/staging/terraform/README.md"));
+    assert!(readme.contains("\n1\\.10\n"), "{readme}");
+}

@@ -4,8 +4,7 @@
 //! located in the same file: a problem with a value the override gives is reported at the
 //! override's own line.
 
-use serde_yaml::{Mapping, Value};
-
+use super::tree::{self, Node};
 use super::types::Environment;
 use super::{Blueprint, Document, check, serde_diagnostic};
 use crate::diagnostics::{Diagnostic, did_you_mean};
@@ -49,11 +48,11 @@ impl Document {
         if name == self.blueprint.environment.as_str() {
             return Ok(self.clone());
         }
-        let Some((key, changes)) = self
+        let Some(key) = self
             .blueprint
             .environments
-            .iter()
-            .find(|(k, _)| k.as_str() == name)
+            .keys()
+            .find(|k| k.as_str() == name)
         else {
             let names = self.environment_names();
             let help = match did_you_mean(name, names.iter().map(String::as_str)) {
@@ -79,9 +78,24 @@ impl Document {
             )]);
         };
         let prefix = format!("environments.{key}");
-        let changes = match changes {
-            Value::Mapping(m) => m.clone(),
-            Value::Null => Mapping::new(),
+        // The loader read this text already: it parses.
+        let unreadable = || {
+            vec![self.error(
+                &prefix,
+                "the blueprint's YAML cannot be read again",
+                "report this to cloudwright",
+            )]
+        };
+        let mut merged = tree::parse(&self.source.text).ok_or_else(unreadable)?;
+        let Some(changes) = merged
+            .remove("environments")
+            .and_then(|mut envs| envs.remove(key.as_str()))
+        else {
+            return Err(unreadable());
+        };
+        let mut changes = match changes {
+            Node::Map(_) => changes,
+            null if null.is_null() => Node::Map(Vec::new()),
             _ => {
                 return Err(vec![self.error(
                     &prefix,
@@ -90,69 +104,59 @@ impl Document {
                 )]);
             }
         };
-        if changes.contains_key("environments") {
+        if changes.get("environments").is_some() {
             return Err(vec![self.error(
                 &format!("{prefix}.environments"),
                 "an environment cannot hold environments of its own",
                 "list every environment once, under the top-level `environments:`",
             )]);
         }
-        let mut merged: Value = serde_yaml::from_str(&self.source.text)
-            .map_err(|e| vec![serde_diagnostic(&self.source, &self.index, &e, None)])?;
-        if let Value::Mapping(top) = &mut merged {
-            top.remove("environments");
-        }
-        let mut changes = Value::Mapping(changes);
-        if let Value::Mapping(m) = &mut changes {
-            // `name: null` or `environment: null` asks for the default, as leaving it out does.
-            for key in ["name", "environment"] {
-                if m.get(key).is_some_and(Value::is_null) {
-                    m.remove(key);
-                }
-            }
-            if !m.contains_key("environment") {
-                let Some(kind) = KINDS.iter().find(|k| k.as_str() == name) else {
-                    return Err(vec![self.error(
-                        &prefix,
-                        format!("the environment `{key}` does not say what kind of environment it is"),
-                        "add `environment: production`, `staging` or `development`: the rules that apply depend on it",
-                    )]);
-                };
-                m.insert("environment".into(), kind.as_str().into());
-            }
-            if !m.contains_key("name") {
-                let name = format!("{}-{key}", self.blueprint.name);
-                if name.len() > MAX_NAME {
-                    return Err(vec![self.error(
-                        &prefix,
-                        format!(
-                            "the environment `{key}` would name its resources `{name}`, {} characters, and a name has at most {MAX_NAME}",
-                            name.len()
-                        ),
-                        format!(
-                            "give it a shorter name of its own, for example `name: {}-{key}`",
-                            shorter(self.blueprint.name.as_str(), MAX_NAME - key.as_str().len() - 1)
-                        ),
-                    )]);
-                }
-                m.insert("name".into(), name.into());
+        // `name: null` or `environment: null` asks for the default, as leaving it out does.
+        for field in ["name", "environment"] {
+            if changes.get(field).is_some_and(Node::is_null) {
+                changes.remove(field);
             }
         }
-        merge(&mut merged, changes);
+        if changes.get("environment").is_none() {
+            let Some(kind) = KINDS.iter().find(|k| k.as_str() == name) else {
+                return Err(vec![self.error(
+                    &prefix,
+                    format!("the environment `{key}` does not say what kind of environment it is"),
+                    "add `environment: production`, `staging` or `development`: the rules that apply depend on it",
+                )]);
+            };
+            changes.insert("environment", Node::text(kind.as_str()));
+        }
+        if changes.get("name").is_none() {
+            let name = format!("{}-{key}", self.blueprint.name);
+            if name.len() > MAX_NAME {
+                return Err(vec![self.error(
+                    &prefix,
+                    format!(
+                        "the environment `{key}` would name its resources `{name}`, {} characters, and a name has at most {MAX_NAME}",
+                        name.len()
+                    ),
+                    format!(
+                        "give it a shorter name of its own, for example `name: {}-{key}`",
+                        shorter(self.blueprint.name.as_str(), MAX_NAME - key.as_str().len() - 1)
+                    ),
+                )]);
+            }
+            changes.insert("name", Node::text(&name));
+        }
+        merged.merge(changes);
         let overlay = Overlay {
             name: key.to_string(),
             prefix,
         };
-        let blueprint: Blueprint = serde_yaml::to_string(&merged)
-            .and_then(|text| serde_yaml::from_str(&text))
-            .map_err(|e| {
-                vec![serde_diagnostic(
-                    &self.source,
-                    &self.index,
-                    &e,
-                    Some(&overlay.prefix),
-                )]
-            })?;
+        let blueprint: Blueprint = serde_yaml::from_str(&merged.to_yaml()).map_err(|e| {
+            vec![serde_diagnostic(
+                &self.source,
+                &self.index,
+                &e,
+                Some(&overlay.prefix),
+            )]
+        })?;
         let doc = Document {
             source: self.source.clone(),
             blueprint,
@@ -178,44 +182,4 @@ fn shorter(name: &str, max: usize) -> &str {
     }
     let cut = &name[..max];
     cut.rfind('-').map_or(cut, |at| &cut[..at])
-}
-
-/// Merges `changes` into `base`: a mapping into a mapping key by key, `null` removing the key,
-/// anything else in its place.
-fn merge(base: &mut Value, changes: Value) {
-    match (base, changes) {
-        (Value::Mapping(base), Value::Mapping(changes)) => {
-            for (key, value) in changes {
-                if value.is_null() {
-                    base.remove(&key);
-                    continue;
-                }
-                match base.get_mut(&key) {
-                    Some(existing @ Value::Mapping(_)) if value.is_mapping() => {
-                        merge(existing, value);
-                    }
-                    _ => {
-                        base.insert(key, value);
-                    }
-                }
-            }
-        }
-        (base, changes) => *base = changes,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mappings_merge_null_removes_and_the_rest_replaces() {
-        let mut base: Value =
-            serde_yaml::from_str("a: { b: 1, c: [1, 2] }\nd: x\ne: { f: 1 }").unwrap();
-        let changes: Value =
-            serde_yaml::from_str("a: { c: [3] }\nd: { g: 1 }\ne: null\nh: null").unwrap();
-        merge(&mut base, changes);
-        let want: Value = serde_yaml::from_str("a: { b: 1, c: [3] }\nd: { g: 1 }").unwrap();
-        assert_eq!(base, want);
-    }
 }

@@ -6,6 +6,7 @@ pub mod model;
 pub mod partition;
 pub mod region;
 pub mod source;
+mod tree;
 pub mod types;
 
 use std::collections::{HashMap, HashSet};

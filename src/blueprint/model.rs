@@ -45,7 +45,7 @@ pub struct Blueprint {
     #[serde(default)]
     #[schemars(extend("propertyNames" = EnvName::json_schema(&mut schemars::SchemaGenerator::default())))]
     #[schemars(with = "IndexMap<EnvName, Override>")]
-    pub environments: IndexMap<EnvName, serde_yaml::Value>,
+    pub environments: IndexMap<EnvName, serde::de::IgnoredAny>,
 }
 
 /// What one environment changes, for the schema: any top-level field but `environments`, merged
