@@ -646,3 +646,28 @@ environments:\n  staging: {}\n";
     let readme = read(p.join("out/rt/staging/terraform/README.md"));
     assert!(readme.contains("\n1\\.10\n"), "{readme}");
 }
+
+#[test]
+fn file_names_reach_the_terminal_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("bp")).unwrap();
+    let evil = "bp/x\u{1b}[2J\ny.yaml";
+    std::fs::copy(root().join("tests/fixtures/valid.yaml"), p.join(evil)).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/valid.yaml"),
+        p.join("bp/plain.yaml"),
+    )
+    .unwrap();
+    let r = run(p, &["check", "bp", "--verbose"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let r2 = run(
+        p,
+        &["render", "bp", "-t", "terraform", "-o", "out", "--verbose"],
+    );
+    assert_eq!(r2.code, 0, "{}", r2.transcript());
+    for text in [&r.stdout, &r.stderr, &r2.stdout, &r2.stderr] {
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("x\\u{001B}[2J\\u{000A}y"), "{text}");
+    }
+}

@@ -5,7 +5,7 @@ use std::io::{IsTerminal as _, Write as _};
 use super::{Failure, load_environments, plan_environment, print};
 use crate::blueprint;
 use crate::diagnostics::format::{self, Format, Style};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Severity, printable};
 
 /// The lowest severity that makes `check` fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -207,7 +207,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                 format::render(&checked.diagnostics, args.format, &checked.source, style);
             if !args.quiet {
                 if several {
-                    text.push_str(&format!("{}: ", checked.name));
+                    text.push_str(&format!("{}: ", printable(&checked.name)));
                 }
                 text.push_str(&summary(&checked.diagnostics, checked.suppressed));
             }
@@ -217,7 +217,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             let _ = writeln!(
                 std::io::stderr(),
                 "{}: checked in {} ms",
-                checked.name,
+                printable(&checked.name),
                 checked.took.as_millis()
             );
         }

@@ -51,12 +51,13 @@ pub(super) fn skip_without_environment(arg: &str, env: &str, quiet: bool) {
     }
     let _ = writeln!(
         std::io::stderr(),
-        "skipping {arg}: it has no environment `{env}`"
+        "skipping {}: it has no environment `{env}`",
+        crate::diagnostics::printable(arg)
     );
 }
 
 /// The lock file of environment `env` of a blueprint file: `<stem>.lock.yaml` for the top
-/// level's, `<stem>.<env>.lock.yaml` for the others. A catalog blueprint has none.
+/// level's, `<stem>.lock.<env>.yaml` for the others. A catalog blueprint has none.
 fn lock_path(base: &Document, env: &str) -> Option<PathBuf> {
     let Origin::File(path) = &base.source.origin else {
         return None;

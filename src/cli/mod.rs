@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::blueprint::{self, Document};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::plan::{Plan, lock};
 use crate::validate;
 use environments::{
@@ -143,21 +143,41 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Input(diagnostics)) => {
-            let mut err = std::io::stderr().lock();
+        Err(failure) => ExitCode::from(report(failure, None)),
+    }
+}
+
+/// Prints why a command failed on stderr, for one of several blueprints when `label` names it,
+/// and returns the exit code it calls for: 1 for problems in the input, 2 when the tool could not
+/// do its job.
+fn report(failure: Failure, label: Option<&str>) -> u8 {
+    let mut err = std::io::stderr().lock();
+    let of = label.map_or_else(String::new, |l| format!("{}: ", diagnostics::printable(l)));
+    match failure {
+        Failure::Input(diagnostics) => {
             for d in &diagnostics {
                 let _ = writeln!(err, "{d}");
             }
             let n = diagnostics.len();
-            let _ = writeln!(err, "{n} problem{} found", if n == 1 { "" } else { "s" });
-            ExitCode::from(1)
+            let _ = writeln!(
+                err,
+                "{of}{n} problem{} found",
+                if n == 1 { "" } else { "s" }
+            );
+            1
         }
-        Err(Failure::Silent) => ExitCode::from(1),
-        Err(Failure::Tool(message)) => {
-            let _ = writeln!(std::io::stderr(), "error: {message}");
-            ExitCode::from(2)
+        Failure::Silent => 1,
+        Failure::Tool(message) => {
+            let _ = writeln!(err, "error: {of}{message}");
+            2
         }
     }
+}
+
+/// A path as a terminal or CI log may show it: its control characters and line breaks escaped,
+/// as [`diagnostics::printable`] does for every diagnostic.
+fn shown(path: &Path) -> String {
+    diagnostics::printable(&path.display().to_string())
 }
 
 /// Prints to stdout; a closed pipe (`cloudwright ... | head`) is not an error.
@@ -200,7 +220,8 @@ fn expand_blueprints(args: &[String], quiet: bool) -> Result<Vec<String>, Failur
                 if !quiet {
                     let _ = writeln!(
                         std::io::stderr(),
-                        "skipping {arg}: a lock file, not a blueprint"
+                        "skipping {}: a lock file, not a blueprint",
+                        diagnostics::printable(arg)
                     );
                 }
                 continue;
@@ -289,7 +310,7 @@ fn check_lock_is_regular(path: &Path) -> Result<(), Failure> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => Err(Failure::Tool(format!(
             "the lock file {} is a symbolic link, and cloudwright replaces only regular files; copy what it links to in its place, or remove it",
-            path.display()
+            shown(path)
         ))),
         _ => Ok(()),
     }
@@ -312,7 +333,7 @@ fn save_lock(planned: &Planned, announce: bool) -> Result<(), Failure> {
         let _ = writeln!(
             std::io::stderr(),
             "lock file {}: {}{reclaimed}",
-            path.display(),
+            shown(path),
             status.as_str()
         );
     }

@@ -204,9 +204,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         let first = dirs.iter().position(|d| d == dir).unwrap_or(i);
         return Err(Failure::Tool(format!(
             "{} and {} would both be written into {}: rename one of the files",
-            units[first].label,
-            units[i].label,
-            dir.display()
+            crate::diagnostics::printable(&units[first].label),
+            crate::diagnostics::printable(&units[i].label),
+            super::shown(dir)
         )));
     }
     let progress = !args.quiet && (args.verbose || std::io::stderr().is_terminal());
@@ -214,13 +214,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let started = std::time::Instant::now();
     let mut worst = 0u8;
     for (arg, failure) in failed {
-        worst = worst.max(report_failure(&arg, failure));
+        worst = worst.max(super::report(failure, Some(&arg)));
     }
     for (i, unit) in units.iter().enumerate() {
         let began = std::time::Instant::now();
         let code = match render_unit(args, unit) {
             Ok(()) => 0,
-            Err(failure) => report_failure(&unit.label, failure),
+            Err(failure) => super::report(failure, Some(&unit.label)),
         };
         worst = worst.max(code);
         if progress {
@@ -232,7 +232,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             eprint(&format!(
                 "[{}/{total}] {}: {outcome} in {} ms\n",
                 i + 1,
-                unit.label,
+                crate::diagnostics::printable(&unit.label),
                 began.elapsed().as_millis()
             ));
         }
@@ -250,32 +250,6 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         _ => Err(Failure::Tool(
             "some blueprints could not be rendered (see above)".to_string(),
         )),
-    }
-}
-
-/// Prints why one blueprint of several failed, as a run of it alone would, and returns the exit
-/// code it calls for.
-fn report_failure(label: &str, failure: Failure) -> u8 {
-    match failure {
-        Failure::Input(diagnostics) => {
-            let mut text = String::new();
-            for d in &diagnostics {
-                let _ = writeln!(text, "{d}");
-            }
-            let n = diagnostics.len();
-            let _ = writeln!(
-                text,
-                "{label}: {n} problem{} found",
-                if n == 1 { "" } else { "s" }
-            );
-            eprint(&text);
-            1
-        }
-        Failure::Silent => 1,
-        Failure::Tool(message) => {
-            eprint(&format!("error: {label}: {message}\n"));
-            2
-        }
     }
 }
 
@@ -349,7 +323,7 @@ fn render_unit(args: &Args, unit: &Unit) -> Result<(), Failure> {
             if status != write::Status::Unchanged {
                 eprint(&format!(
                     "lock file {}: would be {}\n",
-                    path.display(),
+                    super::shown(path),
                     status.as_str()
                 ));
             }
@@ -415,8 +389,8 @@ fn refuse_inputs_as_outputs(
         if let Some(input) = inputs.iter().find(|i| same_place(i, &out)) {
             return Err(Failure::Tool(format!(
                 "{} would overwrite {}, an input of this run; write to another directory (--out-dir)",
-                out.display(),
-                input.display()
+                super::shown(&out),
+                super::shown(input)
             )));
         }
     }
@@ -485,7 +459,7 @@ fn line(entry: &Entry, mode: Mode) -> String {
         ),
     };
     let width = if done { 9 } else { 15 };
-    let mut out = format!("{label:<width$} {}", entry.path.display());
+    let mut out = format!("{label:<width$} {}", super::shown(&entry.path));
     if let Some(note) = note {
         let _ = write!(out, ": {note}");
     }
@@ -504,7 +478,7 @@ fn refusal(report: &Report) -> String {
         let Action::Refuse(why) = entry.action else {
             continue;
         };
-        let _ = writeln!(out, "  {}: {}", entry.path.display(), reason(why));
+        let _ = writeln!(out, "  {}: {}", super::shown(&entry.path), reason(why));
     }
     let them = if refused.len() == 1 { "it" } else { "them" };
     let _ = if forceable(report) {
