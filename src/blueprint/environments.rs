@@ -5,7 +5,7 @@
 //! override's own line.
 
 use super::tree::{self, Node};
-use super::types::Environment;
+use super::types::{Environment, MAX_NAME, kebab_case};
 use super::{Blueprint, Document, check, serde_diagnostic};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 
@@ -16,13 +16,6 @@ pub(crate) struct Overlay {
     /// The field path of the override: `environments.staging`.
     pub prefix: String,
 }
-
-/// The kinds of environment, by the name that implies each.
-const KINDS: [Environment; 3] = [
-    Environment::Production,
-    Environment::Staging,
-    Environment::Development,
-];
 
 impl Document {
     /// The environment this document describes: the top level's `environment`, or the name of
@@ -118,7 +111,7 @@ impl Document {
             }
         }
         if changes.get("environment").is_none() {
-            let Some(kind) = KINDS.iter().find(|k| k.as_str() == name) else {
+            let Some(kind) = Environment::ALL.iter().find(|k| k.as_str() == name) else {
                 return Err(vec![self.error(
                     &prefix,
                     format!("the environment `{key}` does not say what kind of environment it is"),
@@ -138,7 +131,7 @@ impl Document {
                     ),
                     format!(
                         "give it a shorter name of its own, for example `name: {}-{key}`",
-                        shorter(self.blueprint.name.as_str(), MAX_NAME - key.as_str().len() - 1)
+                        kebab_case(self.blueprint.name.as_str(), MAX_NAME - key.as_str().len() - 1)
                     ),
                 )]);
             }
@@ -170,16 +163,4 @@ impl Document {
             Err(problems)
         }
     }
-}
-
-/// The most characters a blueprint's name has ([`super::types::Name`]).
-const MAX_NAME: usize = 64;
-
-/// `name` (kebab-case, so ASCII) cut to at most `max` characters at a hyphen, for a suggestion.
-fn shorter(name: &str, max: usize) -> &str {
-    if name.len() <= max {
-        return name;
-    }
-    let cut = &name[..max];
-    cut.rfind('-').map_or(cut, |at| &cut[..at])
 }

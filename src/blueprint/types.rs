@@ -113,7 +113,7 @@ pub(crate) fn check_kebab<E: de::Error>(what: &str, value: &str, max: usize) -> 
 }
 
 /// The kebab-case spelling of `value`, shortened to `max` characters (may be empty).
-fn kebab_case(value: &str, max: usize) -> String {
+pub(crate) fn kebab_case(value: &str, max: usize) -> String {
     let mut out = String::new();
     for c in value.chars() {
         if c.is_ascii_alphanumeric() {
@@ -185,11 +185,14 @@ macro_rules! string_newtype {
     };
 }
 
+/// The most characters a blueprint's name has.
+pub const MAX_NAME: usize = 64;
+
 string_newtype!(
     /// A blueprint name: kebab-case, 1–64 characters. It prefixes every AWS name cloudwright
     /// derives; where that would pass a service's limit, [`crate::naming::fit`] shortens it.
     Name,
-    |v| check_kebab("name", v, 64),
+    |v| check_kebab("name", v, MAX_NAME),
     schema: { "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$", "maxLength": 64 }
 );
 
@@ -384,6 +387,13 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// Every kind of environment.
+    pub const ALL: [Environment; 3] = [
+        Environment::Production,
+        Environment::Staging,
+        Environment::Development,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Environment::Production => "production",

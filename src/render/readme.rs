@@ -20,9 +20,12 @@ pub const FILE: &str = "README.md";
 pub struct Readme {
     pub name: String,
     pub description: String,
+    /// The environment's kind, whose rules apply.
     pub environment: &'static str,
-    /// The environment's name, when it is not its kind's (`qa`, a staging environment).
-    pub environment_name: Option<String>,
+    /// The environment's own name (`qa`, or `staging` itself).
+    pub environment_name: String,
+    /// Whether that name is not its kind's, and so the README says both.
+    pub named_apart: bool,
     pub region: &'static str,
     pub target: &'static str,
     /// Whether the resources table also names the Terraform types.
@@ -167,8 +170,8 @@ pub fn readme(
         name: plan.name.clone(),
         description: plan.description.clone(),
         environment: plan.environment.as_str(),
-        environment_name: (plan.environment_name != plan.environment.as_str())
-            .then(|| plan.environment_name.clone()),
+        environment_name: plan.environment_name.clone(),
+        named_apart: plan.environment_name != plan.environment.as_str(),
         region: plan.region.name,
         target: match target {
             Target::CloudFormation => "CloudFormation",
