@@ -113,8 +113,15 @@ pub(super) fn plan_environment(
     {
         return Err(named(vec![problem]));
     }
+    // The other environments, each merged once: `None` for one that does not load (its own
+    // check reports it).
+    let others: Vec<(String, Option<Document>)> = names
+        .iter()
+        .filter(|name| *name != env)
+        .map(|name| (name.clone(), base.environment(name).ok()))
+        .collect();
     let own = env == base.blueprint.environment.as_str();
-    if !own && let Some(problem) = same_name(base, &doc, env) {
+    if !own && let Some(problem) = same_name(&doc, env, &others) {
         return Err(named(vec![problem]));
     }
     // Lock files of environments since renamed or removed: their VPCs may still be deployed.
@@ -122,7 +129,7 @@ pub(super) fn plan_environment(
         .into_iter()
         .filter(|(name, _)| !names.contains(name))
         .filter_map(|(name, path)| {
-            let vpc = lock::read(&path).ok().flatten()?.record.allocation.vpc;
+            let vpc = recorded(&path)?.record.allocation.vpc;
             Some((name, vpc))
         })
         .collect();
@@ -131,7 +138,7 @@ pub(super) fn plan_environment(
     } else {
         Vec::new()
     };
-    let siblings = siblings(base, &doc, env, previous.as_ref(), &orphans);
+    let siblings = siblings(base, &doc, env, previous.as_ref(), &others, &orphans);
     // What the lock file says now, to tell whether the plan changes it (reclaiming does).
     let recorded = previous.as_ref().map(|p| (p.version, p.record.clone()));
     let reclaimed = match (&mut previous, reclaim) {
@@ -215,11 +222,8 @@ fn lock_of_another(
         .chain(env_locks.iter().map(|(_, p)| p.clone()))
         .filter(|p| p != own);
     for other in others {
-        let recorded = lock::read(&other)
-            .ok()
-            .flatten()
-            .and_then(|l| l.record.environment);
-        if recorded.as_deref() == Some(env) {
+        let of = recorded(&other).and_then(|l| l.record.environment);
+        if of.as_deref() == Some(env) {
             return Some(doc.error(
                 "environment",
                 format!(
@@ -241,12 +245,15 @@ fn lock_of_another(
 /// Another environment whose resources `doc`'s (environment `env`, one of `environments:`) would
 /// share names with, in one account. The top level's environment is named at the top level: the
 /// override that repeats its name is the one to change.
-fn same_name(base: &Document, doc: &Document, env: &str) -> Option<Diagnostic> {
-    let twin = base.environment_names().into_iter().find(|name| {
-        name != env
-            && base
-                .environment(name)
-                .is_ok_and(|other| other.blueprint.name == doc.blueprint.name)
+fn same_name(
+    doc: &Document,
+    env: &str,
+    others: &[(String, Option<Document>)],
+) -> Option<Diagnostic> {
+    let (twin, _) = others.iter().find(|(_, other)| {
+        other
+            .as_ref()
+            .is_some_and(|o| o.blueprint.name == doc.blueprint.name)
     })?;
     Some(doc.error(
         "name",
@@ -280,30 +287,31 @@ fn orphan_notes(base: &Document, doc: &Document, orphans: &[(String, Ipv4Net)]) 
 }
 
 /// The VPC blocks environment `env` (planned as `doc`, its lock file `previous`) must keep clear
-/// of: every other environment's (given, or recorded in its lock file; a sibling that does not
-/// load keeps its recorded block, and its own check reports it), and those of `orphans`.
+/// of: every other environment's (given, or recorded in its lock file; one of `others` that does
+/// not load keeps its recorded block), and those of `orphans`, in the environments' order.
 fn siblings(
     base: &Document,
     doc: &Document,
     env: &str,
     previous: Option<&crate::plan::Locked>,
+    others: &[(String, Option<Document>)],
     orphans: &[(String, Ipv4Net)],
 ) -> crate::plan::vpcs::Environments {
     let names = base.environment_names();
     let listed = names.iter().map(|name| {
-        let (address, locked) = if name == env {
-            (
+        let (address, locked) = match others.iter().find(|(n, _)| n == name) {
+            None => (
                 doc.blueprint.network.as_ref().map(|n| n.cidr),
                 previous.map(|l| l.record.allocation.vpc),
-            )
-        } else {
-            let other = base.environment(name).ok();
-            (
-                other.and_then(|d| d.blueprint.network.map(|n| n.cidr)),
+            ),
+            Some((_, other)) => (
+                other
+                    .as_ref()
+                    .and_then(|d| d.blueprint.network.as_ref().map(|n| n.cidr)),
                 lock_path(base, name)
-                    .and_then(|p| lock::read(&p).ok().flatten())
+                    .and_then(|p| recorded(&p))
                     .map(|l| l.record.allocation.vpc),
-            )
+            ),
         };
         crate::plan::vpcs::Environment {
             name: name.clone(),
@@ -324,4 +332,10 @@ fn siblings(
         current: names.iter().position(|n| n == env).unwrap_or(0),
         all: listed.chain(gone).collect(),
     }
+}
+
+/// What the lock file at `path` records, when it can be read: another environment's, whose own
+/// check reports a lock file that cannot.
+fn recorded(path: &Path) -> Option<crate::plan::Locked> {
+    lock::read(path).ok().flatten()
 }
