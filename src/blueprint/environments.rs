@@ -52,11 +52,7 @@ impl Document {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!(
                     "the blueprint's environments are {}",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::diagnostics::code_list(&names)
                 ),
             };
             let at = if self.blueprint.environments.is_empty() {

@@ -480,11 +480,7 @@ fn misspelling_help(message: &str) -> Option<String> {
         Some(c) => Some(format!("did you mean `{c}`?")),
         None if !candidates.is_empty() => Some(format!(
             "expected one of {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::diagnostics::code_list(&candidates)
         )),
         None => None,
     }

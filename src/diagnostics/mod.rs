@@ -58,6 +58,15 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
+/// `items` as a help line lists them: each in backticks, joined by commas (`` `a`, `b` ``).
+pub fn code_list<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    items
+        .into_iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One problem: what is wrong, where, and what would be right.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

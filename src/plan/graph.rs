@@ -175,11 +175,7 @@ fn fits_help(kinds: &[Kind], fitting: &[&str]) -> String {
                 .map(|k| k.name())
                 .collect::<Vec<_>>()
                 .join(" or "),
-            fitting
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::diagnostics::code_list(fitting)
         )
     }
 }

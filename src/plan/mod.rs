@@ -723,11 +723,7 @@ fn renames(
                     ),
                     Some(tiers) => format!(
                         "name a tier the lock file records ({}), or remove `renamed_from` to plan `{name}` as a new tier",
-                        tiers
-                            .keys()
-                            .map(|t| format!("`{t}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        crate::diagnostics::code_list(tiers.keys())
                     ),
                 };
                 problems.push(doc.error(

@@ -675,7 +675,7 @@ impl Spec {
                     path,
                     format!(
                         "tier `{tier}` has no route out, and the network has no interface endpoint for {}, which the jobs call",
-                        missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                        crate::diagnostics::code_list(&missing)
                     ),
                     format!(
                         "add {} to `network.interface_endpoints.services`, or name a tier with `internet: outbound`",

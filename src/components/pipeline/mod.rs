@@ -970,11 +970,7 @@ fn check_nexts(
                     Some(n) => format!("did you mean `{n}`?"),
                     None => format!(
                         "name a step of the same list: {}",
-                        names
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        crate::diagnostics::code_list(&names)
                     ),
                 };
                 problems.push(doc.error(&field, format!("there is no step `{target}` here"), help));
