@@ -524,6 +524,26 @@ fn every_environments_lock_file_is_its_own_and_keeps_its_block() {
         r.stdout
     );
     std::fs::remove_file(p.join("orders.lock.qa.yaml")).unwrap();
+    // Given outright, it may not take that block either.
+    edit(
+        "  qa:\n    environment: staging\n    network: { azs: 2, nat: single }",
+        &format!(
+            "  qa:\n    environment: staging\n    network: {{ azs: 2, nat: single, cidr: {staging} }}"
+        ),
+    );
+    let r = plan("qa");
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(
+        r.stderr.contains(&format!(
+            "overlaps {staging}, the VPC environment `staging` had, which the blueprint no longer has but its lock file still records"
+        )),
+        "{}",
+        r.stderr
+    );
+    edit(
+        &format!("    network: {{ azs: 2, nat: single, cidr: {staging} }}"),
+        "    network: { azs: 2, nat: single }",
+    );
     edit("  qa:\n    environment: staging\n", "  staging:\n");
 
     // The top level's environment changed: no lock file is read for another environment.

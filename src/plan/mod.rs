@@ -458,38 +458,46 @@ fn vpc_block(
         .zip(&blocks)
         .enumerate()
         .filter(|(i, _)| *i != envs.current)
-        .filter_map(|(_, (other, block))| {
-            let block = (*block)?;
-            (block.contains(&vpc) || vpc.contains(&block)).then(|| {
-                let whose = if other.gone {
-                    format!(
-                        "the VPC environment `{}` had, which the blueprint no longer has but its lock file still records",
-                        other.name
-                    )
-                } else {
-                    format!("the VPC of environment `{}`", other.name)
-                };
-                let help = match net.cidr {
-                    VpcAddress::Given(_) => {
-                        "give this environment a block no other holds, or let every environment take one from a supernet: `cidr: { from: 10.64.0.0/12, size: /16 }`"
-                    }
-                    VpcAddress::Pool(_) => {
-                        "allocate every environment from the same supernet, or give the other environment a block outside this one's supernet"
-                    }
-                };
-                doc.error(
-                    "network.cidr",
-                    format!("this environment's VPC {vpc} overlaps {block}, {whose}"),
-                    help,
-                )
-            })
-        })
+        .filter_map(|(_, (other, block))| Some((other, (*block)?)))
+        .filter(|(_, block)| block.contains(&vpc) || vpc.contains(block))
+        .map(|(other, block)| overlap(doc, net, vpc, block, other))
         .collect();
     if overlaps.is_empty() {
         Ok(vpc)
     } else {
         Err(overlaps)
     }
+}
+
+/// This environment's VPC `vpc` overlaps `block`, environment `other`'s.
+fn overlap(
+    doc: &Document,
+    net: &Network,
+    vpc: Ipv4Net,
+    block: Ipv4Net,
+    other: &vpcs::Environment,
+) -> Diagnostic {
+    let whose = if other.gone {
+        format!(
+            "the VPC environment `{}` had, which the blueprint no longer has but its lock file still records",
+            other.name
+        )
+    } else {
+        format!("the VPC of environment `{}`", other.name)
+    };
+    let help = match net.cidr {
+        VpcAddress::Given(_) => {
+            "give this environment a block no other holds, or let every environment take one from a supernet: `cidr: { from: 10.64.0.0/12, size: /16 }`"
+        }
+        VpcAddress::Pool(_) => {
+            "allocate every environment from the same supernet, or give the other environment a block outside this one's supernet"
+        }
+    };
+    doc.error(
+        "network.cidr",
+        format!("this environment's VPC {vpc} overlaps {block}, {whose}"),
+        help,
+    )
 }
 
 /// Plans the blueprint's network in the block `vpc`, keeping every subnet, zone and logical ID
