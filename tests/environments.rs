@@ -32,6 +32,11 @@ fn locked_vpc(path: impl AsRef<Path>) -> ipnet::Ipv4Net {
     line["vpc: ".len()..].parse().unwrap()
 }
 
+/// Runs `cloudwright` with the words of `line` as its arguments (none holds a space).
+fn cw(cwd: &Path, line: &str) -> common::Run {
+    run(cwd, &line.split_whitespace().collect::<Vec<_>>())
+}
+
 /// Run durations vary: `12 ms` becomes `N ms`.
 fn without_timings(text: &str) -> String {
     text.lines()
@@ -57,17 +62,9 @@ fn each_environment_is_the_top_level_with_its_override() {
     }
     settings().bind(|| insta::assert_snapshot!("environments.plans", transcript));
 
-    let r = run(
+    let r = cw(
         dir.path(),
-        &[
-            "render",
-            "orders.yaml",
-            "-t",
-            "cloudformation",
-            "-o",
-            "out",
-            "--quiet",
-        ],
+        "render orders.yaml -t cloudformation -o out --quiet",
     );
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert_eq!(r.stdout, "", "--quiet lists no file");
@@ -108,10 +105,7 @@ fn each_environment_is_the_top_level_with_its_override() {
 fn environment_vpcs_come_from_the_supernet_never_overlap_and_never_move() {
     let dir = project();
     let p = dir.path();
-    let r = run(
-        p,
-        &["render", "orders.yaml", "-t", "terraform", "-o", "out"],
-    );
+    let r = cw(p, "render orders.yaml -t terraform -o out");
     assert_eq!(r.code, 0, "{}", r.transcript());
     let supernet: ipnet::Ipv4Net = "10.96.0.0/13".parse().unwrap();
     let locks = [
@@ -135,10 +129,7 @@ fn environment_vpcs_come_from_the_supernet_never_overlap_and_never_move() {
         "environments:\n  qa:\n    environment: staging\n    network: { azs: 2, nat: none }\n",
     );
     std::fs::write(p.join("orders.yaml"), text).unwrap();
-    let r = run(
-        p,
-        &["render", "orders.yaml", "-t", "terraform", "-o", "out"],
-    );
+    let r = cw(p, "render orders.yaml -t terraform -o out");
     assert_eq!(r.code, 0, "{}", r.transcript());
     let after: Vec<String> = locks.iter().map(|l| read(p.join(l))).collect();
     assert_eq!(before, after, "a recorded block never moves");
@@ -156,21 +147,9 @@ fn environment_vpcs_come_from_the_supernet_never_overlap_and_never_move() {
     assert!(readme.contains("`qa` (a staging environment)"), "{readme}");
 
     // In CI: every environment is current and locked.
-    let r = run(
-        p,
-        &[
-            "render",
-            "orders.yaml",
-            "-t",
-            "terraform",
-            "-o",
-            "out",
-            "--check",
-            "--locked",
-        ],
-    );
+    let r = cw(p, "render orders.yaml -t terraform -o out --check --locked");
     assert_eq!(r.code, 0, "{}", r.transcript());
-    let r = run(p, &["check", "orders.yaml", "--locked"]);
+    let r = cw(p, "check orders.yaml --locked");
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert_eq!(r.stdout.matches("0 errors").count(), 4, "{}", r.stdout);
 }
@@ -184,7 +163,7 @@ network:\n  cidr: 10.8.0.0/16\n  azs: 1\n  tiers:\n    public: { size: /24, inte
 budget:\n  monthly_usd: 100\n  alerts: [{ percent: 80, of: actual }]\n  emails: [lab@example.com]\n\
 environments:\n  production:\n    network: { cidr: 10.9.0.0/16 }\n";
     std::fs::write(dir.path().join("lab.yaml"), text).unwrap();
-    let r = run(dir.path(), &["check", "lab.yaml"]);
+    let r = cw(dir.path(), "check lab.yaml");
     assert_eq!(r.code, 1, "{}", r.transcript());
     assert!(
         r.stdout.contains("lab.yaml (development): 0 errors"),
@@ -199,9 +178,9 @@ environments:\n  production:\n    network: { cidr: 10.9.0.0/16 }\n";
     );
     settings().bind(|| insta::assert_snapshot!("environments.rules", r.transcript()));
 
-    let r = run(dir.path(), &["check", "lab.yaml", "--env", "development"]);
+    let r = cw(dir.path(), "check lab.yaml --env development");
     assert_eq!(r.code, 0, "{}", r.transcript());
-    let r = run(dir.path(), &["check", "lab.yaml", "--env", "prodution"]);
+    let r = cw(dir.path(), "check lab.yaml --env prodution");
     assert_eq!(r.code, 1, "{}", r.transcript());
     assert!(
         r.stdout.contains("no environment `prodution`"),
@@ -262,18 +241,7 @@ fn render_takes_many_blueprints_and_one_broken_stops_no_other() {
         "name: broken\nnetwork: [\n",
     )
     .unwrap();
-    let r = run(
-        p,
-        &[
-            "render",
-            "blueprints",
-            "-t",
-            "terraform",
-            "-o",
-            "infra",
-            "--verbose",
-        ],
-    );
+    let r = cw(p, "render blueprints -t terraform -o infra --verbose");
     assert_eq!(r.code, 1, "{}", r.transcript());
     for dir in [
         "infra/edge/development/terraform",
@@ -289,18 +257,7 @@ fn render_takes_many_blueprints_and_one_broken_stops_no_other() {
     settings().bind(|| insta::assert_snapshot!("environments.render-many", transcript));
 
     // The lock files of the first run are not blueprints of the directory.
-    let r = run(
-        p,
-        &[
-            "render",
-            "blueprints",
-            "-t",
-            "terraform",
-            "-o",
-            "infra",
-            "--check",
-        ],
-    );
+    let r = cw(p, "render blueprints -t terraform -o infra --check");
     assert_eq!(r.code, 1, "only broken.yaml fails: {}", r.transcript());
     assert!(!r.stderr.contains("lock.yaml:"), "{}", r.stderr);
 
@@ -326,19 +283,7 @@ fn render_takes_many_blueprints_and_one_broken_stops_no_other() {
     // An input that cannot be read at all makes the run exit 2, after rendering the others.
     std::fs::remove_file(p.join("blueprints/broken.yaml")).unwrap();
     std::fs::remove_dir_all(p.join("infra")).unwrap();
-    let r = run(
-        p,
-        &[
-            "render",
-            "blueprints",
-            "missing.yaml",
-            "-t",
-            "sam",
-            "-o",
-            "infra",
-            "-q",
-        ],
-    );
+    let r = cw(p, "render blueprints missing.yaml -t sam -o infra -q");
     assert_eq!(r.code, 2, "{}", r.transcript());
     assert_eq!(r.stdout, "");
     assert!(r.stderr.contains("missing.yaml"), "{}", r.stderr);
@@ -349,7 +294,7 @@ fn render_takes_many_blueprints_and_one_broken_stops_no_other() {
 fn render_refuses_what_several_blueprints_cannot_do() {
     let dir = project();
     let p = dir.path();
-    let r = run(p, &["render", "orders.yaml", "-t", "terraform", "--stdout"]);
+    let r = cw(p, "render orders.yaml -t terraform --stdout");
     assert_eq!(r.code, 2, "{}", r.transcript());
     assert!(
         r.stderr
@@ -358,17 +303,9 @@ fn render_refuses_what_several_blueprints_cannot_do() {
         r.stderr
     );
     // One environment still prints.
-    let r = run(
+    let r = cw(
         p,
-        &[
-            "render",
-            "orders.yaml",
-            "--env",
-            "staging",
-            "-t",
-            "cloudformation",
-            "--stdout",
-        ],
+        "render orders.yaml --env staging -t cloudformation --stdout",
     );
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(r.stdout.contains("orders-staging"));
@@ -386,18 +323,7 @@ fn render_refuses_what_several_blueprints_cannot_do() {
         p.join("b/net.yaml"),
     )
     .unwrap();
-    let r = run(
-        p,
-        &[
-            "render",
-            "a/net.yaml",
-            "b/net.yaml",
-            "-t",
-            "terraform",
-            "-o",
-            "out",
-        ],
-    );
+    let r = cw(p, "render a/net.yaml b/net.yaml -t terraform -o out");
     assert_eq!(r.code, 2, "{}", r.transcript());
     assert!(
         r.stderr.contains("would both be written into"),
@@ -438,10 +364,7 @@ fn progress_and_timing_show_on_a_terminal_or_with_verbose_and_never_with_quiet()
         assert!(screen.contains(line), "{line}: {screen}");
     }
     // Not on a terminal: no progress, unless asked for.
-    let r = run(
-        p,
-        &["render", "orders.yaml", "-t", "terraform", "-o", "out"],
-    );
+    let r = cw(p, "render orders.yaml -t terraform -o out");
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(!r.stderr.contains("[1/3]"), "{}", r.stderr);
     assert!(r.stdout.contains("unchanged "), "{}", r.stdout);
@@ -462,11 +385,11 @@ fn progress_and_timing_show_on_a_terminal_or_with_verbose_and_never_with_quiet()
         screen.contains("checked 3 blueprint environments in "),
         "{screen}"
     );
-    let r = run(p, &["check", "orders.yaml", "--verbose"]);
+    let r = cw(p, "check orders.yaml --verbose");
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert_eq!(r.stderr.matches(": checked in ").count(), 3, "{}", r.stderr);
     assert!(r.stderr.contains("checked 3 blueprint environments in "));
-    let r = run(p, &["check", "orders.yaml", "--quiet"]);
+    let r = cw(p, "check orders.yaml --quiet");
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
 }
 
@@ -502,7 +425,7 @@ fn every_environments_lock_file_is_its_own_and_keeps_its_block() {
         p.join("orders.staging.yaml"),
     )
     .unwrap();
-    let r = run(p, &["plan", "orders.staging.yaml"]);
+    let r = cw(p, "plan orders.staging.yaml");
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(p.join("orders.staging.lock.yaml").exists());
     assert_eq!(plan("staging").code, 0);
@@ -514,7 +437,7 @@ fn every_environments_lock_file_is_its_own_and_keeps_its_block() {
     let r = plan("qa");
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert_ne!(locked_vpc(p.join("orders.lock.qa.yaml")), staging);
-    let r = run(p, &["check", "orders.yaml"]);
+    let r = cw(p, "check orders.yaml");
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(
         r.stdout.contains(&format!(
@@ -577,18 +500,9 @@ fn null_in_an_override_removes_and_env_over_many_blueprints_passes_over_those_wi
         "    budget: null\n    tags: { team: null }\n    name: null\n",
     );
     std::fs::write(p.join("orders.yaml"), text).unwrap();
-    let r = run(
+    let r = cw(
         p,
-        &[
-            "render",
-            "orders.yaml",
-            "--env",
-            "development",
-            "-t",
-            "terraform",
-            "-o",
-            "dev",
-        ],
+        "render orders.yaml --env development -t terraform -o dev",
     );
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(
@@ -609,12 +523,7 @@ fn null_in_an_override_removes_and_env_over_many_blueprints_passes_over_those_wi
         p.join("many/edge.yaml"),
     )
     .unwrap();
-    let r = run(
-        p,
-        &[
-            "render", "many", "--env", "staging", "-t", "sam", "-o", "out",
-        ],
-    );
+    let r = cw(p, "render many --env staging -t sam -o out");
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(
         r.stderr
@@ -624,7 +533,7 @@ fn null_in_an_override_removes_and_env_over_many_blueprints_passes_over_those_wi
     );
     assert!(p.join("out/orders/staging/sam/template.yaml").exists());
     assert!(!p.join("out/edge").exists());
-    let r = run(p, &["check", "many/edge.yaml", "--env", "staging"]);
+    let r = cw(p, "check many/edge.yaml --env staging");
     assert_eq!(r.code, 1, "{}", r.transcript());
     assert!(
         r.stdout.contains(
@@ -645,10 +554,7 @@ tags: { team: 0x1F, code: 1e3, flag: yes, ver: 1.10, octal: 0o17 }\n\
 budget:\n  monthly_usd: 100\n  alerts: [{ percent: 80, of: actual }]\n  emails: [a@example.com]\n\
 environments:\n  staging: {}\n";
     std::fs::write(p.join("rt.yaml"), text).unwrap();
-    let r = run(
-        p,
-        &["render", "rt.yaml", "-t", "terraform", "-o", "out", "-q"],
-    );
+    let r = cw(p, "render rt.yaml -t terraform -o out -q");
     assert_eq!(r.code, 0, "{}", r.transcript());
     let tags = |env: &str| {
         let vars = read(p.join(format!("out/rt/{env}/terraform/variables.tf")));
@@ -679,12 +585,9 @@ fn file_names_reach_the_terminal_escaped() {
         p.join("bp/plain.yaml"),
     )
     .unwrap();
-    let r = run(p, &["check", "bp", "--verbose"]);
+    let r = cw(p, "check bp --verbose");
     assert_eq!(r.code, 0, "{}", r.transcript());
-    let r2 = run(
-        p,
-        &["render", "bp", "-t", "terraform", "-o", "out", "--verbose"],
-    );
+    let r2 = cw(p, "render bp -t terraform -o out --verbose");
     assert_eq!(r2.code, 0, "{}", r2.transcript());
     for text in [&r.stdout, &r.stderr, &r2.stdout, &r2.stderr] {
         assert!(!text.contains('\u{1b}'), "{text}");
