@@ -259,6 +259,14 @@ fn is_tf_reference(r: &str) -> bool {
             return false;
         }
         if let Some(rest) = index {
+            // A list's element: `master_user_secret[0]`.
+            if rest
+                .strip_suffix(']')
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            {
+                segments += 1;
+                continue;
+            }
             let Some(key) = rest.strip_suffix("\"]").and_then(|k| k.strip_prefix('"')) else {
                 return false;
             };

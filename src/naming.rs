@@ -276,6 +276,9 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
                     }
                 }
             }
+            crate::components::Kind::Database => {
+                push("RDS DB identifier", with("-final"), 63, "-", field.clone());
+            }
         }
         push(
             "CloudWatch Logs log group",

@@ -357,6 +357,7 @@ fn readme_tier(c: &cloudwright::plan::Planned) -> Option<String> {
     match &c.plan {
         cloudwright::plan::ComponentPlan::Function(f) => f.tier.clone(),
         cloudwright::plan::ComponentPlan::DataLake(l) => l.tier.clone(),
+        cloudwright::plan::ComponentPlan::Database(d) => Some(d.tier.clone()),
         _ => None,
     }
 }

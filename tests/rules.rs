@@ -248,7 +248,7 @@ fn rules_and_explain_come_from_the_registry() {
     }
     let r = run(Path::new("."), &["explain", "NET01"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("did you mean `NET001`?"), "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean `NET010`?"), "{}", r.stderr);
 }
 
 #[test]

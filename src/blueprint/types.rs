@@ -601,6 +601,16 @@ pub enum Azs {
     Ids(Vec<String>),
 }
 
+impl Azs {
+    /// How many AZs the network spans.
+    pub fn count(&self) -> usize {
+        match self {
+            Azs::Count(n) => usize::from(*n),
+            Azs::Names(v) | Azs::Ids(v) => v.len(),
+        }
+    }
+}
+
 /// Whether `zone` has the shape of an AZ ID: letters, a number, `-az` and a number (`use1-az4`,
 /// `cnnw1-az1`). Whether the region has it is checked later, against the region table.
 pub fn is_zone_id(zone: &str) -> bool {

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod data_lake;
+pub mod database;
 pub mod function;
 pub mod logs;
 pub mod pipeline;
@@ -30,10 +31,11 @@ pub enum Kind {
     Queue,
     Pipeline,
     DataLake,
+    Database,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Table,
         Kind::Function,
         Kind::Api,
@@ -41,6 +43,7 @@ impl Kind {
         Kind::Queue,
         Kind::Pipeline,
         Kind::DataLake,
+        Kind::Database,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Queue => "queue",
             Kind::Pipeline => "pipeline",
             Kind::DataLake => "data_lake",
+            Kind::Database => "database",
         }
     }
 
@@ -64,7 +68,8 @@ impl Kind {
             | Kind::Topic
             | Kind::Queue
             | Kind::Pipeline
-            | Kind::DataLake => "a",
+            | Kind::DataLake
+            | Kind::Database => "a",
         }
     }
 }
@@ -145,6 +150,7 @@ pub enum Component {
     Queue(queue::Spec),
     Pipeline(pipeline::Spec),
     DataLake(data_lake::Spec),
+    Database(database::Spec),
 }
 
 impl Component {
@@ -157,6 +163,7 @@ impl Component {
             Component::Queue(_) => Kind::Queue,
             Component::Pipeline(_) => Kind::Pipeline,
             Component::DataLake(_) => Kind::DataLake,
+            Component::Database(_) => Kind::Database,
         }
     }
 
@@ -174,6 +181,7 @@ impl Component {
             Component::Queue(s) => s.check(at, doc),
             Component::Pipeline(s) => s.check(at, doc),
             Component::DataLake(s) => s.check(at, doc),
+            Component::Database(s) => s.check(at, doc),
         }
     }
 
@@ -187,6 +195,7 @@ impl Component {
             Component::Queue(s) => s.references(at),
             Component::Pipeline(s) => s.references(at),
             Component::DataLake(_) => Vec::new(),
+            Component::Database(s) => s.references(at),
         }
     }
 
@@ -200,7 +209,8 @@ impl Component {
             | Component::Api(_)
             | Component::Topic(_)
             | Component::Queue(_)
-            | Component::Pipeline(_) => (Vec::new(), "part"),
+            | Component::Pipeline(_)
+            | Component::Database(_) => (Vec::new(), "part"),
         }
     }
 }
@@ -242,6 +252,7 @@ impl<'de> Deserialize<'de> for Component {
                     Kind::Queue => queue::Spec::deserialize(rest).map(Component::Queue),
                     Kind::Pipeline => pipeline::Spec::deserialize(rest).map(Component::Pipeline),
                     Kind::DataLake => data_lake::Spec::deserialize(rest).map(Component::DataLake),
+                    Kind::Database => database::Spec::deserialize(rest).map(Component::Database),
                 }
             }
         }
@@ -267,6 +278,7 @@ impl schemars::JsonSchema for Component {
                     Kind::Queue => queue::Spec::json_schema(generator),
                     Kind::Pipeline => pipeline::Spec::json_schema(generator),
                     Kind::DataLake => data_lake::Spec::json_schema(generator),
+                    Kind::Database => database::Spec::json_schema(generator),
                 }
                 .to_value();
                 spec["properties"]["kind"] = serde_json::json!({ "const": kind.name() });
@@ -312,6 +324,8 @@ pub enum Access {
     Run,
     /// A lake zone's new objects invoke a function.
     Objects,
+    /// A function opens connections to a database.
+    Connect,
 }
 
 impl Access {
@@ -338,6 +352,7 @@ impl Access {
             Access::Notify => "notify",
             Access::Run => "run",
             Access::Objects => "objects",
+            Access::Connect => "connect",
         }
     }
 }

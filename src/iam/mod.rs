@@ -133,6 +133,8 @@ pub enum Purpose {
     /// The role Lake Formation assumes to reach a governed lake's registered locations, on
     /// behalf of the principals it has granted access to their tables.
     DataAccess,
+    /// The role RDS enhanced monitoring's agent writes a database's operating-system metrics as.
+    Monitoring,
 }
 
 /// The role of one component (a function's or state machine's execution role, a schedule's
@@ -247,6 +249,13 @@ impl Grants {
             .find(|r| r.owner == owner && r.purpose == Purpose::DataAccess)
     }
 
+    /// The role a database's enhanced monitoring writes its metrics as.
+    pub fn monitoring_role_of(&self, owner: usize) -> Option<&Role> {
+        self.roles
+            .iter()
+            .find(|r| r.owner == owner && r.purpose == Purpose::Monitoring)
+    }
+
     pub fn invokes_of(&self, function: usize) -> impl Iterator<Item = &Invoke> {
         self.invokes.iter().filter(move |i| i.function == function)
     }
@@ -270,7 +279,8 @@ pub fn derive(
             ComponentPlan::Table(_)
             | ComponentPlan::Api(_)
             | ComponentPlan::Topic(_)
-            | ComponentPlan::Queue(_) => continue,
+            | ComponentPlan::Queue(_)
+            | ComponentPlan::Database(_) => continue,
         };
         for conn in connections.iter().filter(|k| k.from == i) {
             let target = &components[conn.to];
@@ -424,7 +434,19 @@ pub fn derive(
             | ComponentPlan::Function(_)
             | ComponentPlan::Queue(_)
             | ComponentPlan::Pipeline(_)
-            | ComponentPlan::DataLake(_) => {}
+            | ComponentPlan::DataLake(_)
+            | ComponentPlan::Database(_) => {}
+        }
+    }
+    for (i, c) in components.iter().enumerate() {
+        if let ComponentPlan::Database(d) = &c.plan
+            && d.monitoring
+        {
+            grants.roles.push(Role {
+                owner: i,
+                purpose: Purpose::Monitoring,
+                statements: enhanced_monitoring(),
+            });
         }
     }
     grants
@@ -1178,4 +1200,38 @@ mod lake_tests {
         let plain = crate::plan::of_text(&text(""));
         assert!(plain.iam.data_access_role_of(0).is_none());
     }
+}
+
+/// What enhanced monitoring's agent writes: the `RDSOSMetrics` log group of the account and
+/// region, which RDS makes on first use, and its streams. AWS's managed
+/// AmazonRDSEnhancedMonitoringRole allows the same on every `RDS*` group of every region.
+fn enhanced_monitoring() -> Vec<Statement> {
+    let group = |tail: &str| {
+        Expr::arn(
+            "logs",
+            true,
+            vec![crate::expr::Part::Lit(format!(
+                "log-group:RDSOSMetrics{tail}"
+            ))],
+        )
+    };
+    vec![
+        Statement {
+            sid: "CreateMetricsLogGroup".into(),
+            actions: vec!["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+            resources: vec![group("")],
+            condition: None,
+        },
+        Statement {
+            sid: "WriteMetrics".into(),
+            actions: vec![
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogStreams",
+                "logs:GetLogEvents",
+            ],
+            resources: vec![group(":log-stream:*")],
+            condition: None,
+        },
+    ]
 }

@@ -22,7 +22,7 @@ use crate::blueprint::types::{
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
 use crate::components::{
-    Component, Ids, Kind, api, data_lake, function, pipeline, queue, table, topic,
+    Component, Ids, Kind, api, data_lake, database, function, pipeline, queue, table, topic,
 };
 use crate::diagnostics::{Diagnostic, Location};
 use crate::expr::Expr;
@@ -243,6 +243,8 @@ impl Planned {
             | ComponentPlan::Api(_)
             | ComponentPlan::Queue(_)
             | ComponentPlan::Pipeline(_) => None,
+            ComponentPlan::Database(d) if d.encrypted => Some(self.ids.key_arn("Key", "db")),
+            ComponentPlan::Database(_) => None,
         }
     }
 }
@@ -257,6 +259,7 @@ pub enum ComponentPlan {
     Queue(queue::Plan),
     Pipeline(pipeline::Plan),
     DataLake(data_lake::Plan),
+    Database(database::Plan),
 }
 
 /// The blueprint's network, resolved: the VPC, its AZs and tiers with their subnets, NAT,
@@ -393,6 +396,9 @@ pub fn plan_with(
                 Component::Pipeline(s) => ComponentPlan::Pipeline(s.plan(bp.environment)),
                 Component::DataLake(s) => {
                     ComponentPlan::DataLake(s.plan(bp.environment, bp.name.as_str()))
+                }
+                Component::Database(s) => {
+                    ComponentPlan::Database(s.plan(bp.environment, name.as_str()))
                 }
             },
         })

@@ -65,7 +65,11 @@ pub const TYPES: &[Types] = &[
     t("AWS::KMS::Key", "aws_kms_key", &[]),
     t("AWS::KMS::Alias", "aws_kms_alias", &[]),
     t("AWS::Logs::LogGroup", "aws_cloudwatch_log_group", &[]),
-    t("AWS::IAM::Role", "aws_iam_role", &["aws_iam_role_policy"]),
+    t(
+        "AWS::IAM::Role",
+        "aws_iam_role",
+        &["aws_iam_role_policy", "aws_iam_role_policy_attachment"],
+    ),
     t("AWS::Budgets::Budget", "aws_budgets_budget", &[]),
     t("AWS::DynamoDB::Table", "aws_dynamodb_table", &[]),
     t(
@@ -90,6 +94,18 @@ pub const TYPES: &[Types] = &[
     ),
     t("AWS::Scheduler::Schedule", "aws_scheduler_schedule", &[]),
     t("AWS::SQS::Queue", "aws_sqs_queue", &[]),
+    t("AWS::RDS::DBSubnetGroup", "aws_db_subnet_group", &[]),
+    t("AWS::RDS::DBParameterGroup", "aws_db_parameter_group", &[]),
+    t(
+        "AWS::RDS::DBClusterParameterGroup",
+        "aws_rds_cluster_parameter_group",
+        &[],
+    ),
+    t("AWS::RDS::DBInstance", "aws_db_instance", &[]),
+    t("AWS::RDS::DBCluster", "aws_rds_cluster", &[]),
+    t("AWS::Backup::BackupVault", "aws_backup_vault", &[]),
+    t("AWS::Backup::BackupPlan", "aws_backup_plan", &[]),
+    t("AWS::Backup::BackupSelection", "aws_backup_selection", &[]),
     t("AWS::SQS::QueuePolicy", "aws_sqs_queue_policy", &[]),
     t(
         "AWS::Lambda::EventSourceMapping",
@@ -193,6 +209,10 @@ pub const TYPES: &[Types] = &[
     ),
     t("AWS::Athena::WorkGroup", "aws_athena_workgroup", &[]),
 ];
+
+/// Terraform types that are another Terraform type's CloudFormation resource: an Aurora
+/// cluster's instance is an `AWS::RDS::DBInstance` (in a cluster), as a lone instance is.
+pub const TF_SAME: &[(&str, &str)] = &[("aws_rds_cluster_instance", "aws_db_instance")];
 
 /// Terraform resources with no CloudFormation counterpart: the ID that tells a configuration's
 /// deployment apart (CloudFormation has the stack's own), and the upload of a lake's job

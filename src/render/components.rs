@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::components::{Kind, api, data_lake, function, pipeline, queue, table, topic};
+use crate::components::{Kind, api, data_lake, database, function, pipeline, queue, table, topic};
 use crate::expr::Expr;
 use crate::plan::{ComponentPlan, Plan};
 
@@ -29,6 +29,7 @@ pub struct ComponentView {
     pub queue: Option<queue::view::View>,
     pub pipeline: Option<pipeline::view::View>,
     pub data_lake: Option<data_lake::view::View>,
+    pub database: Option<database::view::View>,
     pub outputs: Vec<Output>,
 }
 
@@ -231,6 +232,42 @@ fn outputs(c: &crate::plan::Planned) -> Vec<Output> {
             }
             o
         }
+        ComponentPlan::Database(d) => {
+            let aurora = d.engine.is_aurora();
+            let (cfn, tf) = if aurora {
+                ("Cluster", "aws_rds_cluster")
+            } else {
+                ("Instance", "aws_db_instance")
+            };
+            vec![
+                output(
+                    c,
+                    "endpoint",
+                    format!("Address clients of database {n} connect to"),
+                    database::view::endpoint(ids, aurora),
+                ),
+                output(
+                    c,
+                    "port",
+                    format!("Port of database {n}"),
+                    ids.res(cfn, Some("Endpoint.Port"), tf, "port"),
+                ),
+                output(
+                    c,
+                    "secret-arn",
+                    format!(
+                        "ARN of the secret that holds the master user's credentials of database {n}"
+                    ),
+                    database::view::secret_arn(ids, aurora),
+                ),
+                output(
+                    c,
+                    "security-group-id",
+                    format!("Security group of database {n}"),
+                    ids.res("SecurityGroup", Some("GroupId"), "aws_security_group", "id"),
+                ),
+            ]
+        }
         ComponentPlan::Pipeline(_) => vec![
             output(
                 c,
@@ -280,6 +317,10 @@ pub fn templates(kind: Kind) -> (&'static str, &'static str) {
             "cloudformation/components/pipeline.yaml.j2",
             "terraform/components/pipeline.tf.j2",
         ),
+        Kind::Database => (
+            "cloudformation/components/database.yaml.j2",
+            "terraform/components/database.tf.j2",
+        ),
         Kind::DataLake => (
             "cloudformation/components/data-lake.yaml.j2",
             "terraform/components/data-lake.tf.j2",
@@ -309,6 +350,7 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 queue: None,
                 pipeline: None,
                 data_lake: None,
+                database: None,
                 outputs: outputs(c),
             };
             match &c.plan {
@@ -326,6 +368,9 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 }
                 ComponentPlan::DataLake(l) => {
                     v.data_lake = Some(data_lake::view::view(c, l, plan, i, accepted));
+                }
+                ComponentPlan::Database(d) => {
+                    v.database = Some(database::view::view(c, d, plan, i, accepted));
                 }
             }
             v

@@ -160,6 +160,40 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
             usize::from(l.workgroup.is_some()),
         );
     }
+    if let Some(d) = &c.database {
+        if d.key.is_some() {
+            add(inv, "AWS::KMS::Key", 1);
+            add(inv, "AWS::KMS::Alias", 1);
+        }
+        add(inv, "AWS::RDS::DBSubnetGroup", 1);
+        add(inv, "AWS::EC2::SecurityGroup", 1);
+        add(inv, "AWS::EC2::SecurityGroupIngress", d.ingress.len());
+        add(inv, "AWS::KMS::Key", 1);
+        add(inv, "AWS::KMS::Alias", 1);
+        add(inv, "AWS::Logs::LogGroup", d.log_groups.len());
+        add(inv, "AWS::IAM::Role", usize::from(d.monitoring.is_some()));
+        if d.aurora {
+            add(inv, "AWS::RDS::DBClusterParameterGroup", 1);
+            add(inv, "AWS::RDS::DBCluster", 1);
+            add(inv, "AWS::RDS::DBInstance", d.instances.len());
+        } else {
+            add(inv, "AWS::RDS::DBParameterGroup", 1);
+            add(inv, "AWS::RDS::DBInstance", 1);
+        }
+        if d.backup.is_some() {
+            for ty in [
+                "AWS::KMS::Key",
+                "AWS::KMS::Alias",
+                "AWS::Backup::BackupVault",
+                "AWS::Backup::BackupPlan",
+                "AWS::Backup::BackupSelection",
+                "AWS::IAM::Role",
+            ] {
+                add(inv, ty, 1);
+            }
+        }
+        add(inv, "AWS::CloudWatch::Alarm", d.alarms.len());
+    }
     if let Some(q) = &c.queue {
         let queues = 1 + usize::from(q.dead_letter.is_some());
         add(inv, "AWS::SQS::Queue", queues);

@@ -571,6 +571,7 @@ fn tier(c: &Planned) -> Option<&str> {
     match &c.plan {
         ComponentPlan::Function(f) => f.tier.as_deref(),
         ComponentPlan::DataLake(l) => l.tier.as_deref(),
+        ComponentPlan::Database(d) => Some(&d.tier),
         ComponentPlan::Table(_)
         | ComponentPlan::Api(_)
         | ComponentPlan::Topic(_)
@@ -586,7 +587,7 @@ fn mermaid_id(prefix: &str, name: &str) -> String {
 
 fn node(c: &Planned) -> Node {
     let shape = match c.kind {
-        Kind::Table | Kind::DataLake => "cylinder",
+        Kind::Table | Kind::DataLake | Kind::Database => "cylinder",
         Kind::Api => "stadium",
         Kind::Topic | Kind::Queue => "hexagon",
         Kind::Pipeline => "subroutine",

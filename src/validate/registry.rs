@@ -15,6 +15,10 @@ use crate::components::data_lake::rules::{
     bucket_not_versioned, catalog_not_encrypted, crawler_without_schedule, glue_role_beyond_lake,
     job_without_bookmarks, lifecycle_expires_before_transition, workgroup_not_enforced,
 };
+use crate::components::database::rules::{
+    database_backups_too_short, database_in_public_tier, database_single_az_in_production,
+    database_unencrypted, database_without_deletion_protection,
+};
 use crate::components::function::rules::async_events_dropped;
 use crate::components::pipeline::rules::{
     pipeline_logging_incomplete, pipeline_step_without_catch, schedule_role_not_scoped,
@@ -37,6 +41,7 @@ pub static RULES: &[&Rule] = &[
     &glue_role_beyond_lake::GLUE_ROLE_BEYOND_LAKE,
     &single_az_in_production::SINGLE_AZ_IN_PRODUCTION,
     &nat_single_point_of_failure::NAT_SINGLE_POINT_OF_FAILURE,
+    &database_single_az_in_production::DATABASE_SINGLE_AZ_IN_PRODUCTION,
     &policy_wildcards::POLICY_WILDCARDS,
     &schedule_role_not_scoped::SCHEDULE_ROLE_NOT_SCOPED,
     &names_within_limits::NAMES_WITHIN_LIMITS,
@@ -49,6 +54,7 @@ pub static RULES: &[&Rule] = &[
     &subnets_do_not_fit::SUBNETS_DO_NOT_FIT,
     &vpc_prefix_out_of_range::VPC_PREFIX_OUT_OF_RANGE,
     &elastic_ips_over_default_quota::ELASTIC_IPS_OVER_DEFAULT_QUOTA,
+    &database_in_public_tier::DATABASE_IN_PUBLIC_TIER,
     &log_retention_too_short::LOG_RETENTION_TOO_SHORT,
     &pipeline_logging_incomplete::PIPELINE_LOGGING_INCOMPLETE,
     &availability_zones_exist::AVAILABILITY_ZONES_EXIST,
@@ -59,9 +65,12 @@ pub static RULES: &[&Rule] = &[
     &visibility_timeout_too_short::VISIBILITY_TIMEOUT_TOO_SHORT,
     &pipeline_step_without_catch::PIPELINE_STEP_WITHOUT_CATCH,
     &async_events_dropped::ASYNC_EVENTS_DROPPED,
+    &database_backups_too_short::DATABASE_BACKUPS_TOO_SHORT,
+    &database_without_deletion_protection::DATABASE_WITHOUT_DELETION_PROTECTION,
     &hard_coded_credentials::HARD_CODED_CREDENTIALS,
     &api_without_auth::API_WITHOUT_AUTH,
     &queue_unencrypted::QUEUE_UNENCRYPTED,
+    &database_unencrypted::DATABASE_UNENCRYPTED,
 ];
 
 /// The rule with this ID (case-insensitive).

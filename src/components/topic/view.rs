@@ -61,19 +61,20 @@ pub fn alarm_names(plan: &Plan, topic: usize) -> Vec<(usize, &'static str)> {
         .iter()
         .filter(|c| c.to == topic && c.access == Access::Alarms)
         .flat_map(|c| {
-            let whats: &[&'static str] = match &plan.components[c.from].plan {
-                ComponentPlan::Api(_) => &["5xx"],
-                ComponentPlan::Queue(_) => &["dead-letters"],
+            let whats: Vec<&'static str> = match &plan.components[c.from].plan {
+                ComponentPlan::Api(_) => vec!["5xx"],
+                ComponentPlan::Queue(_) => vec!["dead-letters"],
                 ComponentPlan::Pipeline(p) if p.schedule.is_some() => {
-                    &["failed-executions", "dropped-starts"]
+                    vec!["failed-executions", "dropped-starts"]
                 }
-                ComponentPlan::Pipeline(_) => &["failed-executions"],
+                ComponentPlan::Pipeline(_) => vec!["failed-executions"],
+                ComponentPlan::Database(d) => d.alarm_keys(),
                 ComponentPlan::Function(_)
                 | ComponentPlan::Table(_)
                 | ComponentPlan::Topic(_)
-                | ComponentPlan::DataLake(_) => &["errors"],
+                | ComponentPlan::DataLake(_) => vec!["errors"],
             };
-            whats.iter().map(move |w| (c.from, *w))
+            whats.into_iter().map(move |w| (c.from, w))
         })
         .collect()
 }

@@ -47,6 +47,7 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             ComponentPlan::Function(f) => (f.log_retention_days, "log_retention_days"),
             ComponentPlan::Api(a) => (a.log_retention_days, "access_log_retention_days"),
             ComponentPlan::Pipeline(p) => (p.log_retention_days, "log_retention_days"),
+            ComponentPlan::Database(d) => (d.log_retention_days, "log_retention_days"),
             ComponentPlan::DataLake(l) if !l.jobs.is_empty() => {
                 (l.log_retention_days, "log_retention_days")
             }
