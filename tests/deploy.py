@@ -69,6 +69,7 @@ TF_ENDPOINTS = {
     "aws_api_gateway_": "apigateway", "aws_apigatewayv2_": "apigatewayv2", "aws_cognito_": "cognitoidp",
     "aws_sns_": "sns", "aws_sqs_": "sqs", "aws_s3_": "s3", "aws_appautoscaling_": "applicationautoscaling",
     "aws_sfn_": "sfn", "aws_scheduler_": "scheduler", "aws_glue_": "glue", "aws_athena_": "athena", "aws_lakeformation_": "lakeformation",
+    "aws_db_": "rds", "aws_rds_": "rds", "aws_backup_": "backup",
     "aws_caller_identity": "sts", "aws_partition": None, "aws_region": None,
 }
 
@@ -363,10 +364,19 @@ def deploy_cloudformation(name, blueprint, target, endpoint, accounts, gaps):
     templates = template_regions(blueprint, directory)
     if not templates:
         return lines, False, f"{label}: no *.yaml template in {directory}", 0, 0
+    # A template holding a type whose gap says `deploy: false` is not deployed at all.
+    for path, _ in templates:
+        held = {r.get("Type") for r in (yaml_parse(path.read_text()).get("Resources") or {}).values()}
+        for gap in (g for g in gaps if target in g["targets"] and g.get("deploy") is False):
+            kinds = gap["resource_type"]
+            found = sorted(held & set([kinds] if isinstance(kinds, str) else kinds))
+            if found:
+                lines.append(gap_line(gap, f"{path.name}: {', '.join(found)}"))
+                return lines, None, f"{label}: not deployed, see emulator gap {gap['id']}", 0, 0
     emulated = set(get_model_map())
     gaps_by_type = {}  # resource_type is one type or a list of them
     for gap in gaps:
-        if target in gap["targets"] and "resource_type" in gap and "patch" not in gap:
+        if target in gap["targets"] and "resource_type" in gap and "patch" not in gap and gap.get("deploy") is not False:
             kinds = gap["resource_type"]
             for kind in [kinds] if isinstance(kinds, str) else kinds:
                 gaps_by_type[kind] = gap
@@ -633,6 +643,13 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
     region = blueprint_region(blueprint)
     account = accounts.take()
     tf_gaps = [g for g in gaps if "terraform" in g["targets"]]
+    # A configuration holding a type whose gap says `deploy: false` is not deployed at all.
+    text = "\n".join(p.read_text() for p in sorted(source.glob("*.tf")))
+    for gap in (g for g in tf_gaps if g.get("deploy") is False):
+        found = [t for t in gap["terraform_resource_types"] if re.search(rf'^resource\s+"{t}"', text, re.M)]
+        if found:
+            lines.append(gap_line(gap, ", ".join(found)))
+            return lines, None, f"{label}: not deployed, see emulator gap {gap['id']}", 0, 0
     drift_gaps = [g for g in tf_gaps if "terraform_plan_drift" in g]
     drift_used: set[str] = set()
     env = dict(os.environ, TF_IN_AUTOMATION="1", TF_INPUT="0", CHECKPOINT_DISABLE="1")

@@ -237,6 +237,54 @@ def sdk_retries() -> None:
     DomainDispatcherApplication.__call__ = call
 
 
+def rds_cfn_instances() -> None:
+    """An AWS::RDS::DBInstance created by CloudFormation under its DBInstanceIdentifier (moto
+    names it after the logical ID, so a second stack's collides), with the master secret RDS
+    keeps when ManageMasterUserPassword is set, its parameter group's Ref read as the group's name,
+    and the attributes MasterUserSecret.SecretArn, DBInstanceArn and DbiResourceId read back."""
+    from moto.rds.models import DBInstance, MasterUserSecret
+
+    create = DBInstance.create_from_cloudformation_json.__func__
+    attribute = DBInstance.get_cfn_attribute
+
+    def created(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = dict(cloudformation_json["Properties"])
+        # moto resolves the Ref to the parameter group itself, then reads it as a name.
+        group = properties.get("DBParameterGroupName")
+        if hasattr(group, "name"):
+            properties["DBParameterGroupName"] = group.name
+        name = properties.get("DBInstanceIdentifier", resource_name)
+        database = create(cls, name, {**cloudformation_json, "Properties": properties}, account_id, region_name, **kwargs)
+        if properties.get("ManageMasterUserPassword"):
+            database.manage_master_user_password = True
+            key = (properties.get("MasterUserSecret") or {}).get("KmsKeyId")
+            database.master_user_secret = MasterUserSecret(database, key)
+        return database
+
+    def read(self, name):
+        if name == "MasterUserSecret.SecretArn" and getattr(self, "master_user_secret", None):
+            return self.master_user_secret.secret_arn
+        if name == "DBInstanceArn":
+            return self.arn
+        if name == "DbiResourceId":
+            return self.dbi_resource_id
+        return attribute(self, name)
+
+    DBInstance.create_from_cloudformation_json = classmethod(created)
+    DBInstance.get_cfn_attribute = read
+    DBInstance.has_cfn_attr = classmethod(
+        lambda cls, name: name
+        in ("Endpoint.Address", "Endpoint.Port", "MasterUserSecret.SecretArn", "DBInstanceArn", "DbiResourceId")
+    )
+
+
+def aws_managed_policies() -> None:
+    """The AWS managed policies every account has (moto loads them only when told to)."""
+    import os
+
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+
+
 PATCHES = {
     "tf-sfn-validate-and-versions": sfn_plan_calls,
     "tf-sqs-attributes": sqs_attributes,
@@ -245,6 +293,8 @@ PATCHES = {
     "tf-lambda-policy-statements": lambda_policy_statements,
     "tf-lakeformation-revoke": lakeformation_revoke,
     "moto-server-sdk-retries": sdk_retries,
+    "cfn-rds-instance": rds_cfn_instances,
+    "moto-server-aws-managed-policies": aws_managed_policies,
 }
 
 
