@@ -59,6 +59,15 @@ pub struct Prices {
     pub sfn_transitions_thousand: u64,
     pub glue_dpu_hour: u64,
     pub athena_tb: u64,
+    pub alb_hour: u64,
+    pub alb_lcu_hour: u64,
+    pub fargate_vcpu_hour: u64,
+    pub fargate_gb_hour: u64,
+    pub rds_gp3_gb_month: u64,
+    pub aurora_acu_hour: u64,
+    /// Instance-hour prices of RDS for PostgreSQL and MySQL (alike for these classes), single-AZ;
+    /// a class not listed gets its count and no dollars, and the estimate no total.
+    pub rds_instance_hours: &'static [(&'static str, u64)],
 }
 
 /// US East (N. Virginia); US East (Ohio) and US West (Oregon) charge the same for every item.
@@ -96,6 +105,17 @@ const US: Prices = Prices {
     sfn_transitions_thousand: 25_000,
     glue_dpu_hour: 440_000,
     athena_tb: 5_000_000,
+    alb_hour: 22_500,
+    alb_lcu_hour: 8_000,
+    fargate_vcpu_hour: 40_480,
+    fargate_gb_hour: 4_445,
+    rds_gp3_gb_month: 115_000,
+    aurora_acu_hour: 120_000,
+    rds_instance_hours: &[
+        ("db.t4g.micro", 16_000),
+        ("db.t4g.small", 32_000),
+        ("db.t4g.medium", 65_000),
+    ],
 };
 
 /// The regions with prices, and theirs.
@@ -161,7 +181,7 @@ pub fn estimate_of(plan: &Plan, inv: &inventory::Inventory) -> Estimate {
             quantity,
             unit,
             unit_price,
-            monthly: unit_price.map(|p| p * quantity * hours),
+            monthly: unit_price.map(|p| to_the_cent(p * quantity * hours)),
         });
     };
     let nat = count("AWS::EC2::NatGateway");
@@ -252,8 +272,106 @@ pub fn estimate_of(plan: &Plan, inv: &inventory::Inventory) -> Estimate {
         |p| p.dynamodb_wcu_hour,
         true,
     );
+    let albs = count("AWS::ElasticLoadBalancingV2::LoadBalancer");
+    add(
+        noun(
+            albs,
+            "Application Load Balancer",
+            "Application Load Balancers",
+        ),
+        albs,
+        "hour",
+        |p| p.alb_hour,
+        true,
+    );
+    // An internet-facing load balancer has a public IPv4 address in each of its AZs.
+    let azs = plan.network.as_ref().map_or(0, |n| n.azs.len() as u64);
+    add(
+        "public IPv4 addresses of the load balancers (one in each AZ)".into(),
+        albs * azs,
+        "hour",
+        |p| p.public_ipv4_hour,
+        true,
+    );
+    for c in &plan.components {
+        match &c.plan {
+            ComponentPlan::Service(s) => {
+                let unit_price = prices.as_ref().map(|p| {
+                    (u64::from(s.cpu) * p.fargate_vcpu_hour
+                        + u64::from(s.memory) * p.fargate_gb_hour)
+                        / 1024
+                });
+                fixed.push(Fixed {
+                    what: format!(
+                        "Fargate tasks of service {} ({} CPU units, {} MiB; the desired count)",
+                        c.name, s.cpu, s.memory
+                    ),
+                    quantity: u64::from(s.count),
+                    unit: "task-hour",
+                    unit_price,
+                    monthly: unit_price
+                        .map(|p| to_the_cent(p * u64::from(s.count) * HOURS_PER_MONTH)),
+                });
+            }
+            ComponentPlan::Database(d) => {
+                let copies = if d.multi_az { 2 } else { 1 };
+                if let Some(class) = &d.instance_class {
+                    let unit_price = prices.as_ref().and_then(|p| {
+                        p.rds_instance_hours
+                            .iter()
+                            .find(|(k, _)| k == class)
+                            .map(|(_, h)| *h)
+                    });
+                    fixed.push(Fixed {
+                        what: format!(
+                            "{class} instance-hours of database {}{}",
+                            c.name,
+                            if d.multi_az { " and its standby" } else { "" }
+                        ),
+                        quantity: copies,
+                        unit: "instance-hour",
+                        unit_price,
+                        monthly: unit_price.map(|p| to_the_cent(p * copies * HOURS_PER_MONTH)),
+                    });
+                    let gb = u64::from(d.storage_gb.unwrap_or(20)) * copies;
+                    let unit_price = prices.as_ref().map(|p| p.rds_gp3_gb_month);
+                    fixed.push(Fixed {
+                        what: format!(
+                            "GB of gp3 storage of database {}{}",
+                            c.name,
+                            if d.multi_az { " and its standby" } else { "" }
+                        ),
+                        quantity: gb,
+                        unit: "GB-month",
+                        unit_price,
+                        monthly: unit_price.map(|p| to_the_cent(p * gb)),
+                    });
+                }
+                if let Some(capacity) = d.capacity {
+                    let instances = copies;
+                    let unit_price = prices
+                        .as_ref()
+                        .map(|p| (capacity.min * p.aurora_acu_hour as f64) as u64);
+                    fixed.push(Fixed {
+                        what: format!(
+                            "Aurora Serverless v2 instances of database {} at their least capacity ({} ACUs)",
+                            c.name, capacity.min
+                        ),
+                        quantity: instances,
+                        unit: "instance-hour",
+                        unit_price,
+                        monthly: unit_price.map(|p| to_the_cent(p * instances * HOURS_PER_MONTH)),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    // A line without a price (an instance class the table lacks) leaves the total out rather
+    // than understate it.
     let fixed_total = prices
         .as_ref()
+        .filter(|_| fixed.iter().all(|f| f.monthly.is_some()))
         .map(|_| fixed.iter().filter_map(|f| f.monthly).sum());
     Estimate {
         region: plan.region.name,
@@ -262,6 +380,11 @@ pub fn estimate_of(plan: &Plan, inv: &inventory::Inventory) -> Estimate {
         fixed_total,
         usage: usage(plan, inv, prices.as_ref()),
     }
+}
+
+/// An amount in millionths of a dollar, rounded to the cent (half up), as a bill shows it.
+pub fn to_the_cent(micros: u64) -> u64 {
+    (micros + 5_000) / 10_000 * 10_000
 }
 
 /// `one` or `many`, as `n` says.
@@ -290,7 +413,13 @@ fn usage(plan: &Plan, inv: &inventory::Inventory, prices: Option<&Prices>) -> Ve
         || has("AWS::ApiGateway::RestApi");
     let glue = has("AWS::Glue::Job") || has("AWS::Glue::Crawler");
     type Item = (bool, &'static str, &'static str, fn(&Prices) -> u64);
-    let items: [Item; 26] = [
+    let items: [Item; 27] = [
+        (
+            has("AWS::ElasticLoadBalancingV2::LoadBalancer"),
+            "load balancer capacity units (new connections, active connections, bytes, rule evaluations)",
+            "LCU-hour",
+            |p| p.alb_lcu_hour,
+        ),
         (
             has("AWS::EC2::NatGateway"),
             "data through the NAT gateways",
@@ -482,6 +611,9 @@ impl Estimate {
                 dollars(total)
             )),
             None if self.fixed.is_empty() => {}
+            None if self.priced => {
+                out.push_str("  fixed every month (a line without a price leaves the total out):\n")
+            }
             None => out.push_str("  fixed every month:\n"),
         }
         if self.fixed.is_empty() {

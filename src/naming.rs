@@ -276,6 +276,15 @@ pub fn derived(plan: &Plan) -> Vec<DerivedName> {
                     }
                 }
             }
+            crate::components::Kind::Service => {
+                push(
+                    "IAM role name prefix",
+                    format!("{}-", fit(&format!("{}-{}", plan.name, c.name), 37)),
+                    38,
+                    "-_+=,.@",
+                    field.clone(),
+                );
+            }
             crate::components::Kind::Database => {
                 push("RDS DB identifier", with("-final"), 63, "-", field.clone());
             }

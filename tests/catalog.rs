@@ -195,6 +195,12 @@ fn cloudformation_and_sam_references_resolve_and_subnets_fit() {
                 .keys()
                 .map(|k| k.as_str().unwrap().to_string())
                 .collect();
+            let parameters: Vec<String> = doc["Parameters"]
+                .as_mapping()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.as_str().unwrap().to_string())
+                .collect();
             let mut refs = Vec::new();
             cfn_references(&doc["Resources"], &mut refs);
             cfn_references(&doc["Outputs"], &mut refs);
@@ -205,8 +211,8 @@ fn cloudformation_and_sam_references_resolve_and_subnets_fit() {
             );
             for r in refs {
                 assert!(
-                    ids.contains(&r) || r.starts_with("AWS::"),
-                    "{name}/{target}: reference to {r}, which is not a resource"
+                    ids.contains(&r) || r.starts_with("AWS::") || parameters.contains(&r),
+                    "{name}/{target}: reference to {r}, which is not a resource or parameter"
                 );
             }
             let of_type = |t: &str| -> Vec<&serde_yaml::Value> {
@@ -366,8 +372,10 @@ fn tf_body(body: &hcl::Body, file: &str, index: &mut TfIndex) {
     };
     for structure in body.iter() {
         match structure {
-            // A variable's `type` is a type expression (`map(string)`), not a reference.
-            hcl::Structure::Attribute(a) if a.key.as_str() == "type" => {}
+            // A variable's `type` is a type expression (`map(string)`), and a lifecycle's
+            // `ignore_changes` names the resource's own attributes: neither is a reference.
+            hcl::Structure::Attribute(a)
+                if a.key.as_str() == "type" || a.key.as_str() == "ignore_changes" => {}
             hcl::Structure::Attribute(a) => tf_expr(&a.expr, &BTreeSet::new(), file, index),
             hcl::Structure::Block(b) => {
                 match b.identifier.as_str() {
@@ -512,6 +520,10 @@ const GLOBAL_PRINCIPALS: &[&str] = &[
     // without a partition's DNS suffix.
     "monitoring.rds.amazonaws.com",
     "backup.amazonaws.com",
+    // ECS tasks' and Elastic Load Balancing log delivery's service principals, which their
+    // guides name without a partition's DNS suffix.
+    "ecs-tasks.amazonaws.com",
+    "logdelivery.elasticloadbalancing.amazonaws.com",
 ];
 
 /// Every `amazonaws.com` in `text` is part of a global principal or of a VPC endpoint service
@@ -529,6 +541,8 @@ fn assert_no_hard_coded_dns_suffix(name: &str, file: &str, text: &str) {
         assert!(
             GLOBAL_PRINCIPALS.contains(&word)
                 || word.starts_with("com.amazonaws.")
+                // An image the blueprint names in a private ECR repository, as given.
+                || word.contains(".dkr.ecr.")
                 || word.starts_with("cn.com.amazonaws."),
             "{name}/{file}: `{word}` hard-codes the commercial partition's DNS suffix"
         );
@@ -900,7 +914,9 @@ fn every_target_renders_exactly_the_declared_inventory() {
             assert!(
                 TF_ONLY.contains(&ty.as_str())
                     || TYPES.iter().any(|t| {
-                        (t.tf == Some(ty.as_str()) || t.tf_with.contains(&ty.as_str()))
+                        (t.tf == Some(ty.as_str())
+                            || t.tf_with.contains(&ty.as_str())
+                            || t.tf_many.contains(&ty.as_str()))
                             && cfn.contains_key(t.cfn)
                     }),
                 "{name}: Terraform's {ty} has no CloudFormation counterpart in this blueprint"
@@ -1228,8 +1244,8 @@ fn denies_plain_http(policy: &serde_json::Value) -> bool {
 
 /// The guarantees no blueprint can turn off, read back from every rendered CloudFormation
 /// template: every bucket blocks public access in all four ways, is encrypted (with a KMS key,
-/// or with S3-managed keys where it receives S3's access logs, the only encryption log delivery
-/// writes), disables ACLs, refuses plain HTTP in its policy and is versioned unless the zone
+/// or with S3-managed keys where it receives S3's or a load balancer's access logs, the only
+/// encryption their log delivery writes), disables ACLs, refuses plain HTTP in its policy and is versioned unless the zone
 /// turned it off (and then carries checkov's skip with the reason); every Glue job and crawler
 /// runs under a security configuration that encrypts what it writes; every Athena workgroup
 /// encrypts its results and enforces that unless the blueprint said otherwise.
@@ -1244,11 +1260,21 @@ fn every_bucket_job_and_workgroup_is_locked_down_in_cloudformation() {
             let Some(resources) = resources.as_object() else {
                 continue;
             };
+            // Buckets S3's server access logs or a load balancer's access logs go to.
+            let load_balancer_logs = resources.values().flat_map(|r| {
+                r["Properties"]["LoadBalancerAttributes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|a| a["Key"] == "access_logs.s3.bucket")
+                    .filter_map(|a| a["Value"].as_str())
+            });
             let log_targets: BTreeSet<String> = resources
                 .values()
                 .filter_map(|r| {
                     r["Properties"]["LoggingConfiguration"]["DestinationBucketName"].as_str()
                 })
+                .chain(load_balancer_logs)
                 .map(|t| t.trim_start_matches("!Ref ").to_string())
                 .collect();
             for (id, r) in resources {
@@ -1401,6 +1427,13 @@ fn every_bucket_job_and_workgroup_is_locked_down_in_terraform() {
                 .iter()
                 .filter(|(t, _, _)| *t == "aws_s3_bucket_logging")
                 .filter_map(|(_, _, b)| tf_attr(b, "target_bucket").as_str().map(str::to_string))
+                .chain(
+                    resources
+                        .iter()
+                        .filter(|(t, _, _)| *t == "aws_lb")
+                        .filter_map(|(_, _, b)| tf_block(b, "access_logs"))
+                        .filter_map(|l| tf_attr(l, "bucket").as_str().map(str::to_string)),
+                )
                 .collect();
             for (ty, key, b) in &resources {
                 let at = format!("{name} {ty}.{key}");
@@ -1507,6 +1540,10 @@ fn every_bucket_job_and_workgroup_is_locked_down_in_terraform() {
 fn the_catalog_costs_what_its_estimates_add_up_to() {
     let want = [
         ("data-platform", 3_200_000),
+        // 3 NAT gateways and their addresses $109.50, 6 keys $6, 8 alarms $0.80, the load
+        // balancer $16.43 and its 3 addresses $10.95, 3 tasks of 0.5 vCPU and 1 GiB $54.06,
+        // a db.t4g.medium and its standby $94.90, their 2 × 100 GB of gp3 $23.
+        ("ecs-rds-web", 315_640_000),
         ("glue-data-lake", 3_100_000),
         ("ha-vpc", 110_500_000),
         ("serverless-api", 4_200_000),
@@ -1524,7 +1561,12 @@ fn the_catalog_costs_what_its_estimates_add_up_to() {
             };
             let hourly = item.unit.contains("hour");
             let month = if hourly { unit * 730 } else { unit };
-            assert_eq!(monthly, item.quantity * month, "{name}: {}", item.what);
+            assert_eq!(
+                monthly,
+                cloudwright::cost::to_the_cent(item.quantity * month),
+                "{name}: {}",
+                item.what
+            );
             sum += monthly;
         }
         assert_eq!(estimate.fixed_total, Some(sum), "{name}");

@@ -70,6 +70,7 @@ TF_ENDPOINTS = {
     "aws_sns_": "sns", "aws_sqs_": "sqs", "aws_s3_": "s3", "aws_appautoscaling_": "applicationautoscaling",
     "aws_sfn_": "sfn", "aws_scheduler_": "scheduler", "aws_glue_": "glue", "aws_athena_": "athena", "aws_lakeformation_": "lakeformation",
     "aws_db_": "rds", "aws_rds_": "rds", "aws_backup_": "backup",
+    "aws_ecs_": "ecs", "aws_lb": "elbv2",
     "aws_caller_identity": "sts", "aws_partition": None, "aws_region": None,
 }
 
@@ -269,6 +270,13 @@ def moto_error(error: Exception) -> str:
     return text.splitlines()[0] if "Unable to parse response" not in text else text.replace("\n", " ")
 
 
+def certificate(session, endpoint) -> str:
+    """An ACM certificate of the deploy's account and region, as the deployment would give a
+    load balancer's HTTPS listener."""
+    acm = session.client("acm", endpoint_url=endpoint)
+    return acm.request_certificate(DomainName="app.example.com", ValidationMethod="DNS")["CertificateArn"]
+
+
 def deploy_stack(session, endpoint, stack_name, template_body, template, emulated, no_physical_id=frozenset()):
     """Creates one stack; returns (created resource count, problems). A resource of a type in
     NO_PHYSICAL_ID (a listed gap: moto creates it but reports no physical id) must still end
@@ -277,10 +285,17 @@ def deploy_stack(session, endpoint, stack_name, template_body, template, emulate
 
     cfn = session.client("cloudformation", endpoint_url=endpoint, config=Config(retries={"total_max_attempts": 1}))
     problems = []
+    # What the deployment gives: an ACM certificate for each load balancer's HTTPS listener.
+    parameters = [
+        {"ParameterKey": name, "ParameterValue": certificate(session, endpoint)}
+        for name in (template.get("Parameters") or {})
+        if name.endswith("CertificateArn")
+    ]
     try:
         cfn.create_stack(
             StackName=stack_name,
             TemplateBody=template_body,
+            Parameters=parameters,
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
             OnFailure="DO_NOTHING",
         )
@@ -596,7 +611,7 @@ def tf_override(files: dict[str, str], endpoint: str, account: str, region: str)
 def plan_drift(plan: dict, drift_gaps: list[dict]) -> tuple[list[tuple[dict, str]], list[str]]:
     """The changes of a second plan (terraform show -json) split into those a listed gap explains
     (an in-place update of its resource type whose only changed attributes are the gap's, each
-    empty in the state: moto never stored it) and every other change."""
+    empty or zero in the state: moto never stored it) and every other change."""
     explained, unexplained = [], []
     for change in plan.get("resource_changes", []):
         actions = change["change"]["actions"]
@@ -609,7 +624,7 @@ def plan_drift(plan: dict, drift_gaps: list[dict]) -> tuple[list[tuple[dict, str
             (g for g in drift_gaps
              if actions == ["update"] and change["type"] == g["terraform_plan_drift"]["resource_type"]
              and changed <= set(g["terraform_plan_drift"]["attributes"])
-             and all(before.get(k) in (None, [], {}) for k in changed)),
+             and all(before.get(k) in (None, [], {}, "", False, 0) for k in changed)),
             None,
         )
         if gap:
@@ -721,6 +736,13 @@ def deploy_terraform(name, blueprint, kind, endpoint, plugin_dir, accounts, gaps
                 continue
             if copy == copies[0]:
                 lines.append(f"  {step}: sh build.sh: {'; '.join(build.stdout.splitlines()) or 'nothing built'}")
+        # What the deployment gives: an ACM certificate for each load balancer's HTTPS listener.
+        wanted = sorted(set(re.findall(r'^variable\s+"(\w+_certificate_arn)"', "\n".join(files.values()), re.M)))
+        if wanted:
+            session = boto_session(endpoint, account, region)
+            (work / "deploy.auto.tfvars").write_text(
+                "".join(f'{name} = "{certificate(session, endpoint)}"\n' for name in wanted)
+            )
         rc, out = run_tf(["init", f"-plugin-dir={plugin_dir}"], work, env)
         if rc != 0:
             lines.append(f"  {step}: init failed\n{out}")

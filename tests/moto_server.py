@@ -278,6 +278,23 @@ def rds_cfn_instances() -> None:
     )
 
 
+def rds_resource_ids() -> None:
+    """Each DB instance a resource ID of its own (moto gives every one db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U,
+    and the provider finds an instance by its resource ID)."""
+    import random
+    import string
+
+    from moto.rds.models import DBInstance
+
+    init = DBInstance.__init__
+
+    def unique(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.dbi_resource_id = "db-" + "".join(random.choices(string.ascii_uppercase + string.digits, k=26))
+
+    DBInstance.__init__ = unique
+
+
 def aws_managed_policies() -> None:
     """The AWS managed policies every account has (moto loads them only when told to)."""
     import os
@@ -295,6 +312,7 @@ PATCHES = {
     "moto-server-sdk-retries": sdk_retries,
     "cfn-rds-instance": rds_cfn_instances,
     "moto-server-aws-managed-policies": aws_managed_policies,
+    "tf-rds-resource-ids": rds_resource_ids,
 }
 
 

@@ -358,6 +358,7 @@ fn readme_tier(c: &cloudwright::plan::Planned) -> Option<String> {
         cloudwright::plan::ComponentPlan::Function(f) => f.tier.clone(),
         cloudwright::plan::ComponentPlan::DataLake(l) => l.tier.clone(),
         cloudwright::plan::ComponentPlan::Database(d) => Some(d.tier.clone()),
+        cloudwright::plan::ComponentPlan::Service(s) => Some(s.tier.clone()),
         _ => None,
     }
 }

@@ -10,6 +10,7 @@ pub mod function;
 pub mod logs;
 pub mod pipeline;
 pub mod queue;
+pub mod service;
 pub mod table;
 pub mod topic;
 
@@ -32,10 +33,11 @@ pub enum Kind {
     Pipeline,
     DataLake,
     Database,
+    Service,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Table,
         Kind::Function,
         Kind::Api,
@@ -44,6 +46,7 @@ impl Kind {
         Kind::Pipeline,
         Kind::DataLake,
         Kind::Database,
+        Kind::Service,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +59,7 @@ impl Kind {
             Kind::Pipeline => "pipeline",
             Kind::DataLake => "data_lake",
             Kind::Database => "database",
+            Kind::Service => "service",
         }
     }
 
@@ -69,7 +73,8 @@ impl Kind {
             | Kind::Queue
             | Kind::Pipeline
             | Kind::DataLake
-            | Kind::Database => "a",
+            | Kind::Database
+            | Kind::Service => "a",
         }
     }
 }
@@ -151,6 +156,7 @@ pub enum Component {
     Pipeline(pipeline::Spec),
     DataLake(data_lake::Spec),
     Database(database::Spec),
+    Service(service::Spec),
 }
 
 impl Component {
@@ -164,6 +170,7 @@ impl Component {
             Component::Pipeline(_) => Kind::Pipeline,
             Component::DataLake(_) => Kind::DataLake,
             Component::Database(_) => Kind::Database,
+            Component::Service(_) => Kind::Service,
         }
     }
 
@@ -182,6 +189,7 @@ impl Component {
             Component::Pipeline(s) => s.check(at, doc),
             Component::DataLake(s) => s.check(at, doc),
             Component::Database(s) => s.check(at, doc),
+            Component::Service(s) => s.check(at, doc),
         }
     }
 
@@ -196,6 +204,7 @@ impl Component {
             Component::Pipeline(s) => s.references(at),
             Component::DataLake(_) => Vec::new(),
             Component::Database(s) => s.references(at),
+            Component::Service(s) => s.references(at),
         }
     }
 
@@ -210,7 +219,8 @@ impl Component {
             | Component::Topic(_)
             | Component::Queue(_)
             | Component::Pipeline(_)
-            | Component::Database(_) => (Vec::new(), "part"),
+            | Component::Database(_)
+            | Component::Service(_) => (Vec::new(), "part"),
         }
     }
 }
@@ -253,6 +263,7 @@ impl<'de> Deserialize<'de> for Component {
                     Kind::Pipeline => pipeline::Spec::deserialize(rest).map(Component::Pipeline),
                     Kind::DataLake => data_lake::Spec::deserialize(rest).map(Component::DataLake),
                     Kind::Database => database::Spec::deserialize(rest).map(Component::Database),
+                    Kind::Service => service::Spec::deserialize(rest).map(Component::Service),
                 }
             }
         }
@@ -279,6 +290,7 @@ impl schemars::JsonSchema for Component {
                     Kind::Pipeline => pipeline::Spec::json_schema(generator),
                     Kind::DataLake => data_lake::Spec::json_schema(generator),
                     Kind::Database => database::Spec::json_schema(generator),
+                    Kind::Service => service::Spec::json_schema(generator),
                 }
                 .to_value();
                 spec["properties"]["kind"] = serde_json::json!({ "const": kind.name() });
@@ -324,7 +336,7 @@ pub enum Access {
     Run,
     /// A lake zone's new objects invoke a function.
     Objects,
-    /// A function opens connections to a database.
+    /// A function or service opens connections to a database.
     Connect,
 }
 

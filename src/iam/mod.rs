@@ -15,6 +15,10 @@ pub use profiles::{PROFILES, Profile, accesses};
 /// statements whose resource is `*`.
 pub const UNSCOPED: &[(&str, &str)] = &[
     (
+        "ecr:GetAuthorizationToken",
+        "ECR issues a token for the whole registry: the action takes only `*`; the image's layers are read from its repository alone",
+    ),
+    (
         "xray:PutTraceSegments",
         "X-Ray has no resource-level permissions: its actions take only `*`",
     ),
@@ -276,6 +280,7 @@ pub fn derive(
             ComponentPlan::Function(f) => function_base(c, f, network),
             ComponentPlan::Pipeline(p) => pipeline_base(p),
             ComponentPlan::DataLake(l) => lake_base(c, l, network),
+            ComponentPlan::Service(sv) => service_base(c, sv, i, components, connections),
             ComponentPlan::Table(_)
             | ComponentPlan::Api(_)
             | ComponentPlan::Topic(_)
@@ -435,7 +440,8 @@ pub fn derive(
             | ComponentPlan::Queue(_)
             | ComponentPlan::Pipeline(_)
             | ComponentPlan::DataLake(_)
-            | ComponentPlan::Database(_) => {}
+            | ComponentPlan::Database(_)
+            | ComponentPlan::Service(_) => {}
         }
     }
     for (i, c) in components.iter().enumerate() {
@@ -1053,7 +1059,7 @@ fn merge(statements: Vec<Statement>) -> Vec<Statement> {
 }
 
 /// A secret by ARN, or by name (any of its generated suffixes).
-fn secret_arn(secret: &str) -> Expr {
+pub fn secret_arn(secret: &str) -> Expr {
     if secret.starts_with("arn:") {
         Expr::lit(secret)
     } else {
@@ -1066,7 +1072,7 @@ fn secret_arn(secret: &str) -> Expr {
 }
 
 /// A parameter by name: `/app/db` → `…:parameter/app/db`.
-fn parameter_arn(name: &str) -> Expr {
+pub fn parameter_arn(name: &str) -> Expr {
     if name.starts_with("arn:") {
         Expr::lit(name)
     } else {
@@ -1234,4 +1240,114 @@ fn enhanced_monitoring() -> Vec<Statement> {
             condition: None,
         },
     ]
+}
+
+/// What a service's task execution role needs, and no more: write the service's log streams,
+/// pull its image when it is in a private ECR repository, and read each secret and parameter it
+/// injects — its own, and the master secret (and its key) of each database it connects to.
+fn service_base(
+    c: &Planned,
+    s: &crate::components::service::Plan,
+    index: usize,
+    components: &[Planned],
+    connections: &[Connection],
+) -> Vec<Statement> {
+    let mut statements = vec![Statement {
+        sid: "WriteOwnLogs".into(),
+        actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: vec![Expr::arn(
+            "logs",
+            true,
+            vec![
+                Part::Lit("log-group:".into()),
+                Part::Res {
+                    cfn: c.ids.id("LogGroup"),
+                    attr: None,
+                    tf: format!("{}.name", c.ids.tf("aws_cloudwatch_log_group")),
+                },
+                Part::Lit(":*".into()),
+            ],
+        )],
+        condition: None,
+    }];
+    if let Some(repository) = crate::components::service::ecr_repository(&s.image) {
+        statements.push(Statement {
+            sid: "PullTheImage".into(),
+            actions: vec![
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchGetImage",
+            ],
+            resources: vec![Expr::concat(vec![
+                Part::Lit("arn:".into()),
+                Part::Partition,
+                Part::Lit(format!(
+                    ":ecr:{}:{}:repository/{}",
+                    repository.region, repository.account, repository.name
+                )),
+            ])],
+            condition: None,
+        });
+        statements.push(Statement {
+            sid: "SignInToTheRegistry".into(),
+            actions: vec!["ecr:GetAuthorizationToken"],
+            resources: vec![Expr::lit("*")],
+            condition: None,
+        });
+    }
+    let mut secrets: Vec<Expr> = s
+        .environment
+        .iter()
+        .filter_map(|(_, v)| match v {
+            crate::components::function::EnvValue::Secret(s) => Some(secret_arn(s)),
+            _ => None,
+        })
+        .collect();
+    let mut keys = Vec::new();
+    for k in connections
+        .iter()
+        .filter(|k| k.from == index && k.access == Access::Connect)
+    {
+        let db = &components[k.to];
+        if let ComponentPlan::Database(d) = &db.plan {
+            secrets.push(crate::components::database::view::secret_arn(
+                &db.ids,
+                d.engine.is_aurora(),
+            ));
+            keys.extend(db.customer_key());
+        }
+    }
+    if !secrets.is_empty() {
+        statements.push(Statement {
+            sid: "ReadInjectedSecrets".into(),
+            actions: vec!["secretsmanager:GetSecretValue"],
+            resources: secrets,
+            condition: None,
+        });
+    }
+    if !keys.is_empty() {
+        statements.push(Statement {
+            sid: "DecryptDatabaseSecrets".into(),
+            actions: vec!["kms:Decrypt"],
+            resources: keys,
+            condition: None,
+        });
+    }
+    let parameters: Vec<Expr> = s
+        .environment
+        .iter()
+        .filter_map(|(_, v)| match v {
+            crate::components::function::EnvValue::Parameter(p) => Some(parameter_arn(p)),
+            _ => None,
+        })
+        .collect();
+    if !parameters.is_empty() {
+        statements.push(Statement {
+            sid: "ReadInjectedParameters".into(),
+            actions: vec!["ssm:GetParameters"],
+            resources: parameters,
+            condition: None,
+        });
+    }
+    statements
 }

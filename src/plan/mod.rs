@@ -22,7 +22,8 @@ use crate::blueprint::types::{
 };
 use crate::blueprint::{Document, SubnetSize, region::RegionInfo};
 use crate::components::{
-    Component, Ids, Kind, api, data_lake, database, function, pipeline, queue, table, topic,
+    Component, Ids, Kind, api, data_lake, database, function, pipeline, queue, service, table,
+    topic,
 };
 use crate::diagnostics::{Diagnostic, Location};
 use crate::expr::Expr;
@@ -244,7 +245,7 @@ impl Planned {
             | ComponentPlan::Queue(_)
             | ComponentPlan::Pipeline(_) => None,
             ComponentPlan::Database(d) if d.encrypted => Some(self.ids.key_arn("Key", "db")),
-            ComponentPlan::Database(_) => None,
+            ComponentPlan::Database(_) | ComponentPlan::Service(_) => None,
         }
     }
 }
@@ -260,6 +261,7 @@ pub enum ComponentPlan {
     Pipeline(pipeline::Plan),
     DataLake(data_lake::Plan),
     Database(database::Plan),
+    Service(service::Plan),
 }
 
 /// The blueprint's network, resolved: the VPC, its AZs and tiers with their subnets, NAT,
@@ -400,6 +402,10 @@ pub fn plan_with(
                 Component::Database(s) => {
                     ComponentPlan::Database(s.plan(bp.environment, name.as_str()))
                 }
+                Component::Service(s) => ComponentPlan::Service(s.plan(
+                    bp.environment,
+                    bp.network.as_ref().map_or(1, |n| n.azs.count()),
+                )),
             },
         })
         .collect();

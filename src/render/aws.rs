@@ -14,6 +14,9 @@ pub struct Types {
     /// Terraform types that carry what CloudFormation writes inside this resource: never more
     /// instances than the resource has.
     pub tf_with: &'static [&'static str],
+    /// Terraform types that carry what CloudFormation writes inside this resource, any number
+    /// of them to one (a security group's rules, written inline in CloudFormation).
+    pub tf_many: &'static [&'static str],
 }
 
 const fn t(cfn: &'static str, tf: &'static str, tf_with: &'static [&'static str]) -> Types {
@@ -21,6 +24,7 @@ const fn t(cfn: &'static str, tf: &'static str, tf_with: &'static [&'static str]
         cfn,
         tf: Some(tf),
         tf_with,
+        tf_many: &[],
     }
 }
 
@@ -32,6 +36,7 @@ pub const TYPES: &[Types] = &[
         cfn: "AWS::EC2::VPCGatewayAttachment",
         tf: None,
         tf_with: &[],
+        tf_many: &[],
     },
     t("AWS::EC2::Subnet", "aws_subnet", &[]),
     t("AWS::EC2::RouteTable", "aws_route_table", &[]),
@@ -44,22 +49,28 @@ pub const TYPES: &[Types] = &[
     t("AWS::EC2::EIP", "aws_eip", &[]),
     t("AWS::EC2::NatGateway", "aws_nat_gateway", &[]),
     t("AWS::EC2::VPCEndpoint", "aws_vpc_endpoint", &[]),
-    t(
-        "AWS::EC2::SecurityGroup",
-        "aws_security_group",
-        &["aws_vpc_security_group_ingress_rule"],
-    ),
+    Types {
+        cfn: "AWS::EC2::SecurityGroup",
+        tf: Some("aws_security_group"),
+        tf_with: &[],
+        tf_many: &[
+            "aws_vpc_security_group_ingress_rule",
+            "aws_vpc_security_group_egress_rule",
+        ],
+    },
     // A self-referencing rule (in or out) is its own resource in CloudFormation (inline it would be a
     // cycle); Terraform writes it inside its group (`self = true`).
     Types {
         cfn: "AWS::EC2::SecurityGroupIngress",
         tf: None,
         tf_with: &[],
+        tf_many: &[],
     },
     Types {
         cfn: "AWS::EC2::SecurityGroupEgress",
         tf: None,
         tf_with: &[],
+        tf_many: &[],
     },
     t("AWS::EC2::FlowLog", "aws_flow_log", &[]),
     t("AWS::KMS::Key", "aws_kms_key", &[]),
@@ -95,6 +106,20 @@ pub const TYPES: &[Types] = &[
     t("AWS::Scheduler::Schedule", "aws_scheduler_schedule", &[]),
     t("AWS::SQS::Queue", "aws_sqs_queue", &[]),
     t("AWS::RDS::DBSubnetGroup", "aws_db_subnet_group", &[]),
+    t("AWS::ECS::Cluster", "aws_ecs_cluster", &[]),
+    t("AWS::ECS::TaskDefinition", "aws_ecs_task_definition", &[]),
+    t("AWS::ECS::Service", "aws_ecs_service", &[]),
+    t("AWS::ElasticLoadBalancingV2::LoadBalancer", "aws_lb", &[]),
+    t(
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "aws_lb_target_group",
+        &[],
+    ),
+    t(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "aws_lb_listener",
+        &[],
+    ),
     t("AWS::RDS::DBParameterGroup", "aws_db_parameter_group", &[]),
     t(
         "AWS::RDS::DBClusterParameterGroup",

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::components::{Kind, api, data_lake, database, function, pipeline, queue, table, topic};
+use crate::components::{
+    Kind, api, data_lake, database, function, pipeline, queue, service, table, topic,
+};
 use crate::expr::Expr;
 use crate::plan::{ComponentPlan, Plan};
 
@@ -30,6 +32,7 @@ pub struct ComponentView {
     pub pipeline: Option<pipeline::view::View>,
     pub data_lake: Option<data_lake::view::View>,
     pub database: Option<database::view::View>,
+    pub service: Option<service::view::View>,
     pub outputs: Vec<Output>,
 }
 
@@ -268,6 +271,26 @@ fn outputs(c: &crate::plan::Planned) -> Vec<Output> {
                 ),
             ]
         }
+        ComponentPlan::Service(_) => vec![
+            output(
+                c,
+                "url",
+                format!("Address of service {n}'s load balancer"),
+                ids.res("LoadBalancer", Some("DNSName"), "aws_lb", "dns_name"),
+            ),
+            output(
+                c,
+                "cluster-name",
+                format!("ECS cluster of service {n}"),
+                ids.res("Cluster", None, "aws_ecs_cluster", "name"),
+            ),
+            output(
+                c,
+                "service-name",
+                format!("ECS service name of service {n}"),
+                ids.res("Service", Some("Name"), "aws_ecs_service", "name"),
+            ),
+        ],
         ComponentPlan::Pipeline(_) => vec![
             output(
                 c,
@@ -317,6 +340,10 @@ pub fn templates(kind: Kind) -> (&'static str, &'static str) {
             "cloudformation/components/pipeline.yaml.j2",
             "terraform/components/pipeline.tf.j2",
         ),
+        Kind::Service => (
+            "cloudformation/components/service.yaml.j2",
+            "terraform/components/service.tf.j2",
+        ),
         Kind::Database => (
             "cloudformation/components/database.yaml.j2",
             "terraform/components/database.tf.j2",
@@ -351,6 +378,7 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 pipeline: None,
                 data_lake: None,
                 database: None,
+                service: None,
                 outputs: outputs(c),
             };
             match &c.plan {
@@ -371,6 +399,9 @@ pub fn components(plan: &Plan, accepted: &[crate::validate::Accepted]) -> Vec<Co
                 }
                 ComponentPlan::Database(d) => {
                     v.database = Some(database::view::view(c, d, plan, i, accepted));
+                }
+                ComponentPlan::Service(s) => {
+                    v.service = Some(service::view::view(c, s, plan, i, accepted));
                 }
             }
             v

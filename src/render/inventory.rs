@@ -194,6 +194,40 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
         }
         add(inv, "AWS::CloudWatch::Alarm", d.alarms.len());
     }
+    if let Some(s) = &c.service {
+        log_group(inv);
+        for ty in [
+            "AWS::ECS::Cluster",
+            "AWS::ECS::TaskDefinition",
+            "AWS::ECS::Service",
+            "AWS::IAM::Role",
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "AWS::ElasticLoadBalancingV2::TargetGroup",
+            "AWS::S3::Bucket",
+            "AWS::S3::BucketPolicy",
+            "AWS::EC2::SecurityGroupIngress",
+        ] {
+            add(inv, ty, 1);
+        }
+        add(inv, "AWS::EC2::SecurityGroup", 2);
+        add(
+            inv,
+            "AWS::ElasticLoadBalancingV2::Listener",
+            1 + usize::from(s.https),
+        );
+        if s.autoscaling.is_some() {
+            add(inv, "AWS::ApplicationAutoScaling::ScalableTarget", 1);
+            add(
+                inv,
+                "AWS::ApplicationAutoScaling::ScalingPolicy",
+                1 + usize::from(
+                    s.autoscaling
+                        .is_some_and(|a| a.requests_per_target.is_some()),
+                ),
+            );
+        }
+        add(inv, "AWS::CloudWatch::Alarm", s.alarms.len());
+    }
     if let Some(q) = &c.queue {
         let queues = 1 + usize::from(q.dead_letter.is_some());
         add(inv, "AWS::SQS::Queue", queues);

@@ -249,7 +249,11 @@ fn terraform_types(cfn: &str) -> Vec<&'static str> {
     aws::TYPES
         .iter()
         .filter(|t| t.cfn == cfn)
-        .flat_map(|t| t.tf.into_iter().chain(t.tf_with.iter().copied()))
+        .flat_map(|t| {
+            t.tf.into_iter()
+                .chain(t.tf_with.iter().copied())
+                .chain(t.tf_many.iter().copied())
+        })
         .collect()
 }
 
@@ -572,6 +576,7 @@ fn tier(c: &Planned) -> Option<&str> {
         ComponentPlan::Function(f) => f.tier.as_deref(),
         ComponentPlan::DataLake(l) => l.tier.as_deref(),
         ComponentPlan::Database(d) => Some(&d.tier),
+        ComponentPlan::Service(s) => Some(&s.tier),
         ComponentPlan::Table(_)
         | ComponentPlan::Api(_)
         | ComponentPlan::Topic(_)
@@ -591,7 +596,7 @@ fn node(c: &Planned) -> Node {
         Kind::Api => "stadium",
         Kind::Topic | Kind::Queue => "hexagon",
         Kind::Pipeline => "subroutine",
-        Kind::Function => "box",
+        Kind::Function | Kind::Service => "box",
     };
     Node {
         id: mermaid_id("c", &c.name),

@@ -26,6 +26,9 @@ use crate::components::pipeline::rules::{
 use crate::components::queue::rules::{
     queue_unencrypted, queue_without_dead_letter_queue, visibility_timeout_too_short,
 };
+use crate::components::service::rules::{
+    fargate_size_invalid, load_balancer_without_tls, tasks_cannot_reach_ecr,
+};
 use crate::components::table::rules::{table_without_deletion_protection, table_without_pitr};
 
 /// All rules, sorted by ID. IDs are never reused.
@@ -55,6 +58,7 @@ pub static RULES: &[&Rule] = &[
     &vpc_prefix_out_of_range::VPC_PREFIX_OUT_OF_RANGE,
     &elastic_ips_over_default_quota::ELASTIC_IPS_OVER_DEFAULT_QUOTA,
     &database_in_public_tier::DATABASE_IN_PUBLIC_TIER,
+    &tasks_cannot_reach_ecr::TASKS_CANNOT_REACH_ECR,
     &log_retention_too_short::LOG_RETENTION_TOO_SHORT,
     &pipeline_logging_incomplete::PIPELINE_LOGGING_INCOMPLETE,
     &availability_zones_exist::AVAILABILITY_ZONES_EXIST,
@@ -67,10 +71,12 @@ pub static RULES: &[&Rule] = &[
     &async_events_dropped::ASYNC_EVENTS_DROPPED,
     &database_backups_too_short::DATABASE_BACKUPS_TOO_SHORT,
     &database_without_deletion_protection::DATABASE_WITHOUT_DELETION_PROTECTION,
+    &fargate_size_invalid::FARGATE_SIZE_INVALID,
     &hard_coded_credentials::HARD_CODED_CREDENTIALS,
     &api_without_auth::API_WITHOUT_AUTH,
     &queue_unencrypted::QUEUE_UNENCRYPTED,
     &database_unencrypted::DATABASE_UNENCRYPTED,
+    &load_balancer_without_tls::LOAD_BALANCER_WITHOUT_TLS,
 ];
 
 /// The rule with this ID (case-insensitive).

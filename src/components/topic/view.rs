@@ -69,6 +69,7 @@ pub fn alarm_names(plan: &Plan, topic: usize) -> Vec<(usize, &'static str)> {
                 }
                 ComponentPlan::Pipeline(_) => vec!["failed-executions"],
                 ComponentPlan::Database(d) => d.alarm_keys(),
+                ComponentPlan::Service(_) => crate::components::service::ALARMS.to_vec(),
                 ComponentPlan::Function(_)
                 | ComponentPlan::Table(_)
                 | ComponentPlan::Topic(_)

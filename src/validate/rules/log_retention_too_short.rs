@@ -48,6 +48,7 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             ComponentPlan::Api(a) => (a.log_retention_days, "access_log_retention_days"),
             ComponentPlan::Pipeline(p) => (p.log_retention_days, "log_retention_days"),
             ComponentPlan::Database(d) => (d.log_retention_days, "log_retention_days"),
+            ComponentPlan::Service(s) => (s.log_retention_days, "log_retention_days"),
             ComponentPlan::DataLake(l) if !l.jobs.is_empty() => {
                 (l.log_retention_days, "log_retention_days")
             }

@@ -50,7 +50,7 @@ fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             findings.push(Finding {
                 field: format!("components.{}.multi_az", c.name),
                 message: format!("database `{}` has no standby in a second AZ", c.name),
-                help: "remove `multi_az: false` (Multi-AZ is the default in production), or give `multi_az: true`".into(),
+                help: "give `multi_az: true` (the default in production)".into(),
             });
         }
     }
