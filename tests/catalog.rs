@@ -1574,3 +1574,52 @@ fn the_catalog_costs_what_its_estimates_add_up_to() {
     }
     assert_eq!(got, want);
 }
+
+/// No database password is in any template or configuration: RDS keeps the master password in
+/// Secrets Manager (`ManageMasterUserPassword`, `manage_master_user_password`), and what connects
+/// to a database is handed the secret's ARN, never its value.
+#[test]
+fn no_database_password_reaches_any_output() {
+    let mut databases = 0;
+    for case in catalog_plans() {
+        let name = &case.name;
+        for target in [Target::CloudFormation, Target::Sam, Target::Terraform] {
+            for f in case.render(target) {
+                let body = &f.body;
+                for refused in [
+                    " MasterUserPassword:",
+                    "master_password",
+                    "password =",
+                    "random_password",
+                ] {
+                    assert!(
+                        !body.contains(refused),
+                        "{name}/{}: `{refused}` in the output",
+                        f.path
+                    );
+                }
+                let managed = body.matches("ManageMasterUserPassword: true").count()
+                    + body
+                        .matches("manage_master_user_password         = true")
+                        .count();
+                let engines = body.matches("Type: AWS::RDS::DBCluster\n").count()
+                    + body
+                        .matches("Type: AWS::RDS::DBInstance\n")
+                        .count()
+                        .saturating_sub(body.matches("DBClusterIdentifier: !Ref").count())
+                    + body.matches("resource \"aws_db_instance\"").count()
+                    + body.matches("resource \"aws_rds_cluster\"").count();
+                assert_eq!(
+                    managed, engines,
+                    "{name}/{}: every database has its password managed by RDS",
+                    f.path
+                );
+                databases += engines;
+            }
+        }
+    }
+    assert!(
+        databases >= 9,
+        "the catalog and fixtures hold databases ({databases})"
+    );
+}
