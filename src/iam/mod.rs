@@ -139,6 +139,8 @@ pub enum Purpose {
     DataAccess,
     /// The role RDS enhanced monitoring's agent writes a database's operating-system metrics as.
     Monitoring,
+    /// The role a service's tasks run as: what the application itself may call.
+    Task,
 }
 
 /// The role of one component (a function's or state machine's execution role, a schedule's
@@ -253,6 +255,13 @@ impl Grants {
             .find(|r| r.owner == owner && r.purpose == Purpose::DataAccess)
     }
 
+    /// The role a service's tasks run as, when they call anything.
+    pub fn task_role_of(&self, owner: usize) -> Option<&Role> {
+        self.roles
+            .iter()
+            .find(|r| r.owner == owner && r.purpose == Purpose::Task)
+    }
+
     /// The role a database's enhanced monitoring writes its metrics as.
     pub fn monitoring_role_of(&self, owner: usize) -> Option<&Role> {
         self.roles
@@ -280,7 +289,7 @@ pub fn derive(
             ComponentPlan::Function(f) => function_base(c, f, network),
             ComponentPlan::Pipeline(p) => pipeline_base(p),
             ComponentPlan::DataLake(l) => lake_base(c, l, network),
-            ComponentPlan::Service(sv) => service_base(c, sv, i, components, connections),
+            ComponentPlan::Service(sv) => service_base(c, sv),
             ComponentPlan::Table(_)
             | ComponentPlan::Api(_)
             | ComponentPlan::Topic(_)
@@ -445,6 +454,16 @@ pub fn derive(
         }
     }
     for (i, c) in components.iter().enumerate() {
+        if matches!(c.plan, ComponentPlan::Service(_)) {
+            let statements = service_task(i, components, connections);
+            if !statements.is_empty() {
+                grants.roles.push(Role {
+                    owner: i,
+                    purpose: Purpose::Task,
+                    statements,
+                });
+            }
+        }
         if let ComponentPlan::Database(d) = &c.plan
             && d.monitoring
         {
@@ -1244,14 +1263,8 @@ fn enhanced_monitoring() -> Vec<Statement> {
 
 /// What a service's task execution role needs, and no more: write the service's log streams,
 /// pull its image when it is in a private ECR repository, and read each secret and parameter it
-/// injects — its own, and the master secret (and its key) of each database it connects to.
-fn service_base(
-    c: &Planned,
-    s: &crate::components::service::Plan,
-    index: usize,
-    components: &[Planned],
-    connections: &[Connection],
-) -> Vec<Statement> {
+/// injects.
+fn service_base(c: &Planned, s: &crate::components::service::Plan) -> Vec<Statement> {
     let mut statements = vec![Statement {
         sid: "WriteOwnLogs".into(),
         actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -1295,7 +1308,7 @@ fn service_base(
             condition: None,
         });
     }
-    let mut secrets: Vec<Expr> = s
+    let secrets: Vec<Expr> = s
         .environment
         .iter()
         .filter_map(|(_, v)| match v {
@@ -1303,33 +1316,11 @@ fn service_base(
             _ => None,
         })
         .collect();
-    let mut keys = Vec::new();
-    for k in connections
-        .iter()
-        .filter(|k| k.from == index && k.access == Access::Connect)
-    {
-        let db = &components[k.to];
-        if let ComponentPlan::Database(d) = &db.plan {
-            secrets.push(crate::components::database::view::secret_arn(
-                &db.ids,
-                d.engine.is_aurora(),
-            ));
-            keys.extend(db.customer_key());
-        }
-    }
     if !secrets.is_empty() {
         statements.push(Statement {
             sid: "ReadInjectedSecrets".into(),
             actions: vec!["secretsmanager:GetSecretValue"],
             resources: secrets,
-            condition: None,
-        });
-    }
-    if !keys.is_empty() {
-        statements.push(Statement {
-            sid: "DecryptDatabaseSecrets".into(),
-            actions: vec!["kms:Decrypt"],
-            resources: keys,
             condition: None,
         });
     }
@@ -1347,6 +1338,60 @@ fn service_base(
             actions: vec!["ssm:GetParameters"],
             resources: parameters,
             condition: None,
+        });
+    }
+    statements
+}
+
+/// What a service's tasks call themselves: the master secret of each database they connect to,
+/// read when they connect (RDS rotates it every seven days, so a value injected at start would
+/// go stale), and its key through Secrets Manager only.
+fn service_task(
+    index: usize,
+    components: &[Planned],
+    connections: &[Connection],
+) -> Vec<Statement> {
+    let mut secrets = Vec::new();
+    let mut keys = Vec::new();
+    for k in connections
+        .iter()
+        .filter(|k| k.from == index && k.access == Access::Connect)
+    {
+        let db = &components[k.to];
+        if let ComponentPlan::Database(d) = &db.plan {
+            secrets.push(crate::components::database::view::secret_arn(
+                &db.ids,
+                d.engine.is_aurora(),
+            ));
+            keys.extend(db.customer_key());
+        }
+    }
+    let mut statements = Vec::new();
+    if !secrets.is_empty() {
+        statements.push(Statement {
+            sid: "ReadDatabaseSecrets".into(),
+            actions: vec!["secretsmanager:GetSecretValue"],
+            resources: secrets,
+            condition: None,
+        });
+    }
+    if !keys.is_empty() {
+        statements.push(Statement {
+            sid: "DecryptDatabaseSecrets".into(),
+            actions: vec!["kms:Decrypt"],
+            resources: keys,
+            condition: Some(Doc::map([(
+                "StringEquals",
+                Doc::map([(
+                    "kms:ViaService",
+                    Doc::Expr(Expr(vec![
+                        Part::Lit("secretsmanager.".into()),
+                        Part::Region,
+                        Part::Lit(".".into()),
+                        Part::DnsSuffix,
+                    ])),
+                )]),
+            )])),
         });
     }
     statements

@@ -210,6 +210,7 @@ fn component(inv: &mut Inventory, c: &ComponentView) {
             add(inv, ty, 1);
         }
         add(inv, "AWS::EC2::SecurityGroup", 2);
+        add(inv, "AWS::IAM::Role", usize::from(s.task_role.is_some()));
         add(
             inv,
             "AWS::ElasticLoadBalancingV2::Listener",

@@ -35,7 +35,8 @@ pub struct EngineInfo {
     /// The logs exported to CloudWatch Logs.
     pub logs: &'static [&'static str],
     /// The parameters its parameter group sets: the one that refuses connections without TLS,
-    /// then those that log schema changes and queries slower than a second.
+    /// then those that log schema changes and queries slower than a second (MySQL's to the file
+    /// RDS exports).
     pub parameters: &'static [(&'static str, &'static str)],
     /// The longest database name the engine accepts.
     pub max_database_name: usize,
@@ -71,6 +72,7 @@ impl Engine {
                     ("require_secure_transport", "1"),
                     ("slow_query_log", "1"),
                     ("long_query_time", "1"),
+                    ("log_output", "FILE"),
                 ],
                 max_database_name: 64,
             },

@@ -137,11 +137,26 @@ pub struct AuroraInstance {
     pub key: &'static str,
     /// Its failover priority: the reader is promoted first.
     pub promotion_tier: u8,
+    /// The instance it is made after (the reader after the writer): its logical-ID part and
+    /// Terraform name part.
+    pub after: Option<(&'static str, &'static str)>,
 }
 
 /// `<stack>-<name>`, and `<stack>-<name><suffix>`.
 fn named(name: &str, suffix: &str) -> Expr {
     Expr(vec![Part::Stack, Part::Lit(format!("-{name}{suffix}"))])
+}
+
+/// `<blueprint, fitted>-<8 characters of the deployment's ID>-<name><suffix>`: what RDS names
+/// the database and its final snapshot. Lower case (RDS lowercases identifiers, and the log
+/// groups it exports to must match), at most 63 characters, and new for every deployment, so
+/// that a stack made again under the same name does not meet the retained log groups of the
+/// first.
+fn identified(plan: &Plan, name: &str, suffix: &str) -> Expr {
+    Expr(vec![
+        Part::Short(crate::naming::fit(&plan.name, 20)),
+        Part::Lit(format!("-{name}{suffix}")),
+    ])
 }
 
 /// The ARN of the database (the cluster for Aurora), which AWS Backup selects.
@@ -348,6 +363,7 @@ fn alarms(c: &Planned, d: &DatabasePlan, plan: &Plan, index: usize) -> Vec<Alarm
         return Vec::new();
     };
     let storage = d.storage_gb.unwrap_or(20);
+    let paused = d.capacity.is_some_and(|c| c.min == 0.0);
     d.alarm_keys()
         .into_iter()
         .map(|key| {
@@ -370,10 +386,14 @@ fn alarms(c: &Planned, d: &DatabasePlan, plan: &Plan, index: usize) -> Vec<Alarm
                         "Average",
                         u64::from(p),
                         true,
-                        (
-                            "notBreaching",
-                            "a paused cluster (no capacity in use) sends no data, and is not short of capacity",
-                        ),
+                        if paused {
+                            (
+                                "notBreaching",
+                                "a paused cluster (its least capacity is 0) sends no data, and is not short of capacity",
+                            )
+                        } else {
+                            KEEP_STATE
+                        },
                         format!("above {p}% of its most capacity for 15 minutes"),
                     )
                 }
@@ -462,7 +482,7 @@ pub fn view(
         .map(|n| n.tier_subnets(&d.tier))
         .unwrap_or_default();
     let scope = if aurora { "cluster" } else { "instance" };
-    let identifier = named(&c.name, "");
+    let identifier = identified(plan, &c.name, "");
     let log_groups = info
         .logs
         .iter()
@@ -472,7 +492,7 @@ pub fn view(
             key: log.replace('-', "_"),
             name: Expr(vec![
                 Part::Lit(format!("/aws/rds/{scope}/")),
-                Part::Stack,
+                Part::Short(crate::naming::fit(&plan.name, 20)),
                 Part::Lit(format!("-{}/{log}", c.name)),
             ]),
         })
@@ -608,7 +628,7 @@ pub fn view(
             "CloudWatchLogsForTheDatabaseLogs",
             vec![
                 Part::Lit(format!("/aws/rds/{scope}/")),
-                Part::Stack,
+                Part::Short(crate::naming::fit(&plan.name, 20)),
                 Part::Lit(format!("-{}/*", c.name)),
             ],
         ),
@@ -623,7 +643,7 @@ pub fn view(
                 "Enhanced monitoring of database {} of {}",
                 c.name, plan.name
             ),
-            trust_policy: crate::components::pipeline::view::assume_role(
+            trust_policy: crate::components::pipeline::view::trust(
                 "monitoring.rds.amazonaws.com",
                 None,
             ),
@@ -631,7 +651,7 @@ pub fn view(
         }),
         performance_insights: d.performance_insights,
         retain: d.retain,
-        final_snapshot: named(&c.name, "-final"),
+        final_snapshot: identified(plan, &c.name, "-final"),
         backup: d.backup.map(|b| Backup {
             comment: format!(
                 "A daily recovery point of database {}, kept {} days, in a vault with a key of its own.",
@@ -654,10 +674,7 @@ pub fn view(
                 "AWS Backup's role for database {} of {}",
                 c.name, plan.name
             ),
-            trust_policy: crate::components::pipeline::view::assume_role(
-                "backup.amazonaws.com",
-                None,
-            ),
+            trust_policy: crate::components::pipeline::view::trust("backup.amazonaws.com", None),
             managed_policy: Expr::concat(vec![
                 Part::Lit("arn:".into()),
                 Part::Partition,
@@ -672,12 +689,14 @@ pub fn view(
                 id: "Writer",
                 key: "writer",
                 promotion_tier: 0,
+                after: None,
             }];
             if d.multi_az {
                 v.push(AuroraInstance {
                     id: "Reader",
                     key: "reader",
                     promotion_tier: 1,
+                    after: Some(("Writer", "writer")),
                 });
             }
             v

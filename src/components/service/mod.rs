@@ -186,6 +186,17 @@ impl Service {
                 "give a repository and a tag, for example `public.ecr.aws/nginx/nginx-unprivileged:stable-alpine`",
             ));
         }
+        for (name, value) in &self.environment {
+            if let EnvValue::Secret(secret) = value
+                && !secret.starts_with("arn:")
+            {
+                problems.push(doc.error(
+                    &format!("{at}.environment.{name}.secret"),
+                    format!("ECS injects a Secrets Manager secret by its full ARN, not by the name `{secret}`"),
+                    "give the secret's ARN, with the six characters Secrets Manager added to its name (`aws secretsmanager describe-secret --secret-id <name>` shows it)",
+                ));
+            }
+        }
         if self.port == Some(0) {
             problems.push(doc.error(
                 &format!("{at}.port"),

@@ -25,6 +25,14 @@ pub struct Connection {
     pub description: String,
 }
 
+/// The role the tasks run as.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRole {
+    pub description: String,
+    pub policy_name: String,
+    pub policy: Doc,
+}
+
 /// An alarm on the service: one metric, or (the 5xx rate) metric math over the load
 /// balancer's requests and errors.
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +56,8 @@ pub struct Alarm {
     pub dimension_width: usize,
     /// The 5xx rate: percent of requests answered 5xx, by the load balancer or the tasks.
     pub rate: bool,
+    /// `GreaterThanThreshold`, or `LessThanThreshold` (healthy tasks).
+    pub comparison: &'static str,
     pub treat_missing: &'static str,
     pub treat_missing_reason: &'static str,
     pub topic: Expr,
@@ -84,8 +94,13 @@ pub struct View {
     pub trust_policy: Doc,
     pub policy: Doc,
     pub unscoped: Vec<String>,
+    /// The tasks' own role, when they call anything (the secrets of the databases they connect
+    /// to).
+    pub task_role: Option<TaskRole>,
     pub connections: Vec<Connection>,
     pub deletion_protection: bool,
+    /// Terraform's name prefix of the target group (six characters at most).
+    pub target_group_name_prefix: String,
     pub certificate_parameter: String,
     pub certificate_variable: String,
     pub logs_bucket_policy: Doc,
@@ -267,9 +282,10 @@ pub fn view(
                 name: format!("DB_NAME{suffix}"),
                 value: Expr::lit(d.database_name.clone()),
             });
-            // The whole secret RDS keeps, as JSON: `{"username": …, "password": …}`.
-            secrets.push(Variable {
-                name: format!("DB_SECRET{suffix}"),
+            // The secret RDS keeps (JSON: `{"username": …, "password": …}`), by ARN: the task
+            // reads it when it connects, since RDS rotates it every seven days.
+            environment.push(Variable {
+                name: format!("DB_SECRET_ARN{suffix}"),
                 value: crate::components::database::view::secret_arn(&db.ids, aurora),
             });
             connections.push(Connection {
@@ -400,7 +416,7 @@ pub fn view(
             crate::naming::fit(&format!("{}-{}", plan.name, c.name), 37)
         ),
         role_description: format!(
-            "Task execution role of service {} of {}: pulls the image, writes the logs, reads the secrets it injects",
+            "Task execution role of service {} of {}: pulls the image, writes the logs, reads what it injects",
             c.name, plan.name
         ),
         execution_policy_name: format!("{}-execution", c.name),
@@ -409,8 +425,20 @@ pub fn view(
             Doc::map([("Version", Doc::str("2012-10-17"))])
         }),
         unscoped: role.map(crate::iam::Role::unscoped).unwrap_or_default(),
+        task_role: plan.iam.task_role_of(index).map(|r| TaskRole {
+            description: format!(
+                "Tasks of service {} of {}: read the secrets of the databases they connect to",
+                c.name, plan.name
+            ),
+            policy_name: format!("{}-task", c.name),
+            policy: r.policy(),
+        }),
         connections,
         deletion_protection: s.deletion_protection,
+        target_group_name_prefix: format!(
+            "{}-",
+            c.name.chars().take(5).collect::<String>().trim_end_matches('-')
+        ),
         certificate_parameter: format!("{}CertificateArn", ids.pascal),
         certificate_variable: format!("{}_certificate_arn", ids.snake),
         logs_bucket_policy: logs_bucket_policy(ids, plan.region.name),
@@ -538,6 +566,11 @@ fn alarms(c: &Planned, plan: &Plan, index: usize) -> Vec<Alarm> {
                 .unwrap_or(0),
             dimensions,
             rate: key == "error-rate",
+            comparison: if key == "no-healthy-tasks" {
+                "LessThanThreshold"
+            } else {
+                "GreaterThanThreshold"
+            },
             treat_missing,
             treat_missing_reason,
             topic: topic.clone(),
@@ -560,6 +593,18 @@ fn alarms(c: &Planned, plan: &Plan, index: usize) -> Vec<Alarm> {
             (2.0, 300, 3),
             vec![lb.clone(), tg.clone()],
             no_requests,
+        ),
+        alarm(
+            "no-healthy-tasks",
+            "no task passes the load balancer's health check for 2 minutes: the service is down".into(),
+            ("AWS/ApplicationELB", "HealthyHostCount"),
+            (Some("Minimum"), None),
+            (1.0, 60, 2),
+            vec![lb.clone(), tg.clone()],
+            (
+                "breaching",
+                "no data on healthy tasks means none registered: the service is down",
+            ),
         ),
         alarm(
             "unhealthy-tasks",
