@@ -9,7 +9,7 @@ import sys
 
 import yaml
 
-TOP_LEVEL = {"AWSTemplateFormatVersion", "Description", "Metadata", "Resources", "Outputs"}
+TOP_LEVEL = {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Resources", "Outputs"}
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
 

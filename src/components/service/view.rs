@@ -108,6 +108,8 @@ pub struct View {
     pub logs_bucket_skips: Vec<Skip>,
     pub logs_bucket_tf_skips: Vec<Skip>,
     pub lb_skips: Vec<Skip>,
+    /// checkov's skips on the target group (plain HTTP to the tasks, in development only).
+    pub tg_skips: Vec<Skip>,
     pub lb_sg_skips: Vec<Skip>,
     pub autoscaling: Option<super::ScalingPlan>,
     pub scaling_resource: Expr,
@@ -345,6 +347,25 @@ pub fn view(
         id: "CKV2_AWS_28",
         reason: "no WAF web ACL in the blueprint: the load balancer forwards to one service, drops invalid headers and, in production, is fronted by what the team's edge provides".into(),
     });
+    let mut tg_skips = Vec::new();
+    if !https {
+        lb_skips.push(crate::components::rule_skip(
+            "CKV2_AWS_20",
+            "SEC005",
+            &c.name,
+            plan.environment,
+            accepted,
+            "the load balancer serves plain HTTP, with no HTTPS listener to redirect to",
+        ));
+        tg_skips.push(crate::components::rule_skip(
+            "CKV_AWS_378",
+            "SEC005",
+            &c.name,
+            plan.environment,
+            accepted,
+            "the load balancer serves plain HTTP; the tasks are reached only from its security group, inside the VPC",
+        ));
+    }
     let mut lb_sg_skips = vec![Skip {
         id: "CKV_AWS_260",
         reason: if https {
@@ -469,6 +490,7 @@ pub fn view(
             },
         ],
         lb_skips,
+        tg_skips,
         lb_sg_skips,
         autoscaling: s.autoscaling,
         scaling_resource: Expr(vec![
