@@ -603,6 +603,18 @@ impl Wanted {
     }
 }
 
+/// The ARN of the topic component `index`'s alarms notify, when it has one.
+pub fn alarm_topic(plan: &crate::plan::Plan, index: usize) -> Option<crate::expr::Expr> {
+    plan.connections
+        .iter()
+        .find(|k| k.from == index && k.access == Access::Alarms)
+        .map(|k| {
+            plan.components[k.to]
+                .ids
+                .res("Topic", None, "aws_sns_topic", "arn")
+        })
+}
+
 /// `true`: serde's default for a setting that is on unless the blueprint turns it off.
 pub(crate) fn yes() -> bool {
     true

@@ -913,35 +913,48 @@ fn lake_zone_access(
 
 /// A function's reads of the secrets and parameters its environment names.
 fn reads_of(f: &crate::components::function::Plan) -> Vec<Statement> {
+    environment_reads(
+        &f.environment,
+        "Read",
+        vec!["ssm:GetParameter", "ssm:GetParameters"],
+    )
+}
+
+/// The reads of the secrets and parameters an environment names (`<verb>Secrets`,
+/// `<verb>Parameters`), with `ssm` the parameter actions its reader calls.
+fn environment_reads(
+    environment: &[(String, crate::components::function::EnvValue)],
+    verb: &str,
+    ssm: Vec<&'static str>,
+) -> Vec<Statement> {
+    use crate::components::function::EnvValue;
     let mut statements = Vec::new();
-    let secrets: Vec<Expr> = f
-        .environment
+    let secrets: Vec<Expr> = environment
         .iter()
         .filter_map(|(_, v)| match v {
-            crate::components::function::EnvValue::Secret(s) => Some(secret_arn(s)),
+            EnvValue::Secret(s) => Some(secret_arn(s)),
             _ => None,
         })
         .collect();
     if !secrets.is_empty() {
         statements.push(Statement {
-            sid: "ReadSecrets".into(),
+            sid: format!("{verb}Secrets"),
             actions: vec!["secretsmanager:GetSecretValue"],
             resources: secrets,
             condition: None,
         });
     }
-    let parameters: Vec<Expr> = f
-        .environment
+    let parameters: Vec<Expr> = environment
         .iter()
         .filter_map(|(_, v)| match v {
-            crate::components::function::EnvValue::Parameter(p) => Some(parameter_arn(p)),
+            EnvValue::Parameter(p) => Some(parameter_arn(p)),
             _ => None,
         })
         .collect();
     if !parameters.is_empty() {
         statements.push(Statement {
-            sid: "ReadParameters".into(),
-            actions: vec!["ssm:GetParameter", "ssm:GetParameters"],
+            sid: format!("{verb}Parameters"),
+            actions: ssm,
             resources: parameters,
             condition: None,
         });
@@ -1308,38 +1321,11 @@ fn service_base(c: &Planned, s: &crate::components::service::Plan) -> Vec<Statem
             condition: None,
         });
     }
-    let secrets: Vec<Expr> = s
-        .environment
-        .iter()
-        .filter_map(|(_, v)| match v {
-            crate::components::function::EnvValue::Secret(s) => Some(secret_arn(s)),
-            _ => None,
-        })
-        .collect();
-    if !secrets.is_empty() {
-        statements.push(Statement {
-            sid: "ReadInjectedSecrets".into(),
-            actions: vec!["secretsmanager:GetSecretValue"],
-            resources: secrets,
-            condition: None,
-        });
-    }
-    let parameters: Vec<Expr> = s
-        .environment
-        .iter()
-        .filter_map(|(_, v)| match v {
-            crate::components::function::EnvValue::Parameter(p) => Some(parameter_arn(p)),
-            _ => None,
-        })
-        .collect();
-    if !parameters.is_empty() {
-        statements.push(Statement {
-            sid: "ReadInjectedParameters".into(),
-            actions: vec!["ssm:GetParameters"],
-            resources: parameters,
-            condition: None,
-        });
-    }
+    statements.extend(environment_reads(
+        &s.environment,
+        "ReadInjected",
+        vec!["ssm:GetParameters"],
+    ));
     statements
 }
 

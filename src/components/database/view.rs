@@ -350,16 +350,7 @@ fn alarms(c: &Planned, d: &DatabasePlan, plan: &Plan, index: usize) -> Vec<Alarm
     let Some(a) = &d.alarms else {
         return Vec::new();
     };
-    let Some(topic) = plan
-        .connections
-        .iter()
-        .find(|k| k.from == index && k.access == crate::components::Access::Alarms)
-        .map(|k| {
-            plan.components[k.to]
-                .ids
-                .res("Topic", None, "aws_sns_topic", "arn")
-        })
-    else {
+    let Some(topic) = crate::components::alarm_topic(plan, index) else {
         return Vec::new();
     };
     let storage = d.storage_gb.unwrap_or(20);

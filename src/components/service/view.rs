@@ -514,16 +514,7 @@ pub fn view(
 /// The service's alarms, when it has a topic for them: the 5xx rate, p99 response time,
 /// unhealthy tasks, CPU and memory.
 fn alarms(c: &Planned, plan: &Plan, index: usize) -> Vec<Alarm> {
-    let Some(topic) = plan
-        .connections
-        .iter()
-        .find(|k| k.from == index && k.access == crate::components::Access::Alarms)
-        .map(|k| {
-            plan.components[k.to]
-                .ids
-                .res("Topic", None, "aws_sns_topic", "arn")
-        })
-    else {
+    let Some(topic) = crate::components::alarm_topic(plan, index) else {
         return Vec::new();
     };
     let ids = &c.ids;
