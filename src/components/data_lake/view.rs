@@ -304,7 +304,7 @@ fn zone_key(zone: &str) -> String {
 }
 
 /// Denies every S3 action over plain HTTP, on the bucket and its objects.
-fn tls_only(arn: &Expr) -> Doc {
+pub(crate) fn tls_only(arn: &Expr) -> Doc {
     Doc::map([
         ("Sid", Doc::str("DenyInsecureTransport")),
         ("Effect", Doc::str("Deny")),

@@ -177,26 +177,7 @@ fn logs_bucket_policy(ids: &crate::components::Ids, region: &str) -> Doc {
         (
             "Statement",
             Doc::List(vec![
-                Doc::map([
-                    ("Sid", Doc::str("DenyWithoutTls")),
-                    ("Effect", Doc::str("Deny")),
-                    ("Principal", Doc::str("*")),
-                    ("Action", Doc::str("s3:*")),
-                    (
-                        "Resource",
-                        Doc::List(vec![
-                            Doc::Expr(arn.clone()),
-                            Doc::Expr(arn.clone().suffixed("/*")),
-                        ]),
-                    ),
-                    (
-                        "Condition",
-                        Doc::map([(
-                            "Bool",
-                            Doc::map([("aws:SecureTransport", Doc::str("false"))]),
-                        )]),
-                    ),
-                ]),
+                crate::components::data_lake::view::tls_only(&arn),
                 Doc::map([
                     ("Sid", Doc::str("LoadBalancerAccessLogs")),
                     ("Effect", Doc::str("Allow")),
