@@ -1,6 +1,6 @@
 //! Whole-process benchmark: runs `cloudwright render <catalog blueprint> --target T --out-dir DIR`
-//! for every catalog blueprint (`ha-vpc`, `serverless-api`, `sfn-pipeline`, `glue-data-lake`,
-//! `data-platform`) and every target, and reports median and worst wall time and
+//! for every catalog blueprint (`data-platform`, `ecs-rds-web`, `glue-data-lake`, `ha-vpc`,
+//! `serverless-api`, `sfn-pipeline`) and every target, and reports median and worst wall time and
 //! peak resident memory of the process. Targets: under 10 ms wall and under 20 MiB peak memory
 //! per run.
 //!
@@ -167,15 +167,9 @@ fn main() {
         "{:<30} {:>10} {:>10} {:>12}",
         "blueprint, target", "median", "worst", "peak RSS"
     );
-    for (blueprint, target) in [
-        "ha-vpc",
-        "serverless-api",
-        "sfn-pipeline",
-        "glue-data-lake",
-        "data-platform",
-    ]
-    .into_iter()
-    .flat_map(|b| ["cloudformation", "sam", "terraform"].map(|t| (b, t)))
+    for (blueprint, target) in cloudwright::blueprint::catalog()
+        .map(|(name, _)| name)
+        .flat_map(|b| ["cloudformation", "sam", "terraform"].map(|t| (b, t)))
     {
         let out = dir.path().join(format!("{blueprint}-{target}"));
         run_once(blueprint, target, &out);
