@@ -485,26 +485,7 @@ fn function_base(
     network: Option<&NetworkPlan>,
 ) -> Vec<Statement> {
     let mut statements = vec![
-        Statement {
-            sid: "WriteOwnLogs".into(),
-            actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
-            // By name: CloudFormation's `Arn` of a log group already ends in `:*`,
-            // Terraform's does not.
-            resources: vec![Expr::arn(
-                "logs",
-                true,
-                vec![
-                    Part::Lit("log-group:".into()),
-                    Part::Res {
-                        cfn: c.ids.id("LogGroup"),
-                        attr: None,
-                        tf: format!("{}.name", c.ids.tf("aws_cloudwatch_log_group")),
-                    },
-                    Part::Lit(":*".into()),
-                ],
-            )],
-            condition: None,
-        },
+        write_own_logs(c),
         Statement {
             sid: "Tracing".into(),
             actions: vec!["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
@@ -1274,11 +1255,10 @@ fn enhanced_monitoring() -> Vec<Statement> {
     ]
 }
 
-/// What a service's task execution role needs, and no more: write the service's log streams,
-/// pull its image when it is in a private ECR repository, and read each secret and parameter it
-/// injects.
-fn service_base(c: &Planned, s: &crate::components::service::Plan) -> Vec<Statement> {
-    let mut statements = vec![Statement {
+/// Write the streams of the component's own log group (`<Id>LogGroup`), by name:
+/// CloudFormation's `Arn` of a log group already ends in `:*`, Terraform's does not.
+fn write_own_logs(c: &Planned) -> Statement {
+    Statement {
         sid: "WriteOwnLogs".into(),
         actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
         resources: vec![Expr::arn(
@@ -1295,7 +1275,14 @@ fn service_base(c: &Planned, s: &crate::components::service::Plan) -> Vec<Statem
             ],
         )],
         condition: None,
-    }];
+    }
+}
+
+/// What a service's task execution role needs, and no more: write the service's log streams,
+/// pull its image when it is in a private ECR repository, and read each secret and parameter it
+/// injects.
+fn service_base(c: &Planned, s: &crate::components::service::Plan) -> Vec<Statement> {
+    let mut statements = vec![write_own_logs(c)];
     if let Some(repository) = crate::components::service::ecr_repository(&s.image) {
         statements.push(Statement {
             sid: "PullTheImage".into(),

@@ -111,6 +111,13 @@ pub struct View {
     /// checkov's skips on the target group (plain HTTP to the tasks, in development only).
     pub tg_skips: Vec<Skip>,
     pub lb_sg_skips: Vec<Skip>,
+    /// checkov's skips on the plain-HTTP listener of a development load balancer.
+    pub http_listener_skips: Vec<Skip>,
+    /// The rules' descriptions: the load balancer to the tasks, the tasks from it.
+    pub to_tasks_description: String,
+    pub from_lb_description: String,
+    /// Terraform's name prefix of the access-log bucket.
+    pub logs_bucket_prefix: String,
     pub autoscaling: Option<super::ScalingPlan>,
     pub scaling_resource: Expr,
     pub alarms: Vec<Alarm>,
@@ -347,7 +354,7 @@ pub fn view(
             "the load balancer serves plain HTTP; the tasks are reached only from its security group, inside the VPC",
         ));
     }
-    let mut lb_sg_skips = vec![Skip {
+    let lb_sg_skips = vec![Skip {
         id: "CKV_AWS_260",
         reason: if https {
             "port 80 is open to the internet only for the listener that redirects every request to HTTPS".into()
@@ -355,16 +362,24 @@ pub fn view(
             "the development load balancer serves plain HTTP on 80 (rule SEC005)".into()
         },
     }];
-    if !https {
-        lb_sg_skips.push(crate::components::rule_skip(
-            "CKV_AWS_2",
-            "SEC005",
-            &c.name,
-            plan.environment,
-            accepted,
-            "the load balancer serves plain HTTP",
-        ));
-    }
+    let http_listener_skips = if https {
+        Vec::new()
+    } else {
+        vec![
+            crate::components::rule_skip(
+                "CKV_AWS_2",
+                "SEC005",
+                &c.name,
+                plan.environment,
+                accepted,
+                "the load balancer serves plain HTTP",
+            ),
+            Skip {
+                id: "CKV_AWS_103",
+                reason: "no TLS on a plain HTTP listener (rule SEC005)".into(),
+            },
+        ]
+    };
     View {
         comment,
         image: s.image.clone(),
@@ -473,6 +488,10 @@ pub fn view(
         lb_skips,
         tg_skips,
         lb_sg_skips,
+        http_listener_skips,
+        to_tasks_description: format!("To the tasks of service {}", c.name),
+        from_lb_description: format!("From the load balancer of service {}", c.name),
+        logs_bucket_prefix: format!("{}-access-logs-", c.name),
         autoscaling: s.autoscaling,
         scaling_resource: Expr(vec![
             Part::Lit("service/".into()),
